@@ -1,0 +1,76 @@
+"""Configuration: safe defaults, overridden by ``ZHIXIN_*`` environment variables.
+
+``ZHIXIN_DATABASE_URL`` and ``ZHIXIN_QUEUE_URL`` are the two names that differ from the
+config keys they set (``SQLALCHEMY_DATABASE_URI`` and ``QUEUE_URL``). Every other
+``ZHIXIN_X`` sets ``X``; values are parsed as JSON when they can be (``45`` is a number).
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_CHECK_DEFAULT = False  # core.security checks it, so Bearer calls can skip it
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # uploads have their own limit (tus)
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh", "en")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    QUEUE_IMMEDIATE = False
+    MEDIA_ACCEL_REDIRECT = ""  # e.g. "/protected-media/" when nginx serves media
+    CREDIT_MINUTES_PER_HOUR = 45
+    ANNUAL_REQUIRED_HOURS = 30
+    COMPLETION_RATIO = 0.95
+    MAX_PLAYBACK_RATE = 1.0
+    HEARTBEAT_SECONDS = 15
+    MAX_UPLOAD_BYTES = 4 * 1024**3
+    PAGE_SIZE = 12
+    TASK_MODULES = ("courses.tasks", "learning.tasks", "bureau.tasks")
+    FFMPEG = "ffmpeg"
+    FFPROBE = "ffprobe"
+
+
+def load_config(app, overrides=None):
+    """Fill ``app.config`` from defaults, the environment, then ``overrides`` (tests)."""
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("ZHIXIN")
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    cfg = app.config
+    cfg["SQLALCHEMY_DATABASE_URI"] = str(
+        cfg.get("DATABASE_URL") or cfg.get("SQLALCHEMY_DATABASE_URI")
+        or f"sqlite:///{instance / 'zhixin.db'}"
+    )
+    cfg.setdefault("QUEUE_URL", f"sqlite:///{instance / 'queue.db'}")
+    cfg["MEDIA_ROOT"] = str(Path(cfg.get("MEDIA_ROOT") or Path(app.root_path) / "media").resolve())
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    if cfg.get("RATELIMIT_STORAGE_URL"):
+        cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the generated secret key, creating it (mode 0600) on first use."""
+    if not path.exists():
+        # Web and worker may start together: write aside, then link, so only one wins.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,164 @@
+"""The world every test builds for itself: an app on a fresh database, a client, factories.
+
+``ZHIXIN_TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``)
+runs the same tests on PostgreSQL; otherwise each test gets its own SQLite file.
+"""
+import itertools
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from accounts.idnumber import check_digit
+from accounts.models import User
+from app import create_app
+from core.extensions import db, limiter
+from courses.categories import ensure_categories
+from courses.models import Category, Course, Lesson, Video
+
+PASSWORD = "correct-horse-9"
+_serial = itertools.count(1)
+_FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def test_database_url(tmp_path: Path) -> str:
+    return os.environ.get("ZHIXIN_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def app_config(tmp_path: Path, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": test_database_url(tmp_path),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
+        "QUEUE_IMMEDIATE": True,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_overrides):
+    app = create_app(app_config(tmp_path, **app_overrides), instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def make_id_number(region: str = "110105", born: date = date(1985, 3, 1), seq: int | None = None) -> str:
+    """A valid 18-character ID number; ``seq`` makes it unique."""
+    seq = next(_serial) if seq is None else seq
+    born = born + timedelta(days=seq // 900)
+    first17 = f"{region}{born:%Y%m%d}{seq % 900 + 100:03d}"
+    return first17 + check_digit(first17)
+
+
+def make_phone() -> str:
+    return f"139{next(_serial):08d}"
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role: str = "trainee", **fields) -> User:
+        id_number = fields.pop("id_number", None) or make_id_number(fields.get("region_code", "110105"))
+        user = User(
+            role=role,
+            real_name=fields.pop("real_name", "张三"),
+            id_number=id_number,
+            phone=fields.pop("phone", None) or make_phone(),
+            employer=fields.pop("employer", "北京市第一医院"),
+            region_code=fields.pop("region_code", id_number[:6]),
+            password_hash=fields.pop("password_hash", _FAST_HASH),
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``user`` in through the real login form (CSRF is off in tests unless a test turns it on)."""
+
+    def do(user: User, password: str = PASSWORD):
+        response = client.post("/login", data={"identifier": user.phone, "password": password})
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return response
+
+    return do
+
+
+@pytest.fixture
+def make_category(app):
+    """The category with ``code`` (all nine v1 categories exist once this is used)."""
+
+    def make(code: str = "digital") -> Category:
+        categories = ensure_categories()
+        db.session.commit()
+        return categories[code]
+
+    return make
+
+
+@pytest.fixture
+def make_video(app, make_user):
+    def make(owner: User | None = None, duration: float = 60.0, **fields) -> Video:
+        video = Video(
+            owner=owner or make_user("producer", organisation="知新制作中心"),
+            status=fields.pop("status", "ready"),
+            duration_seconds=duration,
+            width=fields.pop("width", 640),
+            height=fields.pop("height", 360),
+            **fields,
+        )
+        db.session.add(video)
+        db.session.commit()
+        return video
+
+    return make
+
+
+@pytest.fixture
+def make_course(app, make_user, make_category, make_video):
+    def make(title: str = "数字经济概论", status: str = "published", category: Category | None = None,
+             lessons: int = 2, lesson_seconds: float = 1350.0, year: int = 2026, **fields) -> Course:
+        producer = fields.pop("producer", None) or make_user("producer", organisation="知新制作中心")
+        course = Course(
+            title=title, summary=fields.pop("summary", "课程简介"), instructor=fields.pop("instructor", "李老师"),
+            category=category or make_category(), producer=producer, organisation=producer.organisation,
+            status=status, catalogue_year=year, **fields,
+        )
+        for position in range(1, lessons + 1):
+            video = make_video(owner=producer, duration=lesson_seconds)
+            course.lessons.append(Lesson(position=position, title=f"第{position}讲", video=video))
+        from courses.rules import credit_tenths
+        course.credit_tenths = credit_tenths(lessons * lesson_seconds, 45)
+        db.session.add(course)
+        db.session.commit()
+        return course
+
+    return make
