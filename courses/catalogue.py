@@ -1,6 +1,79 @@
-from flask import Blueprint
+"""The public catalogue: home, category pages, course pages, and the lesson player page."""
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from accounts.access import login_required
+from core.extensions import db
+from courses import listing
+from courses.models import Course, Lesson
+
 bp = Blueprint("catalogue", __name__)
+
+
+@bp.app_template_filter("duration")
+def format_duration(seconds: float) -> str:
+    """``75.4`` → ``1:15``; ``2710`` → ``45:10``; an hour or more → ``1:02:03``."""
+    total = int(round(seconds or 0))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int)
+    return page if page and page > 0 else 1
+
+
+def _year_filter() -> int | None:
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else None
+
+
 @bp.get("/")
-def home(): return "TODO"
+def home():
+    categories = listing.categories_with_counts()
+    latest = db.session.scalars(listing.published_courses().limit(6)).unique().all()
+    return render_template(
+        "catalogue/home.html",
+        areas=[(c, n) for c, n in categories if c.kind == "area"],
+        themes=[(c, n) for c, n in categories if c.kind == "theme"],
+        latest=latest,
+    )
+
+
+@bp.get("/categories/<code>")
+def category(code: str):
+    found = listing.category_by_code(code)
+    if found is None:
+        abort(404)
+    year = _year_filter()
+    page = db.paginate(listing.published_courses(category=found, year=year), page=_page_number(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("catalogue/category.html", category=found, page=page, year=year,
+                           years=listing.catalogue_years())
+
+
 @bp.get("/courses/<int:course_id>")
-def course(course_id): return "TODO"
+def course(course_id: int):
+    found = listing.published_course(course_id)
+    if found is None:
+        abort(404)
+    return render_template("catalogue/course.html", course=found,
+                           total_seconds=listing.total_seconds(found))
+
+
+@bp.get("/lessons/<int:lesson_id>")
+@login_required
+def lesson(lesson_id: int):
+    found = db.session.scalar(
+        select(Lesson).join(Lesson.course)
+        .where(Lesson.id == lesson_id, Course.status == "published")
+        .options(joinedload(Lesson.video), joinedload(Lesson.course))
+    )
+    if found is None:
+        abort(404)
+    # The browser plays the first source it can: 720p or the best below it, then the rest.
+    sources = sorted(found.video.renditions, key=lambda r: (r["height"] > 720, -r["height"]))
+    return render_template("catalogue/lesson.html", lesson=found, course=found.course,
+                           sources=sources)

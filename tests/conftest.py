@@ -3,12 +3,15 @@
 ``ZHIXIN_TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``)
 runs the same tests on PostgreSQL; otherwise each test gets its own SQLite file.
 """
+import contextvars
 import itertools
 import os
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy
+from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from accounts.idnumber import check_digit
@@ -23,8 +26,35 @@ _serial = itertools.count(1)
 _FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
+PG_URL = os.environ.get("ZHIXIN_TEST_DATABASE_URL", "")
+# Each test process works in its own PostgreSQL schema, so parallel runs never collide.
+PG_SCHEMA = f"test_{os.getpid()}"
+
+
 def test_database_url(tmp_path: Path) -> str:
-    return os.environ.get("ZHIXIN_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    return PG_URL or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def engine_options() -> dict:
+    options = {"pool_pre_ping": True}
+    if PG_URL:
+        options["connect_args"] = {"options": f"-csearch_path={PG_SCHEMA}"}
+    return options
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_schema():
+    if not PG_URL:
+        yield
+        return
+    engine = sqlalchemy.create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {PG_SCHEMA}"))
+    yield
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    engine.dispose()
 
 
 def app_config(tmp_path: Path, **extra) -> dict:
@@ -32,6 +62,7 @@ def app_config(tmp_path: Path, **extra) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": test_database_url(tmp_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
         "QUEUE_IMMEDIATE": True,
@@ -40,6 +71,18 @@ def app_config(tmp_path: Path, **extra) -> dict:
     }
     config.update(extra)
     return config
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a fresh app context, as in production.
+
+    The ``app`` fixture keeps an app context pushed for the factories; without this, Flask
+    would reuse it for requests and ``g`` (the logged-in user, the locale) would leak
+    from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture
@@ -51,6 +94,7 @@ def app_overrides() -> dict:
 @pytest.fixture
 def app(tmp_path, app_overrides):
     app = create_app(app_config(tmp_path, **app_overrides), instance_path=str(tmp_path / "instance"))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()
