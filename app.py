@@ -2,12 +2,11 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from core import errors, queue, security
+from core import errors, i18n, queue, security
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate
-from core import i18n
-from core.i18n import select_locale
 
 ROOT = Path(__file__).resolve().parent
 
@@ -15,6 +14,8 @@ ROOT = Path(__file__).resolve().parent
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path or str(ROOT / "instance"))
     config.load_config(app, overrides)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
     _register_blueprints(app)
     errors.init_app(app)
@@ -28,7 +29,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
+    babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(ROOT / "translations"))
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -39,10 +40,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from accounts import admin, auth
+    from accounts import account_api, admin, auth
     from courses import catalogue, catalogue_api, media
 
-    for module in (i18n, auth, admin, catalogue, catalogue_api, media):
+    for module in (i18n, auth, admin, account_api, catalogue, catalogue_api, media):
         app.register_blueprint(module.bp)
 
 

@@ -33,6 +33,7 @@ class Defaults:
     HEARTBEAT_SECONDS = 15
     MAX_UPLOAD_BYTES = 4 * 1024**3
     PAGE_SIZE = 12
+    TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
     TASK_MODULES = ("courses.tasks", "learning.tasks", "bureau.tasks")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"

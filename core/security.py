@@ -1,5 +1,5 @@
 """Headers every response carries, and the CSRF check for every unsafe request."""
-from flask import request
+from flask import current_app, request
 
 from core.extensions import csrf
 
@@ -27,9 +27,11 @@ def has_bearer_token() -> bool:
 def check_csrf():
     """Every unsafe request carries the CSRF token, unless it authenticates with a Bearer token.
 
-    A Bearer call carries no cookie-borne authority, so there is nothing to forge.
+    A Bearer call carries no cookie-borne authority, so there is nothing to forge. A request
+    that matched no view is left to its 404/405.
     """
-    if request.method in _SAFE_METHODS or has_bearer_token():
+    if (not current_app.config["WTF_CSRF_ENABLED"] or request.method in _SAFE_METHODS
+            or request.endpoint is None or has_bearer_token()):
         return
     csrf.protect()
 
