@@ -10,11 +10,20 @@ from accounts.tokens import user_for_token
 from core.db import utcnow
 from core.extensions import db, login_manager
 from core.http import error_response, wants_json
+from core.security import has_bearer_token
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The session's user, while still active: deactivation ends existing sessions too.
+
+    A request that carries a Bearer token is that token's alone (the CSRF check skips it),
+    so the session cookie sent along with it is ignored.
+    """
+    if has_bearer_token():
+        return None
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
 
 
 @login_manager.request_loader

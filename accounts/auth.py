@@ -1,10 +1,149 @@
-from flask import Blueprint
+"""Signing up, signing in and out, and the owner's own profile."""
+import hashlib
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash
+
+from accounts import audit
+from accounts.access import login_required
+from accounts.forms import ROLE_NAMES, LoginForm, PasswordForm, RegisterForm
+from accounts.regions import region_name
+from accounts.users import authenticate, create_user, duplicate_errors, normalize_identifier, set_password
+from accounts.validators import mask_identifier
+from core.db import utcnow
+from core.extensions import db, limiter
+from core.http import safe_next
+
 bp = Blueprint("auth", __name__)
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def identifier_key() -> str:
+    """Throttle key per account tried, whatever the address; a digest, so no ID number is stored."""
+    typed = normalize_identifier(request.form.get("identifier"))
+    return "login-id:" + hashlib.sha256(typed.encode()).hexdigest()[:32]
+
+
+def _nothing_typed() -> bool:
+    return not normalize_identifier(request.form.get("identifier"))
+
+
+def _not_signed_in(response) -> bool:
+    """Only failed attempts count against an account, so its owner is not locked out by success."""
+    return response.status_code not in (302, 303)
+
+
+def _next_target() -> str:
+    return safe_next(request.args.get("next"))
+
+
+def _next_param() -> str | None:
+    """The ``next`` to carry on to the form's action, only when it is a safe one."""
+    return safe_next(request.args.get("next"), default="") or None
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login(): return "TODO"
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], key_func=identifier_key, deduct_when=_not_signed_in,
+               exempt_when=_nothing_typed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(_next_target())
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.identifier.data, form.password.data)
+        if user is not None and user.active:
+            _sign_in(user)
+            db.session.commit()
+            flash(_("登录成功，欢迎您，%(name)s。", name=user.real_name), "success")
+            return redirect(_next_target())
+        # A right password on a disabled account may be told so: its owner already knows it exists.
+        error = _("该账号已停用，请联系管理员。") if user else _("身份证号/手机号或密码不正确。")
+        audit.record("login_failed", target=mask_identifier(normalize_identifier(form.identifier.data)),
+                     reason="inactive" if user else "bad_credentials")
+        db.session.commit()
+    return render_template("auth/login.html", form=form, error=error, next=_next_param())
+
+
+def _sign_in(user) -> None:
+    login_user(user)
+    user.last_login_at = utcnow()
+    audit.record("login", target=f"user:{user.id}", actor=user)
+
+
 @bp.route("/register", methods=["GET", "POST"])
-def register(): return "TODO"
+@limiter.limit(login_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(_next_target())
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = _register(form)
+        if user is not None:
+            flash(_("注册成功，欢迎您，%(name)s。", name=user.real_name), "success")
+            return redirect(_next_target())
+    return render_template("auth/register.html", form=form, next=_next_param())
+
+
+def _register(form: RegisterForm):
+    """Create and sign in the trainee, or put the refusal on the form and return None."""
+    values = form.values()
+    if _refuse_duplicates(form, values):
+        return None
+    try:
+        user = create_user(values, role="trainee")
+        audit.record("user_registered", target=f"user:{user.id}", actor=user)
+        _sign_in(user)
+        db.session.commit()
+    except IntegrityError:
+        # Someone registered the same ID number or phone between our check and the insert.
+        db.session.rollback()
+        logout_user()
+        if not _refuse_duplicates(form, values):
+            form.id_number.errors.append(_("该身份证号或手机号已注册。"))
+        return None
+    return user
+
+
+def _refuse_duplicates(form: RegisterForm, values: dict) -> bool:
+    errors = duplicate_errors(values["id_number"], values["phone"])
+    for name, message in errors.items():
+        form[name].errors.append(message)
+    return bool(errors)
+
+
 @bp.post("/logout")
-def logout(): return "TODO"
-@bp.get("/me")
-def profile(): return "TODO"
+def logout():
+    if current_user.is_authenticated:
+        logout_user()
+        flash(_("您已退出登录。"), "success")
+    return redirect(url_for("catalogue.home"))
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@login_required
+def profile():
+    """The owner's own data, with the full ID number (shown nowhere else), and a password change."""
+    user = current_user._get_current_object()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if check_password_hash(user.password_hash, form.current.data):
+            set_password(user, form.password.data)
+            audit.record("password_changed", target=f"user:{user.id}")
+            db.session.commit()
+            flash(_("密码已修改，下次登录请使用新密码。"), "success")
+            return redirect(url_for("auth.profile"))
+        form.current.errors.append(_("当前密码不正确。"))
+    page = render_template("auth/profile.html", user=user, form=form, role_names=ROLE_NAMES,
+                           region=region_name(user.region_code))
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"  # a full ID number: keep it out of caches
+    return response

@@ -2,11 +2,13 @@
 import re
 from datetime import date
 
+from flask_babel import gettext as _
+
 from accounts.regions import PROVINCES
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d also matches other scripts' digits
 
 
 class IdNumberError(ValueError):
@@ -26,19 +28,19 @@ def normalize_id_number(value: str, today: date) -> str:
     """
     value = (value or "").strip().upper()
     if len(value) != 18:
-        raise IdNumberError("身份证号应为18位。")
+        raise IdNumberError(_("身份证号应为18位。"))
     if not _SHAPE.match(value):
-        raise IdNumberError("身份证号前17位应为数字，最后一位为数字或X。")
+        raise IdNumberError(_("身份证号前17位应为数字，最后一位为数字或X。"))
     if value[:2] not in PROVINCES:
-        raise IdNumberError("身份证号前六位不是有效的行政区划代码。")
+        raise IdNumberError(_("身份证号前六位不是有效的行政区划代码。"))
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise IdNumberError("身份证号中的出生日期不存在。") from None
+        raise IdNumberError(_("身份证号中的出生日期不存在。")) from None
     if born > today or born.year < 1900:
-        raise IdNumberError("身份证号中的出生日期不合理。")
+        raise IdNumberError(_("身份证号中的出生日期不合理。"))
     if check_digit(value[:17]) != value[17]:
-        raise IdNumberError("身份证号校验位不正确，请核对后重新输入。")
+        raise IdNumberError(_("身份证号校验位不正确，请核对后重新输入。"))
     return value
 
 

@@ -16,7 +16,7 @@ PROVINCES = {
 
 def is_region_code(code: str) -> bool:
     """A six-digit code whose province part exists."""
-    return bool(code) and len(code) == 6 and code.isdigit() and code[:2] in PROVINCES
+    return bool(code) and len(code) == 6 and code.isascii() and code.isdigit() and code[:2] in PROVINCES
 
 
 def region_name(code: str) -> str:

@@ -1,5 +1,5 @@
 """Language choice: Simplified Chinese by default, English on request (a cookie)."""
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 
 from core.http import safe_next
@@ -10,6 +10,9 @@ COOKIE = "lang"
 
 
 def select_locale() -> str:
+    """The cookie's language; outside a request (CLI, worker) the default."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = request.cookies.get(COOKIE, "")
     return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
