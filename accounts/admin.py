@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 
 from accounts import audit
 from accounts.access import role_required
-from accounts.forms import ROLE_NAMES, AuditFilterForm, TokenForm, UserEditForm, UserSearchForm
-from accounts.models import ROLES, ApiToken, AuditLog, User
+from accounts.forms import AuditFilterForm, TokenForm, UserEditForm, UserSearchForm
+from accounts.models import ROLE_NAMES, ROLES, ApiToken, AuditLog, User
 from accounts.regions import region_name
 from accounts.tokens import issue_token, revoke_token
 from accounts.users import find_by_identifier, normalize_identifier
@@ -182,4 +182,4 @@ def audit_log():
 
 def _action_label(action: str) -> str:
     label = ACTION_NAMES.get(action)
-    return f"{label}（{action}）" if label else action
+    return _("%(label)s（%(action)s）", label=label, action=action) if label else action

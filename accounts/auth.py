@@ -9,7 +9,8 @@ from werkzeug.security import check_password_hash
 
 from accounts import audit
 from accounts.access import login_required
-from accounts.forms import ROLE_NAMES, LoginForm, PasswordForm, RegisterForm
+from accounts.forms import LoginForm, PasswordForm, RegisterForm
+from accounts.models import ROLE_NAMES
 from accounts.regions import region_name
 from accounts.users import authenticate, create_user, duplicate_errors, normalize_identifier, set_password
 from accounts.validators import mask_identifier

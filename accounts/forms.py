@@ -6,16 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 
 from accounts import validators as v
-from accounts.models import ROLES
+from accounts.models import ROLE_NAMES, ROLES
 from core.db import utcnow
-
-ROLE_NAMES = {
-    "trainee": _l("学员"),
-    "producer": _l("课程制作方"),
-    "reviewer": _l("审核员"),
-    "bureau": _l("人社部门"),
-    "admin": _l("管理员"),
-}
 
 
 def _role_choices() -> list[SelectChoice]:

@@ -2,6 +2,7 @@
 from datetime import datetime
 from typing import Any, Optional
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,12 +12,12 @@ from core.db import UTCDateTime, utcnow
 from core.extensions import db
 
 ROLES = ("trainee", "producer", "reviewer", "bureau", "admin")
-ROLE_LABELS = {
-    "trainee": "学员",
-    "producer": "课程制作方",
-    "reviewer": "审核员",
-    "bureau": "人社部门",
-    "admin": "管理员",
+ROLE_NAMES = {
+    "trainee": _l("学员"),
+    "producer": _l("课程制作方"),
+    "reviewer": _l("审核员"),
+    "bureau": _l("人社部门"),
+    "admin": _l("管理员"),
 }
 
 
@@ -54,7 +55,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return str(ROLE_NAMES[self.role])
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

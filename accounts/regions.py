@@ -1,4 +1,7 @@
 """Province-level divisions of GB/T 2260, by the first two digits of a region code."""
+from flask_babel import gettext as _
+
+from core.i18n import localized
 
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
@@ -13,6 +16,17 @@ PROVINCES = {
     "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
 }
 
+PROVINCES_EN = {
+    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
+    "21": "Liaoning", "22": "Jilin", "23": "Heilongjiang",
+    "31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui", "35": "Fujian",
+    "36": "Jiangxi", "37": "Shandong",
+    "41": "Henan", "42": "Hubei", "43": "Hunan", "44": "Guangdong", "45": "Guangxi", "46": "Hainan",
+    "50": "Chongqing", "51": "Sichuan", "52": "Guizhou", "53": "Yunnan", "54": "Tibet",
+    "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia", "65": "Xinjiang",
+    "71": "Taiwan", "81": "Hong Kong", "82": "Macao",
+}
+
 
 def is_region_code(code: str) -> bool:
     """A six-digit code whose province part exists."""
@@ -23,5 +37,5 @@ def region_name(code: str) -> str:
     """The province's name, with the code itself for anything below province level."""
     if not is_region_code(code):
         return code or ""
-    province = PROVINCES[code[:2]]
-    return province if code[2:] == "0000" else f"{province}（{code}）"
+    province = localized(PROVINCES[code[:2]], PROVINCES_EN[code[:2]])
+    return province if code[2:] == "0000" else _("%(province)s（%(code)s）", province=province, code=code)

@@ -25,6 +25,7 @@ class Category(db.Model):
     kind: Mapped[str] = mapped_column(String(8))
     position: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
 
 
 class Video(db.Model):

@@ -1,0 +1,188 @@
+"""Lecture-like clips made locally by ffmpeg: a slide, a poster frame, and a probe.
+
+Plain functions with explicit inputs (binary names, timeouts); no Flask. Every external
+program runs from an argument list with a timeout, and a failure raises :class:`ClipError`
+carrying the last lines ffmpeg wrote to stderr.
+"""
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+FONT_FAMILY = "WenQuanYi Zen Hei"
+FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",)
+_HEADER = 64  # height of the title band, in pixels at 640x360
+_BAR = 6  # height of the progress bar
+FOOTER = "知新 · 公需科目在线学习"
+_COLOUR = re.compile(r"0x[0-9a-fA-F]{6}|[a-z]+")  # it goes into the filter unescaped
+
+
+class ClipError(RuntimeError):
+    """An ffmpeg or ffprobe run that failed, timed out, or produced something unusable."""
+
+
+def find_cjk_font(timeout: float = 10) -> str | None:
+    """The WenQuanYi Zen Hei font file (fonts-wqy-zenhei), or None when it is not installed.
+
+    fc-match always answers with *some* font, so its family is checked: drawing Chinese
+    with a Latin fallback font would show boxes.
+    """
+    try:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{family}\n%{file}", FONT_FAMILY],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )
+        family, _, path = found.stdout.partition("\n")
+        if found.returncode == 0 and FONT_FAMILY in family and Path(path).is_file():
+            return path
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return next((p for p in FONT_PATHS if Path(p).is_file()), None)
+
+
+def render_slide_clip(out_path, *, title: str, subtitle: str, seconds: float, fps: int,
+                      size: tuple[int, int], font_file: str | None, timeout: float,
+                      background: str = "0x1f4e79", ffmpeg: str = "ffmpeg") -> None:
+    """Write an MP4 lecture slide of ``seconds`` to ``out_path``.
+
+    H.264 (libx264, yuv420p, ``-tune stillimage``, a keyframe every 10 s) and a quiet
+    220 Hz AAC tone, with ``+faststart``. The slide shows ``title`` in a band at the top,
+    ``subtitle`` in the middle, an elapsed/total timer and a progress bar, so playback
+    visibly advances even at 1 fps. ``font_file`` None draws no text at all (better than
+    boxes when no CJK font is installed). ``size`` must be even in both directions.
+    """
+    width, height = size
+    if width % 2 or height % 2:
+        raise ValueError(f"yuv420p needs an even size, not {width}x{height}")
+    if not (seconds > 0 and fps >= 1 and _COLOUR.fullmatch(background)):
+        raise ValueError(f"bad clip: {seconds=} {fps=} {background=}")
+    with tempfile.TemporaryDirectory(prefix="zhixin-clip-") as work:
+        texts = _text_files(Path(work), title, subtitle, seconds, width)
+        graph = _slide_graph(texts, font_file, seconds)
+        args = [
+            ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", f"color=c={background}:s={width}x{height}:r={fps}",
+            "-f", "lavfi", "-i", f"color=c=0xf0b429:s={width}x{_BAR}:r={fps}",
+            "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=16000",
+            "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-t", f"{seconds:.3f}",
+            "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-crf", "28",
+            "-g", str(max(fps * 10, 1)), "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-aac_coder", "fast", "-b:a", "32k", "-ac", "1",
+            "-movflags", "+faststart", "-f", "mp4", str(out_path),
+        ]
+        _run(args, timeout)
+
+
+def render_poster(video_path, out_path, at_seconds: float, timeout: float,
+                  ffmpeg: str = "ffmpeg") -> None:
+    """Write the frame at ``at_seconds`` of ``video_path`` to ``out_path`` as a JPEG."""
+    _run([
+        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-ss", f"{max(at_seconds, 0):.3f}", "-i", str(video_path),
+        "-frames:v", "1", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", str(out_path),
+    ], timeout)
+    if not Path(out_path).is_file() or Path(out_path).stat().st_size == 0:
+        raise ClipError(f"ffmpeg wrote no poster frame at {at_seconds:.1f} s of {video_path}")
+
+
+def probe(path, timeout: float, ffprobe: str = "ffprobe") -> dict:
+    """``{"duration", "width", "height", "has_audio"}`` of a media file, read by ffprobe."""
+    out = _run([
+        ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path),
+    ], timeout)
+    try:
+        info = json.loads(out)
+        video = next(s for s in info["streams"] if s.get("codec_type") == "video")
+        return {
+            "duration": float(info["format"]["duration"]),
+            "width": int(video["width"]),
+            "height": int(video["height"]),
+            "has_audio": any(s.get("codec_type") == "audio" for s in info["streams"]),
+        }
+    except (ValueError, KeyError, StopIteration) as exc:
+        raise ClipError(f"ffprobe found no usable video stream in {path}: {exc!r}") from None
+
+
+def filter_value(value: str) -> str:
+    """``value`` escaped for a filter option inside a filtergraph (both levels of ffmpeg's quoting)."""
+    for char in "\\':":
+        value = value.replace(char, "\\" + char)
+    for char in "\\'[],;":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def wrap(text: str, width_em: float) -> str:
+    """``text`` broken into lines at most ``width_em`` wide; a CJK character is 1 em, ASCII ½.
+
+    Line breaks already in ``text`` are kept; other runs of white space become one space.
+    """
+    lines = []
+    for paragraph in text.splitlines() or [""]:
+        line, used = "", 0.0
+        for char in " ".join(paragraph.split()):
+            step = 0.5 if char.isascii() else 1.0
+            if used + step > width_em and line:
+                lines.append(line.rstrip())
+                line, used = "", 0.0
+            line, used = line + char, used + step
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _text_files(work: Path, title: str, subtitle: str, seconds: float, width: int) -> dict[str, Path]:
+    # Text goes through files so that ':' and quotes in titles never meet the filter syntax.
+    clock = "%H\\:%M\\:%S" if seconds >= 3600 else "%M\\:%S"
+    total = _clock(seconds)
+    contents = {
+        "title": wrap(title, (width - 48) / 22),
+        "subtitle": wrap(subtitle, (width - 64) / 32),
+        "timer": f"%{{pts:gmtime:0:{clock}}} / {total}",
+        "footer": FOOTER,
+    }
+    paths = {}
+    for name, text in contents.items():
+        paths[name] = work / f"{name}.txt"
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+def _slide_graph(texts: dict[str, Path], font_file: str | None, seconds: float) -> str:
+    steps = [f"drawbox=x=0:y=0:w=iw:h={_HEADER}:color=black@0.3:t=fill"]
+    if font_file:
+        font = filter_value(font_file)
+
+        def text(name, options):
+            return f"drawtext=fontfile={font}:textfile={filter_value(str(texts[name]))}:{options}"
+
+        steps += [
+            text("title", f"expansion=none:fontsize=22:fontcolor=white:x=24:y=({_HEADER}-text_h)/2"
+                          ":line_spacing=4"),
+            text("subtitle", "expansion=none:fontsize=32:fontcolor=white:x=(w-text_w)/2:y=(h-text_h)/2"
+                             ":line_spacing=8"),
+            text("timer", f"fontsize=18:fontcolor=white@0.85:x=w-text_w-24:y=h-{_BAR + 30}"),
+            text("footer", f"expansion=none:fontsize=16:fontcolor=white@0.6:x=24:y=h-{_BAR + 28}"),
+        ]
+    return (f"[0:v]{','.join(steps)}[slide];"
+            f"[slide][1:v]overlay=x=-W+W*t/{seconds:.3f}:y=H-{_BAR}:eval=frame[v];"
+            f"[2:a]volume=0.03[a]")
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _run(args: list[str], timeout: float) -> str:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise ClipError(f"{Path(args[0]).name} took longer than {timeout:g} s") from None
+    except OSError as exc:
+        raise ClipError(f"cannot run {args[0]}: {exc}") from None
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+        raise ClipError(f"{Path(args[0]).name} failed (exit {done.returncode}): {tail}")
+    return done.stdout

@@ -1,3 +1,0 @@
-import click
-from flask.cli import AppGroup
-cli = AppGroup("demo")

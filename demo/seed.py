@@ -1,0 +1,120 @@
+"""Rows of the demo world: accounts, courses, lessons and their videos. Helpers flush only.
+
+A demo account is known by its phone or ID number, a demo course by its exact title and
+the demo producer: what exists already is left as it is.
+"""
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from accounts.idnumber import check_digit
+from accounts.models import User
+from core.extensions import db
+from courses.models import Category, Course, Lesson, Video
+from courses.rules import credit_tenths
+from demo import media
+from demo.data import BACKGROUNDS, DEMO_ACCOUNTS, DEMO_COURSES, DEMO_PASSWORD, DemoAccount, DemoCourse
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class AccountRow(NamedTuple):
+    account: DemoAccount
+    user: User
+    created: bool
+    demo_password: bool  # whether DEMO_PASSWORD still opens it
+
+
+class CoursePlan(NamedTuple):
+    course: Course
+    created: bool
+    jobs: list[media.ClipJob]
+
+
+def demo_id_number(account: DemoAccount) -> str:
+    return account.id_first17 + check_digit(account.id_first17)
+
+
+def ensure_accounts() -> list[AccountRow]:
+    """The demo accounts, created where neither their phone nor their ID number is taken."""
+    rows = []
+    for account in DEMO_ACCOUNTS:
+        id_number = demo_id_number(account)
+        user = db.session.scalar(
+            select(User).where(or_(User.phone == account.phone, User.id_number == id_number)))
+        created = user is None
+        if created:
+            user = User(role=account.role, real_name=account.real_name, id_number=id_number,
+                        phone=account.phone, employer=account.employer, region_code=account.region_code,
+                        title=account.title, organisation=account.organisation,
+                        password_hash=generate_password_hash(DEMO_PASSWORD))
+            db.session.add(user)
+        rows.append(AccountRow(account, user, created,
+                               created or check_password_hash(user.password_hash, DEMO_PASSWORD)))
+    db.session.flush()
+    return rows
+
+
+def ensure_courses(producer: User, categories: dict[str, Category], now: datetime,
+                   media_root: Path, max_seconds: float | None) -> list[CoursePlan]:
+    """Every demo course (new ones as drafts with pending videos) and the clips each still needs."""
+    year = now.astimezone(CHINA).year
+    plans = []
+    for spec in DEMO_COURSES:
+        course = db.session.scalar(
+            select(Course).where(Course.title == spec.title, Course.producer_id == producer.id))
+        created = course is None
+        if created:
+            course = _new_course(spec, producer, categories[spec.category], year)
+        plans.append(CoursePlan(course, created, _clip_jobs(course, spec, media_root, max_seconds)))
+    return plans
+
+
+def finish_course(course: Course, minutes_per_hour: int, now: datetime) -> bool:
+    """Set the credit from the real durations and publish a draft whose videos are all ready.
+
+    Returns whether the course was published now. Unchanged values are not rewritten.
+    """
+    videos = [lesson.video for lesson in course.lessons]
+    if not videos or any(v.status != "ready" for v in videos):
+        return False
+    tenths = credit_tenths(sum(v.duration_seconds for v in videos), minutes_per_hour)
+    if course.credit_tenths != tenths:
+        course.credit_tenths = tenths
+    if course.status != "draft":
+        return False
+    course.status, course.published_at = "published", now
+    return True
+
+
+def _new_course(spec: DemoCourse, producer: User, category: Category, year: int) -> Course:
+    course = Course(title=spec.title, summary=spec.summary, instructor=spec.instructor, category=category,
+                    producer=producer, organisation=producer.organisation, status="draft",
+                    catalogue_year=year, credit_tenths=0)
+    for position, (title, _seconds) in enumerate(spec.lessons, start=1):
+        video = Video(owner=producer, original_filename=f"{title}.mp4", status="processing", progress=0)
+        course.lessons.append(Lesson(position=position, title=title, video=video))
+    db.session.add(course)
+    db.session.flush()
+    return course
+
+
+def _clip_jobs(course: Course, spec: DemoCourse, root: Path,
+               max_seconds: float | None) -> list[media.ClipJob]:
+    planned = dict(enumerate((seconds for _title, seconds in spec.lessons), start=1))
+    jobs = []
+    for lesson in course.lessons:
+        video = lesson.video
+        need_video, need_poster = media.missing(video, root)
+        if not (need_video or need_poster):
+            continue
+        seconds = planned.get(lesson.position) or video.duration_seconds or 60
+        if max_seconds:
+            seconds = min(seconds, max_seconds)
+        jobs.append(media.ClipJob(video.id, course.title, f"第{lesson.position}讲\n{lesson.title}", seconds,
+                                  BACKGROUNDS.get(spec.category, "0x1f4e79"), need_video, need_poster))
+    return jobs
