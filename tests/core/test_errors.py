@@ -72,3 +72,10 @@ def test_error_pages_speak_english_when_asked(client):
 ])
 def test_safe_next_only_allows_paths_on_this_site(target, expected):
     assert safe_next(target) == expected
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, make_user, login):
+    response = login(make_user())
+    cookie = next(value for name, value in response.headers.items()
+                  if name == "Set-Cookie" and value.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
