@@ -32,6 +32,12 @@ class Defaults:
     MAX_PLAYBACK_RATE = 1.0
     HEARTBEAT_SECONDS = 15
     MAX_UPLOAD_BYTES = 4 * 1024**3
+    UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload untouched this long is removed
+    MAX_VIDEO_DIMENSION = 4096  # on the long side
+    MAX_VIDEO_SECONDS = 6 * 3600
+    TRANSCODE_PRESET = "veryfast"
+    TRANSCODE_CRF = 23
+    TRANSCODE_STALE_MINUTES = 10  # a processing job silent this long is taken up again
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
     TASK_MODULES = ("courses.tasks", "learning.tasks", "bureau.tasks")

@@ -2,7 +2,8 @@
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -46,9 +47,14 @@ class Video(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     original_filename: Mapped[str] = mapped_column(String(255), default="")
     original_path: Mapped[str] = mapped_column(String(255), default="")
+    original_size: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(16), default="uploading")
     progress: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str] = mapped_column(String(32), default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    log_tail: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     width: Mapped[int] = mapped_column(Integer, default=0)
     height: Mapped[int] = mapped_column(Integer, default=0)
@@ -82,12 +88,21 @@ class Course(db.Model):
     catalogue_year: Mapped[int] = mapped_column(Integer, index=True)
     credit_tenths: Mapped[int] = mapped_column(Integer, default=0)
     review_note: Mapped[str] = mapped_column(Text, default="")
+    # A pending revision of a published course is a course of its own pointing here;
+    # trainees keep seeing the published course until the revision is approved.
+    revision_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("courses.id"), index=True)
+    reviewer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     category: Mapped[Category] = relationship()
-    producer: Mapped[User] = relationship()
+    producer: Mapped[User] = relationship(foreign_keys=[producer_id])
+    reviewer: Mapped[Optional[User]] = relationship(foreign_keys=[reviewer_id])
+    revision_of: Mapped[Optional["Course"]] = relationship(remote_side=[id])
     lessons: Mapped[list["Lesson"]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
     )
@@ -118,3 +133,29 @@ class Lesson(db.Model):
     @property
     def duration_seconds(self) -> float:
         return self.video.duration_seconds
+
+
+class Upload(db.Model):
+    """A tus upload in progress (or finished: ``video_id`` is set).
+
+    The bytes live at ``uploads/<id>.part`` under MEDIA_ROOT; the id is server-generated
+    and is the last segment of the upload's URL.
+    """
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    length: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    filetype: Mapped[str] = mapped_column(String(128), default="")
+    upload_metadata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    video_id: Mapped[Optional[int]] = mapped_column(ForeignKey("videos.id"))
+
+    owner: Mapped[User] = relationship()
+    video: Mapped[Optional[Video]] = relationship()
