@@ -31,6 +31,12 @@ class Defaults:
     COMPLETION_RATIO = 0.95
     MAX_PLAYBACK_RATE = 1.0
     HEARTBEAT_SECONDS = 15
+    HEARTBEAT_SLACK_SECONDS = 3.0
+    HEARTBEAT_MAX_SEGMENTS = 50
+    HEARTBEAT_MAX_BYTES = 16 * 1024
+    ATTENTION_CHECK_MINUTES = 0  # 0 = off; else ask "still there?" this often
+    PLAYER_SEEK_LOCK = True  # no seeking past the furthest point watched until complete
+    PLAYER_PAUSE_WHEN_HIDDEN = True
     MAX_UPLOAD_BYTES = 4 * 1024**3
     UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload untouched this long is removed
     MAX_VIDEO_DIMENSION = 4096  # on the long side
@@ -40,7 +46,7 @@ class Defaults:
     TRANSCODE_STALE_MINUTES = 10  # a processing job silent this long is taken up again
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
-    TASK_MODULES = ("courses.tasks", "learning.tasks", "bureau.tasks")
+    TASK_MODULES = ("courses.tasks", "courses.upload_tasks", "learning.tasks", "bureau.tasks")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
 

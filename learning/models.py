@@ -1,0 +1,133 @@
+"""What was learned: watch sessions, per-lesson progress, the credit ledger, integrity events."""
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from core.db import UTCDateTime, utcnow
+from core.extensions import db
+from courses.models import Course, Lesson
+
+
+class WatchSession(db.Model):
+    """One lesson playing on one screen. Only the newest session of a trainee is open."""
+
+    __tablename__ = "watch_sessions"
+    __table_args__ = (Index("ix_watch_sessions_user_open", "user_id", "open"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Played seconds accepted so far: the budget rule compares it with wall-clock time.
+    played_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    attention_due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    attention_token: Mapped[Optional[str]] = mapped_column(String(32))
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[User] = relationship()
+    lesson: Mapped[Lesson] = relationship()
+
+
+class LessonProgress(db.Model):
+    """A trainee's coverage of one lesson: merged intervals of credited playback."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id", name="uq_lesson_progress_user_lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    intervals: Mapped[list[list[float]]] = mapped_column(JSON, default=list)
+    covered_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    position: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    lesson: Mapped[Lesson] = relationship()
+
+
+class CreditRecord(db.Model):
+    """The append-only ledger of 学时. A completion is written once per trainee and course
+    (a partial unique index); corrections are further rows with a reason, never updates."""
+
+    __tablename__ = "credit_records"
+    __table_args__ = (
+        Index("uq_credit_records_completion", "user_id", "course_id", unique=True,
+              sqlite_where=text("basis = 'completion'"), postgresql_where=text("basis = 'completion'")),
+        Index("ix_credit_records_user_year", "user_id", "year"),
+        Index("ix_credit_records_updated", "updated_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    hours_tenths: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(16), default="completion")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    awarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+    @property
+    def hours(self) -> float:
+        return self.hours_tenths / 10
+
+
+class IntegrityEvent(db.Model):
+    """A claim the server clipped or refused, kept for the bureaus to read."""
+
+    __tablename__ = "integrity_events"
+    __table_args__ = (Index("ix_integrity_events_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    session_id: Mapped[Optional[str]] = mapped_column(String(32), index=True)
+    lesson_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lessons.id"))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    claimed_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    credited_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Certificate(db.Model):
+    """A 学时证明: for one completed course (``kind='course'``) or a whole year (``kind='year'``).
+
+    ``payload`` is the canonical JSON that ``signature`` (Ed25519, base64) signs. A reissue
+    gets a new number and marks the old one superseded; rows are never deleted.
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (Index("ix_certificates_user_year", "user_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int] = mapped_column(Integer)
+    course_id: Mapped[Optional[int]] = mapped_column(ForeignKey("courses.id"))
+    hours_tenths: Mapped[int] = mapped_column(Integer)
+    requirement_met: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    signature: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="valid")
+    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("certificates.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Optional[Course]] = relationship()

@@ -1,0 +1,200 @@
+"""v1 watch calls: open a watch session, send heartbeats, answer an attention check.
+
+Every heartbeat is one short transaction committed before the answer (rule 9): a crash
+loses at most the heartbeat in flight, and its retry (same ``seq``) changes nothing.
+"""
+import secrets
+from datetime import timedelta
+
+from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from accounts.access import login_required
+from core.db import utcnow
+from core.extensions import db
+from core.http import ApiError, client_ip
+from courses.models import Course, Lesson
+from learning import ledger
+from learning.rules import Claim, Limits, SegmentError, apply_heartbeat, parse_segments
+
+bp = Blueprint("watch_api", __name__, url_prefix="/api/v1")
+
+
+def limits_for(duration: float) -> Limits:
+    cfg = current_app.config
+    return Limits(duration=duration, max_rate=float(cfg["MAX_PLAYBACK_RATE"]),
+                  slack_seconds=float(cfg["HEARTBEAT_SLACK_SECONDS"]),
+                  heartbeat_seconds=float(cfg["HEARTBEAT_SECONDS"]),
+                  max_segments=int(cfg["HEARTBEAT_MAX_SEGMENTS"]),
+                  completion_ratio=float(cfg["COMPLETION_RATIO"]))
+
+
+@bp.post("/lessons/<int:lesson_id>/sessions")
+@login_required
+def open_session(lesson_id: int):
+    lesson = db.session.scalar(
+        select(Lesson).join(Lesson.course).where(Lesson.id == lesson_id, Course.status == "published")
+        .options(joinedload(Lesson.video))
+    )
+    if lesson is None:
+        raise ApiError(404, "not_found", _("课时不存在或尚未发布。"))
+    now = utcnow()
+    session = ledger.open_session(current_user.id, lesson, now, client_ip(),
+                                  float(current_app.config["ATTENTION_CHECK_MINUTES"]))
+    progress = ledger.progress_for(current_user.id, lesson.id)
+    db.session.commit()
+    return {
+        "id": session.id,
+        "lesson_id": lesson.id,
+        "duration_seconds": lesson.video.duration_seconds,
+        "resume_position": progress.position if progress and not progress.completed_at else 0.0,
+        "furthest_position": max((b for _a, b in progress.intervals), default=0.0) if progress else 0.0,
+        "covered_seconds": progress.covered_seconds if progress else 0.0,
+        "completed": bool(progress and progress.completed_at),
+        "heartbeat_seconds": current_app.config["HEARTBEAT_SECONDS"],
+        "max_playback_rate": current_app.config["MAX_PLAYBACK_RATE"],
+        "seek_lock": current_app.config["PLAYER_SEEK_LOCK"],
+        "pause_when_hidden": current_app.config["PLAYER_PAUSE_WHEN_HIDDEN"],
+    }, 201
+
+
+def _read_claim(locked: ledger.LockedSession, limits: Limits) -> Claim:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise SegmentError("invalid_body", _("请求体应为 JSON 对象。"))
+    seq = body.get("seq")
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+        raise SegmentError("invalid_seq", _("seq 应为正整数。"))
+    segments = parse_segments(body.get("segments"), limits.duration, limits.max_segments)
+    position, rate = body.get("position"), body.get("rate")
+    position = position if isinstance(position, (int, float)) and not isinstance(position, bool) else None
+    if position is not None and not 0 <= position <= limits.duration + 1:
+        position = None
+    rate = float(rate) if isinstance(rate, (int, float)) and not isinstance(rate, bool) else None
+    return Claim(seq=seq, segments=segments, position=min(position, limits.duration) if position is not None else None,
+                 rate=rate)
+
+
+def _refuse(user_id: int, kind: str, error: ApiError, session_id: str | None = None,
+            lesson_id: int | None = None, **details):
+    """Record the refused claim as an integrity event, commit it, and answer with ``error``."""
+    ledger.record_event(user_id, kind, utcnow(), session_id=session_id, lesson_id=lesson_id,
+                        ip=client_ip(), **details)
+    db.session.commit()
+    raise error
+
+
+def _state(locked: ledger.LockedSession, credited: float, credit, **extra) -> dict:
+    progress = locked.progress
+    return {
+        "seq": locked.session.last_seq,
+        "credited_seconds": round(credited, 3),
+        "lesson": {
+            "id": locked.session.lesson_id,
+            "duration_seconds": locked.duration,
+            "covered_seconds": round(progress.covered_seconds, 3) if progress else 0.0,
+            "completed": bool(progress and progress.completed_at),
+            "position": progress.position if progress else 0.0,
+        },
+        "course": {
+            "id": locked.course_id,
+            "completed": ledger.course_completed(locked.session.user_id, locked.course_id),
+            "credited_hours": credit.hours if credit else 0.0,
+        },
+        **extra,
+    }
+
+
+@bp.post("/sessions/<session_id>/heartbeats")
+@login_required
+def heartbeat(session_id: str):
+    cfg = current_app.config
+    user_id = current_user.id
+    db.session.commit()  # end the read that loaded the user: the lock must open the transaction
+    if (request.content_length or 0) > cfg["HEARTBEAT_MAX_BYTES"]:
+        _refuse(user_id, "oversized_body", ApiError(413, "too_large", _("心跳请求过大。")),
+                session_id=session_id[:32], bytes=request.content_length)
+    request.max_content_length = cfg["HEARTBEAT_MAX_BYTES"]
+    now = utcnow()
+    locked = ledger.lock_session(session_id[:64])
+    if locked is None or locked.session.user_id != user_id:
+        if locked is not None:
+            _refuse(user_id, "foreign_session", ApiError(404, "not_found", _("观看会话不存在。")),
+                    session_id=session_id)
+        raise ApiError(404, "not_found", _("观看会话不存在。"))
+    session = locked.session
+    if not session.open:
+        _refuse(user_id, "closed_session", ApiError(409, "playing_elsewhere", _(
+            "您已在其他窗口或设备上播放课程，本窗口已停止计时。")), session.id, session.lesson_id)
+    if locked.course_status != "published":
+        _refuse(user_id, "unpublished_lesson", ApiError(410, "lesson_unavailable", _(
+            "该课程已下线，无法继续计时。")), session.id, session.lesson_id)
+    limits = limits_for(locked.duration)
+    try:
+        claim = _read_claim(locked, limits)
+    except SegmentError as refused:
+        _refuse(user_id, "invalid_heartbeat", ApiError(422, refused.code, refused.message), session.id,
+                session.lesson_id, code=refused.code)
+    credit = ledger.course_credit(user_id, locked.course_id)
+    if claim.seq <= session.last_seq:
+        ledger.record_event(user_id, "repeated_seq", now, session_id=session.id, lesson_id=session.lesson_id,
+                            ip=client_ip(), seq=claim.seq, last_seq=session.last_seq)
+        db.session.commit()
+        return _state(locked, 0.0, credit, duplicate=True)
+    session.last_seq = claim.seq
+    if _attention_pending(session, now):
+        return _attention(locked, claim, now, credit)
+    outcome = apply_heartbeat(locked.progress.intervals if locked.progress else [], session.played_seconds,
+                              session.opened_at, claim, now, limits)
+    session.played_seconds += outcome.played_seconds
+    session.last_heartbeat_at = now
+    claimed = sum(b - a for a, b in claim.segments)
+    for event in outcome.events:
+        kind = event.pop("kind")
+        ledger.record_event(user_id, kind, now, session_id=session.id, lesson_id=session.lesson_id,
+                            claimed=claimed, credited=outcome.played_seconds, ip=client_ip(), **event)
+    ledger.save_progress(locked, outcome.intervals, outcome.covered_seconds, claim.position,
+                         outcome.completed, now)
+    if outcome.completed:
+        credit = ledger.credit_course_if_complete(user_id, locked.course_id, now)
+    db.session.commit()
+    return _state(locked, outcome.credited_seconds, credit)
+
+
+def _attention_pending(session, now) -> bool:
+    return session.attention_due_at is not None and now >= session.attention_due_at
+
+
+def _attention(locked: ledger.LockedSession, claim: Claim, now, credit):
+    """While an attention check waits for its answer, nothing is credited."""
+    session = locked.session
+    if session.attention_token is None:
+        session.attention_token = secrets.token_hex(8)
+    if claim.segments:
+        ledger.record_event(session.user_id, "attention_pending", now, session_id=session.id,
+                            lesson_id=session.lesson_id, claimed=sum(b - a for a, b in claim.segments),
+                            ip=client_ip())
+    db.session.commit()
+    return _state(locked, 0.0, credit, attention={"token": session.attention_token})
+
+
+@bp.post("/sessions/<session_id>/attention")
+@login_required
+def answer_attention(session_id: str):
+    user_id = current_user.id
+    db.session.commit()
+    locked = ledger.lock_session(session_id[:64])
+    if locked is None or locked.session.user_id != user_id:
+        raise ApiError(404, "not_found", _("观看会话不存在。"))
+    body = request.get_json(silent=True) or {}
+    session = locked.session
+    if not session.attention_token or body.get("token") != session.attention_token:
+        raise ApiError(422, "invalid_token", _("确认已失效，请刷新页面后继续学习。"))
+    now = utcnow()
+    session.attention_token = None
+    session.attention_due_at = now + timedelta(minutes=float(current_app.config["ATTENTION_CHECK_MINUTES"]))
+    db.session.commit()
+    return {"ok": True, "next_check_at": session.attention_due_at.isoformat()}

@@ -1,0 +1,98 @@
+"""A trainee watching through the v1 calls, with the server's clock in the test's hands."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+import learning.watch_api
+from core.extensions import db
+from learning.models import CreditRecord, IntegrityEvent, LessonProgress
+
+
+class Clock:
+    """The server's ``now`` for the watch calls: starts at a fixed instant, moves when told."""
+
+    def __init__(self):
+        self.now = datetime(2026, 5, 10, 2, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(learning.watch_api, "utcnow", clock)
+    return clock
+
+
+@dataclass
+class Viewer:
+    """One trainee's browser: opens sessions and sends heartbeats, as player.js does."""
+
+    client: object
+    user: object
+    clock: Clock
+    session_id: str = ""
+    seq: int = 0
+
+    def open(self, lesson_id: int) -> dict:
+        response = self.client.post(f"/api/v1/lessons/{lesson_id}/sessions")
+        assert response.status_code == 201, response.get_json()
+        body = response.get_json()
+        self.session_id, self.seq = body["id"], 0
+        return body
+
+    def beat(self, segments, position=None, seq=None, rate=1.0, session_id=None, expect=200):
+        if seq is None:
+            self.seq += 1
+            seq = self.seq
+        body = {"seq": seq, "segments": segments, "rate": rate}
+        if position is not None:
+            body["position"] = position
+        response = self.client.post(f"/api/v1/sessions/{session_id or self.session_id}/heartbeats", json=body)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        return response.get_json()
+
+    def watch(self, start: float, end: float, step: float = 15.0) -> dict:
+        """Play [start, end) at 1×, a heartbeat every ``step`` seconds of wall-clock time."""
+        body, at = None, start
+        while at < end:
+            upto = min(at + step, end)
+            self.clock.advance(upto - at)
+            body = self.beat([[at, upto]], position=upto)
+            at = upto
+        return body
+
+
+@pytest.fixture
+def make_viewer(client, make_user, clock):
+    def make(user=None) -> Viewer:
+        user = user or make_user()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return Viewer(client, user, clock)
+
+    return make
+
+
+def events(user, kind=None) -> list[IntegrityEvent]:
+    db.session.expire_all()
+    rows = db.session.scalars(select(IntegrityEvent).where(IntegrityEvent.user_id == user.id)).all()
+    return [row for row in rows if kind is None or row.kind == kind]
+
+
+def credits(user) -> list[CreditRecord]:
+    db.session.expire_all()
+    return db.session.scalars(select(CreditRecord).where(CreditRecord.user_id == user.id)).all()
+
+
+def progress(user, lesson) -> LessonProgress | None:
+    db.session.expire_all()
+    return db.session.scalar(select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
