@@ -37,14 +37,20 @@ def _init_extensions(app: Flask) -> None:
     import accounts.access  # noqa: F401  (registers the login loaders)
     import accounts.models  # noqa: F401  (every model is known to migrations)
     import courses.models  # noqa: F401
+    import learning.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from accounts import account_api, admin, auth
-    from courses import catalogue, catalogue_api, media
+    from courses import (catalogue, catalogue_api, media, review, review_api, studio, studio_api,
+                         upload, upload_api, video_api)
 
-    for module in (i18n, auth, admin, account_api, catalogue, catalogue_api, media):
+    for module in (i18n, auth, admin, account_api, catalogue, catalogue_api, media,
+                   upload, upload_api, video_api, studio, studio_api, review, review_api):
         app.register_blueprint(module.bp)
+    from learning import watch_api
+
+    app.register_blueprint(watch_api.bp)
 
 
 def _register_cli(app: Flask) -> None:
