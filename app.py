@@ -48,9 +48,10 @@ def _register_blueprints(app: Flask) -> None:
     for module in (i18n, auth, admin, account_api, catalogue, catalogue_api, media,
                    upload, upload_api, video_api, studio, studio_api, review, review_api):
         app.register_blueprint(module.bp)
-    from learning import watch_api
+    from learning import record, record_api, watch_api
 
-    app.register_blueprint(watch_api.bp)
+    for module in (watch_api, record, record_api):
+        app.register_blueprint(module.bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,0 +1,92 @@
+"""A trainee's record, read from the ledger and the lesson progress: shared by page and API."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from core.extensions import db
+from courses.models import Course, Lesson, Video
+from learning.models import CreditRecord, LessonProgress
+
+
+@dataclass
+class CourseCredit:
+    course: Course
+    tenths: int
+    completed_at: datetime
+    corrections: list[CreditRecord]
+
+    @property
+    def hours(self) -> float:
+        return self.tenths / 10
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    covered_seconds: float
+    total_seconds: float
+    lessons_done: int
+
+    @property
+    def ratio(self) -> float:
+        return min(self.covered_seconds / self.total_seconds, 1.0) if self.total_seconds else 0.0
+
+
+def year_credits(user_id: int, year: int) -> list[CourseCredit]:
+    """The year's ledger per course: completions and corrections added up, oldest first."""
+    rows = db.session.scalars(
+        select(CreditRecord).where(CreditRecord.user_id == user_id, CreditRecord.year == year)
+        .options(joinedload(CreditRecord.course).joinedload(Course.category))
+        .order_by(CreditRecord.awarded_at, CreditRecord.id)
+    ).all()
+    by_course: dict[int, CourseCredit] = {}
+    for row in rows:
+        entry = by_course.setdefault(row.course_id, CourseCredit(row.course, 0, row.awarded_at, []))
+        entry.tenths += row.hours_tenths
+        if row.basis != "completion":
+            entry.corrections.append(row)
+    return list(by_course.values())
+
+
+def year_totals(user_id: int) -> dict[int, float]:
+    """Every year with credit, newest first, and its total 学时."""
+    rows = db.session.execute(
+        select(CreditRecord.year, func.sum(CreditRecord.hours_tenths)).where(CreditRecord.user_id == user_id)
+        .group_by(CreditRecord.year).order_by(CreditRecord.year.desc())
+    )
+    return {year: (tenths or 0) / 10 for year, tenths in rows}
+
+
+def in_progress(user_id: int) -> list[CourseProgress]:
+    """Courses the trainee has started and not yet completed, most recently watched first."""
+    started = (
+        select(LessonProgress.course_id, func.max(LessonProgress.updated_at).label("last"))
+        .where(LessonProgress.user_id == user_id).group_by(LessonProgress.course_id).subquery()
+    )
+    courses = db.session.scalars(
+        select(Course).join(started, started.c.course_id == Course.id).order_by(started.c.last.desc())
+        .options(joinedload(Course.category))
+    ).all()
+    result = []
+    for course in courses:
+        state = course_progress(user_id, course)
+        if state.lessons_done < len(course.lessons):
+            result.append(state)
+    return result
+
+
+def course_progress(user_id: int, course: Course) -> CourseProgress:
+    rows = db.session.execute(
+        select(Video.duration_seconds, LessonProgress.covered_seconds, LessonProgress.completed_at)
+        .select_from(Lesson).join(Video, Video.id == Lesson.video_id)
+        .outerjoin(LessonProgress, (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == user_id))
+        .where(Lesson.course_id == course.id)
+    ).all()
+    return CourseProgress(
+        course=course,
+        covered_seconds=sum(min(covered or 0.0, duration) for duration, covered, _ in rows),
+        total_seconds=sum(duration for duration, _, _ in rows),
+        lessons_done=sum(1 for *_, done in rows if done is not None),
+    )
