@@ -136,10 +136,11 @@ class Lesson(db.Model):
 
 
 class Upload(db.Model):
-    """A tus upload in progress (or finished: ``video_id`` is set).
+    """A tus upload in progress (or finished: ``completed_at`` is set).
 
-    The bytes live at ``uploads/<id>.part`` under MEDIA_ROOT; the id is server-generated
-    and is the last segment of the upload's URL.
+    The Video exists from creation, and the upload URL's last segment is its ``video_id``;
+    ``id`` (server-generated) names the partial file ``uploads/<id>.part`` under MEDIA_ROOT
+    and never leaves the server.
     """
 
     __tablename__ = "uploads"
