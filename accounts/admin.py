@@ -33,6 +33,12 @@ ACTION_NAMES = {
     "password_changed": _l("修改密码"),
     "token_created": _l("生成令牌"),
     "token_revoked": _l("吊销令牌"),
+    "course_submitted": _l("提交课程审核"),
+    "course_approved": _l("审核通过课程"),
+    "course_rejected": _l("退回课程"),
+    "course_withdrawn": _l("下架课程"),
+    "course_revision_started": _l("创建课程修订"),
+    "video_retry": _l("重新处理视频"),
 }
 
 

@@ -20,7 +20,9 @@ class WatchSession(db.Model):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    # A lesson removed from its course takes its sessions and progress with it; the
+    # credit already earned lives in credit_records, which point at the course.
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
@@ -44,7 +46,7 @@ class LessonProgress(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     intervals: Mapped[list[list[float]]] = mapped_column(JSON, default=list)
     covered_seconds: Mapped[float] = mapped_column(Float, default=0.0)
@@ -94,7 +96,7 @@ class IntegrityEvent(db.Model):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     session_id: Mapped[Optional[str]] = mapped_column(String(32), index=True)
-    lesson_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lessons.id"))
+    lesson_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(32), index=True)
     claimed_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     credited_seconds: Mapped[float] = mapped_column(Float, default=0.0)

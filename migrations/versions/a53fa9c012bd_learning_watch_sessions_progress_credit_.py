@@ -72,7 +72,7 @@ def upgrade():
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('ip', sa.String(length=45), nullable=False),
     sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_integrity_events_lesson_id_lessons')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_integrity_events_lesson_id_lessons'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_integrity_events_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_integrity_events'))
     )
@@ -92,7 +92,7 @@ def upgrade():
     sa.Column('updated_at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('completed_at', core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_lesson_progress_course_id_courses')),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_lesson_progress_lesson_id_lessons')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_lesson_progress_lesson_id_lessons'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_lesson_progress_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson_progress')),
     sa.UniqueConstraint('user_id', 'lesson_id', name='uq_lesson_progress_user_lesson')
@@ -114,7 +114,7 @@ def upgrade():
     sa.Column('attention_due_at', core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attention_token', sa.String(length=32), nullable=True),
     sa.Column('ip', sa.String(length=45), nullable=False),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_watch_sessions_lesson_id_lessons')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_watch_sessions_lesson_id_lessons'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_watch_sessions_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_watch_sessions'))
     )
