@@ -48,9 +48,9 @@ def _register_blueprints(app: Flask) -> None:
     for module in (i18n, auth, admin, account_api, catalogue, catalogue_api, media,
                    upload, upload_api, video_api, studio, studio_api, review, review_api):
         app.register_blueprint(module.bp)
-    from learning import record, record_api, watch_api
+    from learning import certificate_api, certificate_views, record, record_api, watch_api
 
-    for module in (watch_api, record, record_api):
+    for module in (watch_api, record, record_api, certificate_views, certificate_api):
         app.register_blueprint(module.bp)
 
 
@@ -58,6 +58,7 @@ def _register_cli(app: Flask) -> None:
     import demo
     from accounts import cli as accounts_cli
     from core import cli as core_cli
+    from learning import cli as learning_cli
 
-    for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker):
+    for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, learning_cli.certificates_cli):
         app.cli.add_command(group)

@@ -44,6 +44,7 @@ class Defaults:
     TRANSCODE_PRESET = "veryfast"
     TRANSCODE_CRF = 23
     TRANSCODE_STALE_MINUTES = 10  # a processing job silent this long is taken up again
+    CERTIFICATE_LOOKUP_RATE_LIMIT = "30 per minute"  # public verification, per client address
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
     TASK_MODULES = ("courses.tasks", "courses.upload_tasks", "learning.tasks", "bureau.tasks")

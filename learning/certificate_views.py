@@ -1,0 +1,108 @@
+"""学时证明 pages: the trainee's list with issue buttons, the PDF (owner only), public verification.
+
+Certificates are issued when the trainee asks (a POST from the list), never on a GET; asking
+again while the ledger is unchanged returns the same certificate. ``/verify/<number>`` is
+public and rate limited per address (``CERTIFICATE_LOOKUP_RATE_LIMIT``, shared with the API
+look-up); public look-ups are not audited.
+"""
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
+
+from accounts import audit
+from accounts.access import login_required
+from core.db import utcnow
+from core.extensions import db, limiter
+from learning import certificate_pdf, certificates, signing
+
+bp = Blueprint("certificate_views", __name__)
+
+DEFAULT_LOOKUP_LIMIT = "30 per minute"
+
+
+def lookup_limit() -> str:
+    return current_app.config.get("CERTIFICATE_LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_LIMIT)
+
+
+# One budget per address for the page and the API look-up together.
+lookup_limited = limiter.shared_limit(lookup_limit, scope="certificate-lookup")
+
+
+def required_tenths() -> int:
+    return round(float(current_app.config["ANNUAL_REQUIRED_HOURS"]) * 10)
+
+
+def verify_url(number: str) -> str:
+    return url_for("certificate_views.verify", number=number, _external=True)
+
+
+def pdf_url(number: str) -> str:
+    return url_for("certificate_views.pdf", number=number, _external=True)
+
+
+class IssueForm(FlaskForm):
+    kind = HiddenField(validators=[AnyOf(certificates.KINDS)])
+    year = HiddenField(validators=[DataRequired(), Regexp(r"^\d{4}$")])
+    course_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,12}$")])
+
+    def key(self) -> tuple[str, int, int | None]:
+        course_id = int(self.course_id.data) if self.kind.data == "course" and self.course_id.data else None
+        return self.kind.data, int(self.year.data), course_id
+
+
+@bp.get("/me/certificates")
+@login_required
+def index():
+    offers = certificates.offers(current_user.id, required_tenths())
+    years = sorted({offer.basis.year for offer in offers}, reverse=True)
+    return render_template("certificate_views/index.html", offers=offers, years=years)
+
+
+@bp.post("/me/certificates")
+@login_required
+def issue():
+    form = IssueForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cert, created = certificates.issue(current_user, form.key(), required_tenths(), utcnow())
+    if cert is None:
+        db.session.rollback()
+        flash(_("没有可开具的学时证明：该课程或年度尚无学时。"), "error")
+        return redirect(url_for(".index"))
+    if created:
+        audit.record("certificate_issued", target=f"certificate:{cert.number}", kind=cert.kind,
+                     year=cert.year, course_id=cert.course_id, hours=certificates.hours(cert.hours_tenths))
+        flash(_("已开具学时证明，编号 %(number)s。", number=cert.number), "success")
+    else:
+        flash(_("学时未变，沿用已开具的证明 %(number)s。", number=cert.number), "success")
+    db.session.commit()
+    return redirect(url_for(".index", _anchor=f"cert-{cert.number}"))
+
+
+@bp.get("/me/certificates/<number>.pdf")
+@login_required
+def pdf(number: str):
+    cert = certificates.by_number(number)
+    if cert is None or cert.user_id != current_user.id:
+        abort(404)
+    font = certificate_pdf.find_font(current_app.config.get("CERTIFICATE_FONT"))
+    data = certificate_pdf.render(certificates.document(cert), verify_url(cert.number), font)
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/verify/<number>")
+@lookup_limited
+def verify(number: str):
+    verdict = certificates.look_up(number, signing.public_key())
+    facts = None
+    if verdict.status in ("valid", "superseded"):
+        facts = certificates.public_facts(verdict.certificate.payload)
+    status = 404 if verdict.status == "not_found" else 200
+    return render_template("certificate_views/verify.html", verdict=verdict, facts=facts), status
