@@ -1,0 +1,81 @@
+"""学时记录: the credit-record rows a bureau sees — one query for page, exports and API.
+
+Every caller passes a :class:`bureau.scope.Scope`; the query applies it, so no path can
+forget it. Rows are plain tuples from SQLAlchemy Core (no ORM objects), cheap to stream.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, or_, select
+
+from accounts.models import User
+from bureau.scope import Scope
+from courses.models import Category, Course
+from learning.models import Certificate, CreditRecord
+from learning.rules import CHINA
+
+COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
+           "course_title", "category", "hours_tenths", "completed_at", "certificate_number", "updated_at")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the officer asked for; every field optional. Dates are China calendar days."""
+
+    year: int | None = None
+    region: str | None = None
+    employer: str = ""
+    category: str = ""
+    completed_from: date | None = None
+    completed_to: date | None = None
+    person: str = ""  # an exact ID number, or a name
+    updated_since: datetime | None = None
+
+
+def _certificate_number():
+    return (
+        select(Certificate.number)
+        .where(Certificate.user_id == CreditRecord.user_id, Certificate.course_id == CreditRecord.course_id,
+               Certificate.kind == "course", Certificate.status == "valid")
+        .order_by(Certificate.id.desc()).limit(1).scalar_subquery()
+    )
+
+
+def _china_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=CHINA)
+
+
+def records_query(scope: Scope, filters: Filters) -> Select:
+    """The scoped, filtered rows, in (updated_at, id) order: the order exports and sync use."""
+    stmt = (
+        select(CreditRecord.id, User.id_number, User.real_name, User.phone, User.employer, User.region_code,
+               CreditRecord.year, CreditRecord.course_id, Course.title, Category.code,
+               CreditRecord.hours_tenths, CreditRecord.awarded_at, _certificate_number(),
+               CreditRecord.updated_at)
+        .join(User, User.id == CreditRecord.user_id)
+        .join(Course, Course.id == CreditRecord.course_id)
+        .join(Category, Category.id == Course.category_id)
+        .where(scope.narrowed(filters.region).condition(User.region_code))
+        .order_by(CreditRecord.updated_at, CreditRecord.id)
+    )
+    if filters.year:
+        stmt = stmt.where(CreditRecord.year == filters.year)
+    if filters.employer:
+        stmt = stmt.where(User.employer.contains(filters.employer, autoescape=True))
+    if filters.category:
+        stmt = stmt.where(Category.code == filters.category)
+    if filters.completed_from:
+        stmt = stmt.where(CreditRecord.awarded_at >= _china_midnight(filters.completed_from))
+    if filters.completed_to:
+        stmt = stmt.where(CreditRecord.awarded_at < _china_midnight(filters.completed_to + timedelta(days=1)))
+    if filters.person:
+        stmt = stmt.where(or_(User.id_number == filters.person.upper(), User.real_name == filters.person))
+    if filters.updated_since:
+        stmt = stmt.where(CreditRecord.updated_at > filters.updated_since)
+    return stmt
+
+
+def after_cursor(stmt: Select, updated_at: datetime, record_id: int) -> Select:
+    """Keyset pagination: the rows strictly after (updated_at, id)."""
+    return stmt.where(or_(CreditRecord.updated_at > updated_at,
+                          and_(CreditRecord.updated_at == updated_at, CreditRecord.id > record_id)))
