@@ -45,11 +45,15 @@ class Defaults:
     TRANSCODE_CRF = 23
     TRANSCODE_STALE_MINUTES = 10  # a processing job silent this long is taken up again
     CERTIFICATE_LOOKUP_RATE_LIMIT = "30 per minute"  # public verification, per client address
+    INTEGRITY_SHARED_IP_USERS = 5  # accounts from one address before it is a signal
+    INTEGRITY_DAILY_HOURS = 10  # credited hours in one day before it is a signal
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
     TASK_MODULES = ("courses.tasks", "courses.upload_tasks", "learning.tasks", "bureau.tasks")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
+    SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search_index.py); empty = instance/search
+    SEARCH_QUERY_MAX_CHARS = 100  # longer queries are cut (and the page says so)
 
 
 def load_config(app, overrides=None):

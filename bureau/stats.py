@@ -1,0 +1,182 @@
+"""Figures for the bureau dashboard: plain query functions, scope and year passed in.
+
+Every figure is about *trainees* (accounts with the trainee role) registered in the
+scope's area: staff accounts (producers, reviewers, officers) that try a course never
+count. 学时 are the ledger's: completions and corrections added up, for the credit year
+(``CreditRecord.year``, the China calendar year of completion). Years, months and days
+are China Standard Time; timestamps are compared as UTC instants, so the queries run the
+same on SQLite and PostgreSQL.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, case, distinct, func, select, union
+
+from accounts.models import User
+from bureau.scope import Scope
+from core.extensions import db
+from courses.models import Category, Course
+from learning.models import CreditRecord, WatchSession
+from learning.rules import CHINA, credit_year
+
+TOP_COURSES = 10
+
+
+@dataclass(frozen=True)
+class CategoryHours:
+    code: str
+    name: str
+    name_en: str
+    tenths: int
+
+    @property
+    def hours(self) -> float:
+        return self.tenths / 10
+
+
+@dataclass(frozen=True)
+class CourseCount:
+    course_id: int
+    title: str
+    category_name: str
+    category_name_en: str
+    completions: int
+    tenths: int
+
+    @property
+    def hours(self) -> float:
+        return self.tenths / 10
+
+
+@dataclass(frozen=True)
+class People:
+    registered: int  # trainee accounts that existed by the end of the year
+    new: int  # of which registered during the year
+    active: int  # with a watch session opened, or a credit record, in the year
+    met: int  # whose year total reaches the annual requirement
+
+    @property
+    def share_met(self) -> float:
+        """Met ÷ registered, 0 when nobody is registered."""
+        return self.met / self.registered if self.registered else 0.0
+
+    @property
+    def share_met_of_active(self) -> float:
+        return self.met / self.active if self.active else 0.0
+
+
+# --- time ---------------------------------------------------------------------------------
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The China calendar year as a half-open interval of instants."""
+    return datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
+
+
+def month_starts(year: int) -> list[datetime]:
+    """The first instant of each China calendar month of ``year``: twelve datetimes."""
+    return [datetime(year, month, 1, tzinfo=CHINA) for month in range(1, 13)]
+
+
+def selectable_years(scope: Scope, now: datetime) -> list[int]:
+    """Years with credit in the scope, and this year: newest first."""
+    years = set(db.session.scalars(_in_scope(select(distinct(CreditRecord.year))
+                                             .join(User, User.id == CreditRecord.user_id), scope)))
+    return sorted(years | {credit_year(now)}, reverse=True)
+
+
+# --- queries ------------------------------------------------------------------------------
+
+def _in_scope(stmt: Select, scope: Scope) -> Select:
+    """Keep the rows of trainees registered in ``scope`` (``stmt`` must involve ``User``)."""
+    return stmt.where(User.role == "trainee", scope.condition(User.region_code))
+
+
+def _credits(scope: Scope, year: int, *columns) -> Select:
+    stmt = select(*columns).select_from(CreditRecord).join(User, User.id == CreditRecord.user_id)
+    return _in_scope(stmt.where(CreditRecord.year == year), scope)
+
+
+def people(scope: Scope, year: int, required_tenths: int) -> People:
+    """Registered, new, active and requirement-meeting trainees of the scope for ``year``."""
+    start, end = year_bounds(year)
+    count = select(func.count()).select_from(User)
+    registered = db.session.scalar(_in_scope(count.where(User.created_at < end), scope))
+    new = db.session.scalar(_in_scope(count.where(User.created_at >= start, User.created_at < end), scope))
+    # A union drops duplicates: one row per trainee with any activity in the year.
+    acting = union(
+        select(WatchSession.user_id.label("user_id"))
+        .where(WatchSession.opened_at >= start, WatchSession.opened_at < end),
+        select(CreditRecord.user_id.label("user_id")).where(CreditRecord.year == year),
+    ).subquery()
+    active = db.session.scalar(_in_scope(
+        select(func.count()).select_from(acting).join(User, User.id == acting.c.user_id), scope))
+    meeting = (_credits(scope, year, CreditRecord.user_id).group_by(CreditRecord.user_id)
+               .having(func.sum(CreditRecord.hours_tenths) >= required_tenths).subquery())
+    met = db.session.scalar(select(func.count()).select_from(meeting))
+    return People(registered or 0, new or 0, active or 0, met or 0)
+
+
+def hours_by_category(scope: Scope, year: int) -> list[CategoryHours]:
+    """Every category in catalogue order with the 学时 credited to it (0 when none)."""
+    sums = dict(db.session.execute(
+        _credits(scope, year, Category.code, func.sum(CreditRecord.hours_tenths))
+        .join(Course, Course.id == CreditRecord.course_id).join(Category, Category.id == Course.category_id)
+        .group_by(Category.code)
+    ).all())
+    categories = db.session.scalars(select(Category).order_by(Category.position, Category.id))
+    return [CategoryHours(c.code, c.name, c.name_en, int(sums.get(c.code) or 0)) for c in categories]
+
+
+def hours_by_month(scope: Scope, year: int) -> list[int]:
+    """Tenths of 学时 credited in each China calendar month of ``year`` (twelve numbers).
+
+    A row counts in the month of its ``awarded_at``. A correction for ``year`` written
+    after the year ended counts in December (one written, oddly, before it in January),
+    so the months always add up to the year's total.
+    """
+    starts = month_starts(year)
+    month = case(*[(CreditRecord.awarded_at < starts[m], m) for m in range(1, 12)], else_=12).label("month")
+    rows = _credits(scope, year, month, CreditRecord.hours_tenths.label("tenths")).subquery()
+    # Grouping on the subquery's column, not on the CASE: PostgreSQL would see the CASE's
+    # bound parameters in SELECT and GROUP BY as two different expressions.
+    sums = dict(db.session.execute(select(rows.c.month, func.sum(rows.c.tenths)).group_by(rows.c.month)).all())
+    return [int(sums.get(m) or 0) for m in range(1, 13)]
+
+
+def top_courses(scope: Scope, year: int, limit: int = TOP_COURSES) -> list[CourseCount]:
+    """The courses most completed in ``year`` by the scope's trainees, with the 学时 they gave."""
+    completions = func.count(CreditRecord.id).filter(CreditRecord.basis == "completion")
+    rows = db.session.execute(
+        _credits(scope, year, Course.id, Course.title, Category.name, Category.name_en, completions,
+                 func.sum(CreditRecord.hours_tenths))
+        .join(Course, Course.id == CreditRecord.course_id).join(Category, Category.id == Course.category_id)
+        .group_by(Course.id, Course.title, Category.name, Category.name_en)
+        .having(completions > 0)
+        .order_by(completions.desc(), Course.title, Course.id).limit(limit)
+    ).all()
+    return [CourseCount(cid, title, name, name_en, int(n), int(tenths or 0))
+            for cid, title, name, name_en, n, tenths in rows]
+
+
+@dataclass(frozen=True)
+class Overview:
+    year: int
+    required_tenths: int
+    people: People
+    by_category: list[CategoryHours]
+    by_month: list[int]
+    top_courses: list[CourseCount]
+
+    @property
+    def total_tenths(self) -> int:
+        return sum(c.tenths for c in self.by_category)
+
+    @property
+    def required_hours(self) -> float:
+        return self.required_tenths / 10
+
+
+def overview(scope: Scope, year: int, required_tenths: int) -> Overview:
+    """Everything the dashboard shows for ``scope`` and ``year``."""
+    return Overview(year, required_tenths, people(scope, year, required_tenths),
+                    hours_by_category(scope, year), hours_by_month(scope, year), top_courses(scope, year))
