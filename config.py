@@ -38,12 +38,14 @@ class Defaults:
     PLAYER_SEEK_LOCK = True  # no seeking past the furthest point watched until complete
     PLAYER_PAUSE_WHEN_HIDDEN = True
     MAX_UPLOAD_BYTES = 4 * 1024**3
+    UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024  # what the upload page sends per PATCH
     UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload untouched this long is removed
     MAX_VIDEO_DIMENSION = 4096  # on the long side
     MAX_VIDEO_SECONDS = 6 * 3600
     TRANSCODE_PRESET = "veryfast"
     TRANSCODE_CRF = 23
     TRANSCODE_STALE_MINUTES = 10  # a processing job silent this long is taken up again
+    SYNC_LAG_SECONDS = 30  # the docking API serves records older than this (docs/sync.md)
     CERTIFICATE_LOOKUP_RATE_LIMIT = "30 per minute"  # public verification, per client address
     INTEGRITY_SHARED_IP_USERS = 5  # accounts from one address before it is a signal
     INTEGRITY_DAILY_HOURS = 10  # credited hours in one day before it is a signal

@@ -14,7 +14,7 @@ from accounts.models import ROLE_NAMES, ROLES, ApiToken, AuditLog, User
 from accounts.regions import region_name
 from accounts.tokens import issue_token, revoke_token
 from accounts.users import find_by_identifier, normalize_identifier
-from accounts.validators import mask_phone
+from accounts.validators import FieldError, clean_token_region, mask_phone
 from core.db import utcnow
 from core.extensions import db
 
@@ -158,6 +158,12 @@ def _token_owner(form: TokenForm) -> User | None:
     elif not owner.active:
         form.user.errors.append(_("该账号已停用，不能为其生成令牌。"))
         return None
+    else:
+        try:
+            clean_token_region(form.region_code.data, owner.role, owner.region_code)
+        except FieldError as e:
+            form.region_code.errors.append(str(e))
+            return None
     return owner
 
 

@@ -8,7 +8,7 @@ from accounts import audit
 from accounts.models import ROLES, ApiToken
 from accounts.tokens import issue_token, revoke_token
 from accounts.users import create_user, duplicate_errors, find_by_identifier
-from accounts.validators import FieldError, china_today, clean_account, clean_region_code
+from accounts.validators import FieldError, china_today, clean_account, clean_region_code, clean_token_region
 from core.db import utcnow
 from core.extensions import db
 
@@ -61,6 +61,10 @@ def create_token_command(identifier: str, name: str, region_code: str) -> None:
     owner = find_by_identifier(identifier)
     if owner is None or not owner.active:
         raise click.ClickException("找不到该用户，或该账号已停用。")
+    try:
+        clean_token_region(region_code, owner.role, owner.region_code)
+    except FieldError as e:
+        raise click.ClickException(str(e)) from None
     row, plain = issue_token(owner, name, utcnow(), region_code or None)
     audit.record("token_created", target=f"token:{row.id}", owner=f"user:{owner.id}",
                  name=name, region_code=row.region_code, via="cli")

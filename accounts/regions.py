@@ -66,3 +66,18 @@ def region_name(code: str) -> str:
         return code or ""
     province = localized(PROVINCES[code[:2]] + local_name(code), PROVINCES_EN[code[:2]])
     return province if code[2:] == "0000" else _("%(province)s（%(code)s）", province=province, code=code)
+
+
+def area_prefix(code: str) -> str:
+    """The leading digits an area's codes share: a province ``440000`` → ``44``, a city
+    ``440300`` → ``4403``, a county ``440305`` → itself."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def region_within(code: str, area: str) -> bool:
+    """Whether region ``code`` lies in ``area`` (both valid six-digit codes)."""
+    return is_region_code(code) and is_region_code(area) and code.startswith(area_prefix(area))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from accounts.idnumber import IdNumberError, mask_id_number, normalize_id_number
-from accounts.regions import is_region_code
+from accounts.regions import is_region_code, region_within
 
 CHINA = ZoneInfo("Asia/Shanghai")
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -87,6 +87,16 @@ def clean_region_code(value: str | None, required: bool = False) -> str:
         raise FieldError(_("请填写行政区划代码。"))
     if not is_region_code(code):
         raise FieldError(_("行政区划代码应为6位数字，且前两位为有效的省级代码。"))
+    return code
+
+
+def clean_token_region(value: str | None, owner_role: str, owner_region: str) -> str:
+    """An API token's region: empty (the owner's whole scope) or a valid code; a bureau
+    officer's token may only be narrowed to an area inside the officer's own."""
+    code = clean_region_code(value)
+    if code and owner_role == "bureau" and not region_within(code, owner_region):
+        raise FieldError(_("限定地区 %(code)s 不在该人社部门账号的管辖范围（%(area)s）内。",
+                           code=code, area=owner_region))
     return code
 
 

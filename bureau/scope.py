@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement
 
 from accounts.models import User
-from accounts.regions import is_region_code
+from accounts.regions import area_prefix, is_region_code, region_within
 
 
 class ScopeError(Exception):
@@ -22,15 +22,6 @@ class ScopeError(Exception):
         self.message = message
 
 
-def prefix_of(code: str) -> str:
-    """``440000`` → ``44``; ``440300`` → ``4403``; ``440305`` → ``440305``."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
 @dataclass(frozen=True)
 class Scope:
     """The area a request may see: every region code starting with ``prefix``."""
@@ -39,10 +30,10 @@ class Scope:
 
     @property
     def prefix(self) -> str:
-        return prefix_of(self.code)
+        return area_prefix(self.code)
 
     def covers(self, code: str) -> bool:
-        return is_region_code(code) and code.startswith(self.prefix)
+        return region_within(code, self.code)
 
     def narrowed(self, code: str | None) -> "Scope":
         """The sub-area ``code`` (a filter the caller asked for), if it lies inside this one."""

@@ -290,8 +290,20 @@ def create(user: User, basis: Basis, now: datetime) -> Certificate:
     cert.number = format_number(basis.year, user.region_code, cert.id)
     cert.payload = build_payload(basis, holder_of(user), cert.number, now)
     cert.signature = signing.sign(canonical_bytes(cert.payload))
+    if basis.kind == "course":
+        touch_completion(user.id, basis.course_id, now)
     db.session.flush()
     return cert
+
+
+def touch_completion(user_id: int, course_id: int, now: datetime) -> None:
+    """Move the completion record's ``updated_at`` to ``now`` (never back): it now shows this
+    certificate's number, and bureau systems sync changed records by ``updated_at``."""
+    db.session.execute(
+        update(CreditRecord).where(CreditRecord.user_id == user_id, CreditRecord.course_id == course_id,
+                                   CreditRecord.basis == "completion", CreditRecord.updated_at < now)
+        .values(updated_at=now)
+    )
 
 
 def supersede(old: Certificate, new: Certificate | None) -> None:

@@ -118,8 +118,8 @@ def heartbeat(session_id: str):
         _refuse(user_id, "oversized_body", ApiError(413, "too_large", _("心跳请求过大。")),
                 session_id=session_id[:32], bytes=request.content_length)
     request.max_content_length = cfg["HEARTBEAT_MAX_BYTES"]
-    now = utcnow()
     locked = ledger.lock_session(session_id[:64])
+    now = utcnow()  # after the lock: a record stamped now commits within moments (docs/sync.md)
     if locked is None or locked.session.user_id != user_id:
         if locked is not None:
             _refuse(user_id, "foreign_session", ApiError(404, "not_found", _("观看会话不存在。")),

@@ -2,12 +2,13 @@
 import pytest
 
 from accounts.models import User
-from bureau.scope import Scope, ScopeError, prefix_of, scope_for
+from accounts.regions import area_prefix
+from bureau.scope import Scope, ScopeError, scope_for
 
 
 @pytest.mark.parametrize("code,prefix", [("440000", "44"), ("440300", "4403"), ("440305", "440305")])
-def test_prefix_of_a_province_city_and_county(code, prefix):
-    assert prefix_of(code) == prefix
+def test_area_prefix_of_a_province_city_and_county(code, prefix):
+    assert area_prefix(code) == prefix
 
 
 @pytest.mark.parametrize("officer,trainee,sees", [

@@ -1,0 +1,183 @@
+"""The JSON Schemas (OpenAPI 3.1, JSON Schema 2020-12) of the v1 bodies, and helpers to write them.
+
+Objects list every property they have today; they stay open (no ``additionalProperties``)
+because the v1 contract lets fields be added. tests/bureau/test_openapi*.py closes them
+when checking live responses, so that a field added to the code but not here is caught.
+"""
+from accounts.models import ROLES
+from courses.categories import CATEGORIES
+from courses.models import COURSE_STATUSES, VIDEO_STATUSES
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+NUM = {"type": "number"}
+BOOL = {"type": "boolean"}
+DATETIME = {"type": "string", "format": "date-time"}
+URL = {"type": "string", "format": "uri-reference"}
+CATEGORY = {"type": "string", "enum": [code for code, *_rest in CATEGORIES],
+            "description": "Category code: digital, ip, cybersecurity, emergency; themes politics, knowledge, "
+                           "science, ethics, teamwork."}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    if "type" in schema and "$ref" not in schema:
+        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        return {**schema, "type": [*kinds, "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def array(items: dict, **extra) -> dict:
+    return {"type": "array", "items": items, **extra}
+
+
+def obj(properties: dict, optional: dict | None = None, description: str = "") -> dict:
+    """An object whose ``properties`` are all required and ``optional`` ones may be missing."""
+    schema = {"type": "object", "required": list(properties), "properties": {**properties, **(optional or {})}}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def enum(*values: str) -> dict:
+    return {"type": "string", "enum": list(values)}
+
+
+ERROR = obj({"error": obj({"code": STR, "message": STR})},
+            description='Every API error: {"error": {"code", "message"}}; code is stable, message is for people.')
+
+COURSE_SUMMARY = {
+    "id": INT, "title": STR, "summary": STR, "instructor": STR, "organisation": STR, "category": CATEGORY,
+    "category_name": STR, "catalogue_year": INT, "credit_hours": NUM, "lesson_count": INT,
+    "duration_seconds": NUM, "poster": nullable(URL), "url": URL,
+}
+SOURCE = obj({"url": URL, "height": INT, "width": nullable(INT), "type": enum("video/mp4")})
+LESSON = obj({"id": INT, "position": INT, "title": STR, "duration_seconds": NUM, "sources": array(ref("Source")),
+              "poster": nullable(URL), "captions": nullable(URL)})
+
+WATCH_SESSION = obj({
+    "id": STR, "lesson_id": INT, "duration_seconds": NUM, "resume_position": NUM, "furthest_position": NUM,
+    "covered_seconds": NUM, "completed": BOOL, "heartbeat_seconds": NUM, "max_playback_rate": NUM,
+    "seek_lock": BOOL, "pause_when_hidden": BOOL,
+})
+HEARTBEAT = obj({
+    "seq": {"type": "integer", "minimum": 1, "description": "Strictly increasing per session."},
+    "segments": array(array(NUM, minItems=2, maxItems=2),
+                      description="Media intervals [from, to] played since the last heartbeat, in seconds."),
+}, {"position": NUM, "rate": NUM})
+HEARTBEAT_STATE = obj({
+    "seq": INT, "credited_seconds": NUM,
+    "lesson": obj({"id": INT, "duration_seconds": NUM, "covered_seconds": NUM, "completed": BOOL, "position": NUM}),
+    "course": obj({"id": INT, "completed": BOOL, "credited_hours": NUM}),
+}, {"duplicate": {"type": "boolean", "description": "A repeated seq: nothing changed."},
+    "attention": obj({"token": STR}, description="An attention check waits: nothing is credited until "
+                                                 "POST …/attention answers it with this token.")})
+
+PROGRESS = obj({
+    "year": INT, "credited_hours": NUM, "required_hours": NUM, "requirement_met": BOOL,
+    "courses": array(obj({"course_id": INT, "title": STR, "category": CATEGORY, "hours": NUM,
+                          "completed_at": DATETIME,
+                          "corrections": array(obj({"hours": NUM, "reason": STR}))})),
+    "in_progress": array(obj({"course_id": INT, "title": STR, "covered_ratio": NUM, "lessons_done": INT,
+                              "lessons": INT})),
+})
+
+CERTIFICATE = obj({
+    "number": STR, "kind": enum("course", "year"), "year": INT, "course_id": nullable(INT), "hours": NUM,
+    "requirement_met": nullable(BOOL), "status": enum("valid", "superseded"), "issued_at": DATETIME,
+    "pdf_url": URL, "verify_url": URL,
+})
+VERIFICATION = obj({
+    "number": STR, "kind": enum("course", "year"), "year": INT, "hours": NUM,
+    "requirement_met": nullable(BOOL), "required_hours": nullable(NUM),
+    "holder": obj({"name": STR, "id_number": STR}, description="Masked: enough to recognise, too little to find."),
+    "courses": array(obj({"id": INT, "title": STR, "category": CATEGORY, "category_name": STR, "hours": NUM})),
+    "issuer": STR, "issued_at": DATETIME, "status": enum("valid", "superseded"), "verify_url": URL,
+}, {"superseded_by": nullable(STR)})
+INVALID = obj({"number": STR, "status": enum("invalid"), "problems": array(STR)},
+              description="The stored certificate fails its signature check; nothing of it is shown.")
+NOT_FOUND = obj({"number": STR, "status": enum("not_found"), "error": ERROR["properties"]["error"]})
+PUBLIC_KEY = obj({"algorithm": STR, "key_id": STR, "public_key_pem": STR, "public_key": STR,
+                  "canonicalization": STR, "signature_encoding": STR})
+
+ME = obj({"id": INT, "role": enum(*ROLES), "real_name": STR,
+          "id_number": {"type": "string", "description": "Masked, even for its owner."},
+          "phone": {"type": "string", "description": "Masked."}, "employer": STR, "title": STR,
+          "region_code": STR, "organisation": STR})
+
+VIDEO = obj({
+    "id": INT, "status": enum(*VIDEO_STATUSES), "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+    "error_code": nullable(STR), "error": nullable(STR), "duration_seconds": NUM, "width": nullable(INT),
+    "height": nullable(INT), "original_filename": STR,
+    "renditions": array(obj({"height": INT, "width": nullable(INT), "url": URL})),
+    "poster": nullable(URL), "captions": nullable(URL),
+}, {"log_tail": {**nullable(STR), "description": "ffmpeg's last lines; staff only."}})
+
+STUDIO_LESSON_PROPS = {
+    "id": INT, "position": INT, "title": STR, "video_id": INT, "video_status": enum(*VIDEO_STATUSES),
+    "duration_seconds": NUM, "poster": nullable(URL), "captions": nullable(URL),
+}
+STUDIO_COURSE = obj({
+    "id": INT, "title": STR, "summary": STR, "instructor": STR, "organisation": STR, "category": CATEGORY,
+    "category_name": STR, "catalogue_year": INT, "status": enum(*COURSE_STATUSES), "credit_hours": NUM,
+    "duration_seconds": NUM, "review_note": STR, "revision_of": nullable(INT), "revision": nullable(INT),
+    "submit_problem": nullable(STR), "submitted_at": nullable(DATETIME), "reviewed_at": nullable(DATETIME),
+    "published_at": nullable(DATETIME), "withdrawn_at": nullable(DATETIME),
+    "lessons": array(ref("StudioLesson")),
+})
+COURSE_FIELDS = {"title": STR, "summary": STR, "instructor": STR, "category": CATEGORY, "catalogue_year": INT}
+
+BUREAU_RECORD = obj({
+    "id": {"type": "integer", "description": "The credit record's id: upsert by it."},
+    "id_number": {"type": "string", "description": "The full ID number (bureau officers only)."},
+    "name": STR, "phone": STR, "employer": STR, "region_code": STR, "year": INT, "course_id": INT,
+    "course_title": STR, "category": CATEGORY,
+    "hours": {"type": "number", "description": "学时; a correction record may be negative."},
+    "completed_at": DATETIME, "certificate_number": nullable(STR),
+    "updated_at": {**DATETIME, "description": "UTC with microseconds; the sync order is (updated_at, id)."},
+})
+BUREAU_PAGE = obj({
+    "items": array(ref("BureauRecord")),
+    "next_cursor": {**nullable(STR), "description": "Pass as cursor= for the next page; null on the last page."},
+    "has_more": BOOL,
+    "synced_until": {**nullable(DATETIME), "description": "On the last page: pass as updated_since= next run."},
+})
+
+
+def schemas() -> dict:
+    return {
+        "Error": ERROR,
+        "CourseSummary": obj(COURSE_SUMMARY),
+        "CourseList": obj({"items": array(ref("CourseSummary")), "page": INT, "per_page": INT, "total": INT,
+                           "pages": INT}),
+        "Source": SOURCE, "Lesson": LESSON,
+        "CourseDetail": obj({**COURSE_SUMMARY, "lessons": array(ref("Lesson"))}),
+        "WatchSession": WATCH_SESSION, "Heartbeat": HEARTBEAT, "HeartbeatState": HEARTBEAT_STATE,
+        "AttentionAnswer": obj({"token": STR}),
+        "AttentionResult": obj({"ok": BOOL, "next_check_at": DATETIME}),
+        "Progress": PROGRESS,
+        "Certificate": CERTIFICATE,
+        "CertificateList": obj({"items": array(ref("Certificate"))}),
+        "CertificateRequest": obj({"kind": enum("course", "year"), "year": INT},
+                                  {"course_id": {"type": "integer", "description": "For kind course."}}),
+        "Verification": VERIFICATION, "VerificationInvalid": INVALID, "VerificationNotFound": NOT_FOUND,
+        "PublicKey": PUBLIC_KEY,
+        "Me": ME,
+        "Video": VIDEO,
+        "StudioLesson": obj(STUDIO_LESSON_PROPS),
+        "StudioLessonCreated": obj({**STUDIO_LESSON_PROPS, "course": ref("StudioCourse")}),
+        "StudioCourse": STUDIO_COURSE,
+        "StudioCourseList": obj({"items": array(ref("StudioCourse"))}),
+        "CourseCreate": obj(COURSE_FIELDS),
+        "CourseUpdate": obj({}, COURSE_FIELDS, "Any of the fields; at least one."),
+        "LessonCreate": obj({"video_id": INT}, {"title": STR}),
+        "LessonRename": obj({"title": STR}),
+        "LessonOrder": obj({"lesson_ids": array(INT)}),
+        "ReviewDecision": obj({"approve": BOOL}, {"reason": {"type": "string",
+                                                             "description": "Required when rejecting."}}),
+        "BureauRecord": BUREAU_RECORD,
+        "BureauRecordsPage": BUREAU_PAGE,
+    }
