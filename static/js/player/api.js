@@ -1,0 +1,45 @@
+/* Same-origin JSON calls carrying the page's CSRF token (unsafe methods need it). */
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : '';
+}
+
+/** POST ``body`` as JSON. ``keepalive`` lets the request outlive the page (page hide). */
+export function postJson(url, body, { keepalive = false } = {}) {
+  return fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    keepalive,
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'X-CSRFToken': csrfToken(),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The server's own (translated) message from a JSON error reply, or ''. */
+export async function errorMessage(response) {
+  try {
+    const reply = await response.json();
+    return (reply && reply.error && reply.error.message) || '';
+  } catch (error) {
+    return '';
+  }
+}
+
+/** ``template`` with each {name} replaced by ``values[name]``. */
+export function fill(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+}
+
+/** 75.4 → "1:15"; 3723 → "1:02:03". */
+export function clock(seconds) {
+  const total = Math.max(0, Math.round(seconds || 0));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}

@@ -1,0 +1,136 @@
+/* Heartbeats on their way to the server, kept in localStorage until the server has them.
+
+   Every heartbeat is written down before it is sent and crossed out only when the server
+   answers it, so a lost network, a 5xx or a closed page loses nothing: the entries are sent
+   again, strictly in order (one request at a time), when the network is back, after a
+   growing delay, or on the next page load. The server answers a heartbeat it already has
+   with "duplicate": true; that counts as delivered, so nothing is counted twice. The queue
+   is shared by the tabs of the browser (one localStorage): each tab sends from its head. */
+
+const RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+const KEY = 'queue';
+
+function same(a, b) {
+  return a.session === b.session && a.seq === b.seq;
+}
+
+export class HeartbeatQueue {
+  /**
+   * @param {Store} store where the entries live
+   * @param {object} hooks send(entry) → Promise<Response>; delivered(entry, reply);
+   *   stopped(entry, status, reply) for 409/410; held(status) for 400/401/403 (sign in
+   *   again or reload: the entries wait for the next page); changed() after any change.
+   */
+  constructor(store, hooks) {
+    this.store = store;
+    this.hooks = hooks;
+    this.running = null;
+    this.failures = 0;
+    this.timer = null;
+    this.held = false;
+    window.addEventListener('online', () => this.retryNow());
+  }
+
+  entries() {
+    const list = this.store.get(KEY, []);
+    return Array.isArray(list) ? list : [];
+  }
+
+  get size() {
+    return this.entries().length;
+  }
+
+  /** True while the head of the queue could not be sent (offline, server trouble). */
+  get failing() {
+    return this.failures > 0;
+  }
+
+  push(entry) {
+    this.store.set(KEY, [...this.entries(), entry]);
+    this.hooks.changed();
+    return this.pump();
+  }
+
+  drop(keep) {
+    this.store.set(KEY, this.entries().filter(keep));
+  }
+
+  /** Send from the head until the queue is empty or a send fails; one run at a time. */
+  pump() {
+    if (this.held) return Promise.resolve();
+    if (!this.running) {
+      this.running = this.run().finally(() => {
+        this.running = null;
+        this.hooks.changed();
+      });
+    }
+    return this.running;
+  }
+
+  async run() {
+    for (;;) {
+      const head = this.entries()[0];
+      if (!head) {
+        this.failures = 0;
+        return;
+      }
+      const outcome = await this.deliver(head);
+      if (outcome === 'retry') {
+        this.failures += 1;
+        this.schedule();
+        return;
+      }
+      if (outcome === 'hold') return;
+      this.failures = 0;
+    }
+  }
+
+  async deliver(entry) {
+    let response;
+    try {
+      response = await this.hooks.send(entry);
+    } catch (error) {
+      return 'retry';  // the network: offline, reset, DNS
+    }
+    const status = response.status;
+    if (status >= 500 || status === 408 || status === 429) return 'retry';
+    const reply = await response.json().catch(() => ({}));
+    if (response.ok) {
+      this.drop((e) => !same(e, entry));
+      this.hooks.delivered(entry, reply);
+    } else if (status === 409 || status === 410) {
+      this.drop((e) => e.session !== entry.session);  // that session will never count again
+      this.hooks.stopped(entry, status, reply);
+    } else if (status === 400 || status === 401 || status === 403) {
+      this.held = true;
+      this.hooks.held(status);
+      return 'hold';
+    } else {
+      // 404, 413, 422: this heartbeat can never be accepted; the ones after it still can.
+      this.drop((e) => !same(e, entry));
+      console.warn('heartbeat refused', status, reply);
+    }
+    this.hooks.changed();
+    return 'next';
+  }
+
+  schedule() {
+    clearTimeout(this.timer);
+    const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1];
+    this.timer = setTimeout(() => this.pump(), delay);
+  }
+
+  retryNow() {
+    clearTimeout(this.timer);
+    this.pump();
+  }
+
+  /** The page is going away: send the head of the queue if nothing is on its way (requests
+      are keepalive, so it outlives the page). Never more than one at a time: a later seq
+      arriving first would make the server take the earlier one for a repeat and drop it.
+      What the server does not confirm stays queued for the next page, whose retry the
+      server answers as a duplicate if it had arrived. */
+  flushOnExit() {
+    if (!this.held && !this.running) this.retryNow();
+  }
+}

@@ -1,0 +1,158 @@
+"""A trainee watches a whole course in the browser and is credited exactly what was played.
+
+The seeded course is two 6-second lectures; with 0.1 minutes to the 学时 it is worth
+floor(10 × 12 s / 6 s) / 10 = 2.0 学时 (the same config builds the course and credits it).
+Heartbeats come every 2 seconds so that short clips send several.
+"""
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from accounts.models import User
+from core.extensions import db
+from courses.models import Course, Lesson
+from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
+from tests.conftest import _FAST_HASH, PASSWORD, make_id_number
+
+pytestmark = pytest.mark.e2e
+
+ELSEWHERE = "您已在其他窗口或设备上播放课程，本窗口已停止计时"
+PLAYED_SECONDS = """v => { let t = 0; for (let i = 0; i < v.played.length; i++) t += v.played.end(i) - v.played.start(i);
+                          return t; }"""
+
+
+@pytest.fixture
+def live_overrides():
+    return {"HEARTBEAT_SECONDS": 2, "CREDIT_MINUTES_PER_HOUR": 0.1}
+
+
+def add_trainee(app, phone: str = "13900000021") -> dict:
+    """A trainee who signs in with PASSWORD (the player's other browser tests use it too)."""
+    with app.app_context():
+        user = User(role="trainee", real_name="王学习", id_number=make_id_number("330106"), phone=phone,
+                    employer="杭州市第一人民医院", region_code="330106", password_hash=_FAST_HASH)
+        db.session.add(user)
+        db.session.commit()
+        return {"id": user.id, "phone": user.phone, "name": user.real_name}
+
+
+@pytest.fixture
+def trainee(live_server) -> dict:
+    return add_trainee(live_server.app)
+
+
+def sign_in(page, person: dict) -> None:
+    page.goto("/login")
+    page.get_by_label("身份证号或手机号").fill(person["phone"])
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("banner").get_by_role("link", name=person["name"])).to_be_visible()
+
+
+def watch_to_the_end(page) -> float:
+    """Play the lesson on the page from where it is to its end at 1×; the seconds the browser played."""
+    expect(page.locator("#player")).to_have_attribute("data-state", "active")
+    page.locator("video").click()  # the play button of the browser's own controls
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=30_000)
+    return page.locator("video").evaluate(PLAYED_SECONDS)
+
+
+def errors_of(page) -> list[str]:
+    """Console errors of ``page`` from now on (the harness watches only CSP reports)."""
+    seen: list[str] = []
+    page.on("console", lambda msg: seen.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: seen.append(f"script error: {error}"))
+    return seen
+
+
+def test_trainee_watches_a_course_and_is_credited_what_was_played(page, live_server, seeded_course, trainee,
+                                                                   screenshot):
+    console = errors_of(page)
+    sign_in(page, trainee)
+    page.goto(f"/courses/{seeded_course['id']}")
+    page.get_by_role("link", name="开始学习").click()
+    expect(page.get_by_role("heading", name=seeded_course["first_lesson"])).to_be_visible()
+    expect(page.locator("#player-course")).to_have_text("本课程 2.0 学时，学完全部课时后记入")
+    screenshot(page, "lesson-opened")
+
+    played = [watch_to_the_end(page)]
+    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    assert page.locator("#player-coverage").evaluate("bar => bar.value / bar.max") >= 0.95
+    screenshot(page, "first-lesson-complete")
+
+    page.get_by_role("link", name="下一课时：平台经济的规则").click()
+    played.append(watch_to_the_end(page))
+    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-course")).to_have_text("课程已完成，已获 2.0 学时")
+    screenshot(page, "course-complete")
+
+    with live_server.app.app_context():
+        user_id, course_id = trainee["id"], seeded_course["id"]
+        rows = db.session.execute(
+            select(LessonProgress, Lesson).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id == user_id).order_by(Lesson.position)).all()
+        assert [lesson.id for _progress, lesson in rows] == seeded_course["lesson_ids"]
+        for (progress, lesson), seconds in zip(rows, played):
+            # The server credited what the browser says it played, up to the probed duration.
+            assert progress.covered_seconds == pytest.approx(min(seconds, lesson.duration_seconds), abs=0.25)
+            assert progress.completed_at is not None
+        sessions = db.session.scalars(select(WatchSession).where(WatchSession.user_id == user_id)).all()
+        assert sum(s.played_seconds for s in sessions) == pytest.approx(
+            sum(p.covered_seconds for p, _lesson in rows), abs=0.05)  # nothing was counted twice
+        credits = db.session.scalars(select(CreditRecord).where(CreditRecord.user_id == user_id)).all()
+        course = db.session.get(Course, course_id)
+        assert [(c.course_id, c.basis, c.hours_tenths) for c in credits] == [(course_id, "completion", 20)]
+        assert course.credit_tenths == 20
+        # An honest player never trips a rule.
+        assert db.session.scalars(select(IntegrityEvent.kind).where(IntegrityEvent.user_id == user_id)).all() == []
+
+    page.goto("/me/learning")
+    expect(page.locator(".credited-total")).to_have_text("2.0")
+    row = page.locator(".credit-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(seeded_course["title"])
+    expect(row.locator(".hours")).to_have_text("2.0")
+    screenshot(page, "my-learning")
+    assert console == []
+
+
+def test_a_second_tab_stops_the_first(page, live_server, seeded_course, trainee, screenshot):
+    console = errors_of(page)
+    sign_in(page, trainee)
+    first, second_lesson = seeded_course["lesson_ids"]
+    page.goto(f"/lessons/{first}")
+    expect(page.locator("#player")).to_have_attribute("data-state", "active")
+    page.locator("video").click()
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1")
+
+    other = page.context.new_page()
+    other_console = errors_of(other)
+    other.goto(f"/lessons/{second_lesson}")
+    expect(other.locator("#player")).to_have_attribute("data-state", "active")
+
+    page.bring_to_front()
+    alert = page.get_by_role("alert").filter(has_text=ELSEWHERE)
+    expect(alert).to_be_visible()
+    expect(page.locator("#player")).to_have_attribute("data-state", "stopped")
+    assert page.locator("video").evaluate("v => v.paused")
+    screenshot(page, "stopped")
+
+    # A stopped window stays stopped and sends nothing more.
+    beats: list[str] = []
+    page.on("request", lambda request: beats.append(request.url) if "/heartbeats" in request.url else None)
+    page.locator("video").evaluate("v => v.play().catch(() => {})")
+    page.wait_for_timeout(2500)  # longer than the heartbeat interval
+    assert page.locator("video").evaluate("v => v.paused")
+    assert beats == []
+
+    # "Continue here" takes the lesson back: this window counts again.
+    page.get_by_role("button", name="在本窗口继续学习").click()
+    expect(page.locator("#player")).to_have_attribute("data-state", "active")
+    expect(alert).to_be_hidden()
+    with live_server.app.app_context():
+        open_sessions = db.session.scalars(select(WatchSession.lesson_id).where(
+            WatchSession.user_id == trainee["id"], WatchSession.open.is_(True))).all()
+        assert open_sessions == [first]
+    # The browser logs the refused heartbeat (409) itself; nothing else went wrong.
+    assert [text for text in console if "409" not in text] == []
+    assert other_console == []
