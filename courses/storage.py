@@ -27,6 +27,16 @@ def captions_path(video_id: int) -> str:
     return f"captions/{video_id}.vtt"
 
 
+def upload_part_path(upload_id: str) -> str:
+    """The bytes of a tus upload in progress (``upload_id`` is the server's 32-hex id)."""
+    return f"uploads/{upload_id}.part"
+
+
+def original_path(video_id: int) -> str:
+    """A finished upload's bytes, as sent; no extension, the content is judged by probing."""
+    return f"originals/{video_id}/source"
+
+
 def media_root() -> Path:
     return Path(current_app.config["MEDIA_ROOT"])
 
