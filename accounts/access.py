@@ -1,12 +1,12 @@
 """Who is asking: session users and Bearer tokens, and the role check every view makes."""
 import functools
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.models import User
-from accounts.tokens import user_for_token
+from accounts.models import ApiToken, User
+from accounts.tokens import token_for
 from core.db import utcnow
 from core.extensions import db, login_manager
 from core.http import error_response, wants_json
@@ -28,17 +28,26 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.request_loader
 def load_user_from_bearer(req) -> User | None:
+    """The Bearer token's owner; the token itself is kept in ``g.api_token`` (see current_api_token)."""
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    user = user_for_token(header[len("Bearer "):].strip(), utcnow())
+    token = token_for(header[len("Bearer "):].strip(), utcnow())
     db.session.commit()  # the token's last use; this loader is the request's edge
-    return user
+    g.api_token = token
+    return token.user if token is not None else None
+
+
+def current_api_token() -> ApiToken | None:
+    """The ApiToken that authenticated this request, or None for a session (or anonymous) request."""
+    if not current_user.is_authenticated:  # loading the user also sets g.api_token
+        return None
+    return g.get("api_token")
 
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    if wants_json():
+    if wants_json() or has_bearer_token():  # a script with a bad token wants JSON, not a login page
         return error_response(401, "unauthorized", _("请先登录，或提供有效的 API 令牌。"))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 

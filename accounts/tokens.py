@@ -28,8 +28,8 @@ def issue_token(user: User, name: str, now: datetime, region_code: str | None = 
     return row, plain
 
 
-def user_for_token(plain: str, now: datetime) -> User | None:
-    """The active owner of a live token, recording its use at most once a minute."""
+def token_for(plain: str, now: datetime) -> ApiToken | None:
+    """The live token ``plain`` of an active owner, recording its use at most once a minute."""
     row = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
     )
@@ -37,7 +37,13 @@ def user_for_token(plain: str, now: datetime) -> User | None:
         return None
     if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:
         db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-    return row.user
+    return row
+
+
+def user_for_token(plain: str, now: datetime) -> User | None:
+    """The active owner of a live token (see token_for)."""
+    row = token_for(plain, now)
+    return row.user if row is not None else None
 
 
 def revoke_token(row: ApiToken, now: datetime) -> None:

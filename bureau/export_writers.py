@@ -1,0 +1,125 @@
+"""CSV and XLSX writers for 学时记录 exports: plain functions over row tuples, no app needed.
+
+Rows arrive in batches (lists of tuples in ``EXPORT_COLUMNS`` order, e.g. one
+``Result.partitions()`` chunk each; bureau.exports.export_statement selects them) and leave
+as bytes (CSV) or an XLSX file written in constant memory. Per-row Python work is what
+limits an export, so it is kept to building one tuple per row: the completion time comes
+already formatted by the database, and names are looked up once per export.
+
+Text that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or
+carriage return) gets a leading apostrophe in both formats. Numbers stay numbers: a
+correction's negative 学时 is a number cell, never neutralised text.
+"""
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+import xlsxwriter
+
+from accounts.regions import region_name
+from courses.categories import CATEGORIES
+
+EXPORT_COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
+                  "course_title", "category", "hours_tenths", "completed_at", "certificate_number")
+"""bureau.records.COLUMNS without updated_at; completed_at is Asia/Shanghai text ``YYYY-MM-DD HH:MM:SS``."""
+HEADER = ("姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
+          "完成时间", "证书编号")
+YEAR, HOURS = HEADER.index("年度"), HEADER.index("学时")
+BOM = "\ufeff"
+SHEET_NAME = "学时记录"
+_TRIGGERS = frozenset("=+-@\t\r")
+_CATEGORY_NAMES = {code: name for code, name, *_ in CATEGORIES}
+
+Batch = list[tuple]
+
+
+def neutralise(text: str | None) -> str:
+    """``text`` made safe to open in a spreadsheet: formula triggers get a leading ``'``."""
+    if not text:
+        return ""
+    return "'" + text if text[0] in _TRIGGERS else text
+
+
+class _RegionNames(dict):
+    """region_name() memoised for one export: a handful of codes, a million rows."""
+
+    def __missing__(self, code):
+        name = self[code] = region_name(code) if code else ""
+        return name
+
+
+def export_batches(batches: Iterable[Batch]) -> Iterator[Batch]:
+    """Query rows (EXPORT_COLUMNS order) → export rows (HEADER order), batch by batch.
+
+    The four free-text columns (name, phone, employer, course title; NOT NULL in the schema)
+    are neutralised inline, as neutralise() does: a call per cell would cost more than the rest.
+    """
+    names, categories, t = _RegionNames(), _CATEGORY_NAMES, _TRIGGERS
+    for rows in batches:
+        yield [
+            (name if name[:1] not in t else "'" + name, id_number,
+             phone if phone[:1] not in t else "'" + phone,
+             employer if employer[:1] not in t else "'" + employer,
+             region, names[region], year,
+             title if title[:1] not in t else "'" + title,
+             categories.get(category, category), tenths / 10, completed or "", certificate or "")
+            for (_id, id_number, name, phone, employer, region, year, _course_id, title, category, tenths,
+                 completed, certificate) in rows
+        ]
+
+
+def csv_chunks(batches: Iterable[Batch]) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (Excel then reads the Chinese right): header, then one chunk per batch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    yield (BOM + buffer.getvalue()).encode("utf-8")
+    for rows in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(rows)
+        yield buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000) -> int:
+    """Write the rows to an XLSX file at ``path``; returns the number of data rows.
+
+    A new sheet starts every ``sheet_rows`` data rows (Excel stops at 1,048,576 rows), each
+    with the header. xlsxwriter's constant_memory mode flushes each row to disk as it is
+    written, so memory does not grow with the number of rows. ID numbers, region codes and
+    certificate numbers are text cells; 年度 and 学时 are numbers.
+    """
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
+                                          "strings_to_formulas": False, "strings_to_urls": False})
+    text, sheet, row_no, total = workbook.add_format({"num_format": "@"}), None, 0, 0
+    try:
+        for rows in batches:
+            for row in rows:
+                if sheet is None or row_no > sheet_rows:
+                    sheet, row_no = _new_sheet(workbook, text), 1
+                _write_row(sheet, row_no, row)
+                row_no += 1
+            total += len(rows)
+        if sheet is None:
+            _new_sheet(workbook, text)
+    finally:
+        workbook.close()
+    return total
+
+
+def _new_sheet(workbook, text_format):
+    number = len(workbook.worksheets()) + 1
+    sheet = workbook.add_worksheet(SHEET_NAME if number == 1 else f"{SHEET_NAME}{number}")
+    for column in (1, 2, 4, 11):  # 身份证号, 手机号, 地区代码, 证书编号: text, so Excel keeps every digit
+        sheet.set_column(column, column, 20, text_format)
+    sheet.write_row(0, 0, HEADER)
+    return sheet
+
+
+def _write_row(sheet, row_no: int, row: tuple) -> None:
+    string, number = sheet.write_string, sheet.write_number
+    for column, value in enumerate(row):
+        if column == HOURS or column == YEAR:
+            number(row_no, column, value)
+        elif value:
+            string(row_no, column, value)

@@ -1,0 +1,71 @@
+"""A small world of credit records for the records page and export tests, and readers of the files."""
+import csv
+import io
+from datetime import datetime, timezone
+
+import openpyxl
+
+from accounts.tokens import issue_token
+from core.db import utcnow
+from core.extensions import db
+from learning.models import Certificate, CreditRecord
+
+AWARDED = datetime(2025, 3, 1, 16, 30, tzinfo=timezone.utc)  # 2025-03-02 00:30:00 in China
+HEADER = ["姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
+          "完成时间", "证书编号"]
+
+
+def credit(user, course, tenths: int = 15, year: int = 2025, at: datetime = AWARDED,
+           basis: str = "completion", reason: str = "") -> CreditRecord:
+    """A ledger row, written directly (updated_at = awarded_at, in the past)."""
+    row = CreditRecord(user_id=user.id, course_id=course.id, year=year, hours_tenths=tenths, basis=basis,
+                       reason=reason, awarded_at=at, updated_at=at)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def certificate(user, course, number: str) -> Certificate:
+    row = Certificate(number=number, user_id=user.id, kind="course", year=2025, course_id=course.id,
+                      hours_tenths=15, status="valid")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def token_for(user, region: str | None = None) -> str:
+    _row, plain = issue_token(user, "对接系统", utcnow(), region_code=region)
+    db.session.commit()
+    return plain
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def read_csv(response) -> list[list[str]]:
+    """The CSV body's rows, after checking it is UTF-8 with a BOM and the Chinese header."""
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf"), body[:20]
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert rows[0] == HEADER
+    return rows[1:]
+
+
+def read_xlsx(response_or_bytes) -> list[list[list]]:
+    """Every sheet's rows (header included) of an XLSX body."""
+    data = response_or_bytes if isinstance(response_or_bytes, bytes) else response_or_bytes.get_data()
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+    finally:
+        book.close()
+
+
+def xlsx_rows(response) -> list[list]:
+    """The data rows of every sheet, each sheet's header checked."""
+    rows = []
+    for sheet in read_xlsx(response):
+        assert sheet[0] == HEADER
+        rows.extend(sheet[1:])
+    return rows
