@@ -42,23 +42,31 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from accounts import account_api, admin, auth
-    from courses import (catalogue, catalogue_api, media, review, review_api, studio, studio_api,
-                         upload, upload_api, video_api)
-
-    for module in (i18n, auth, admin, account_api, catalogue, catalogue_api, media,
-                   upload, upload_api, video_api, studio, studio_api, review, review_api):
-        app.register_blueprint(module.bp)
+    from bureau import dashboard, exports, integrity, openapi, records_api, records_views
+    from courses import (catalogue, catalogue_api, media, review, review_api, search_views, studio,
+                         studio_api, upload, upload_api, video_api, videos)
     from learning import certificate_api, certificate_views, record, record_api, watch_api
 
-    for module in (watch_api, record, record_api, certificate_views, certificate_api):
-        app.register_blueprint(module.bp)
+    rooms = (
+        (i18n,),
+        (auth, admin, account_api),
+        (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
+         studio, studio_api, review, review_api),
+        (watch_api, record, record_api, certificate_views, certificate_api),
+        (dashboard, records_views, exports, integrity, records_api, openapi),
+    )
+    for room in rooms:
+        for module in room:
+            app.register_blueprint(module.bp)
 
 
 def _register_cli(app: Flask) -> None:
     import demo
     from accounts import cli as accounts_cli
     from core import cli as core_cli
+    from courses import search_cli
     from learning import cli as learning_cli
 
-    for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, learning_cli.certificates_cli):
+    for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, search_cli.search_cli,
+                  learning_cli.certificates_cli):
         app.cli.add_command(group)

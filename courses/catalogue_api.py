@@ -1,10 +1,17 @@
-"""v1 catalogue calls: the public course list and a published course with its lessons."""
+"""v1 catalogue calls: the public course list and a published course with its lessons.
+
+With ``q``, the list comes from the course search (``courses.search``: the same engine
+as the ``/search`` page, ranked by relevance unless ``sort`` says otherwise); the
+response has the same shape either way.
+"""
+from math import ceil
+
 from flask import Blueprint, current_app, request, url_for
 from flask_babel import gettext as _
 
 from core.extensions import db
 from core.http import ApiError
-from courses import listing
+from courses import listing, search
 from courses.models import Course, Lesson
 
 bp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1")
@@ -67,12 +74,26 @@ def courses():
     year = _int_arg("year", None, 2000, 2100)
     page_number = _int_arg("page", 1, 1, 100000)
     per_page = _int_arg("per_page", current_app.config["PAGE_SIZE"], 1, MAX_PER_PAGE)
-    q = request.args.get("q", "")[:200]
-    page = db.paginate(listing.published_courses(category=category, year=year, q=q),
+    q = request.args.get("q", "")
+    if q.strip():
+        return _search(q, code, year, page_number, per_page)
+    page = db.paginate(listing.published_courses(category=category, year=year),
                        page=page_number, per_page=per_page, error_out=False)
     return {
         "items": [course_summary(course) for course in page.items],
         "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages,
+    }
+
+
+def _search(q: str, category: str, year: int | None, page: int, per_page: int) -> dict:
+    sort = request.args.get("sort") or "relevance"
+    if sort not in search.SORTS:
+        raise ApiError(422, "invalid_sort", _("参数 sort 应为 %(choices)s 之一。", choices=", ".join(search.SORTS)))
+    result = search.find(search.SearchQuery(text=q, category=category or None, year=year, sort=sort,
+                                            page=page, per_page=per_page))
+    return {
+        "items": [course_summary(course) for _hit, course in search.courses_for(result.hits)],
+        "page": page, "per_page": per_page, "total": result.total, "pages": ceil(result.total / per_page),
     }
 
 

@@ -16,7 +16,8 @@ the course keeps its id (and whatever learning rows point at it).
 The transitions are plain functions with ``now`` passed in; they raise ``PublishingError``
 (a Chinese message) for an illegal move. Functions that change lessons flush, because the
 ``(course, position)`` unique constraint needs positions written in two steps.
-Nobody here commits.
+Nobody here commits. The audited actions (``decide``, ``withdraw_course``) also ask for the
+course's search-index update once the transaction commits (``search_tasks.index_after_commit``).
 """
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from sqlalchemy import select
 from accounts import audit
 from accounts.models import User
 from core.extensions import db
+from courses import search_tasks
 from courses.categories import ensure_categories
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
@@ -317,6 +319,7 @@ def decide(course: Course, reviewer: User, approve_it: bool, reason: str, now: d
     revision_id = course.id if course.revision_of_id is not None else None
     if approve_it:
         result = approve(course, reviewer, now)
+        search_tasks.index_after_commit(result.id)  # published, or a revision applied to it
         audit.record("course_approved", target=_target(result), title=result.title,
                      revision=revision_id, catalogue_year=result.catalogue_year)
         return result
@@ -328,6 +331,7 @@ def decide(course: Course, reviewer: User, approve_it: bool, reason: str, now: d
 
 def withdraw_course(course: Course, now: datetime) -> None:
     withdraw(course, now)
+    search_tasks.index_after_commit(course.id)
     audit.record("course_withdrawn", target=_target(course), title=course.title)
 
 

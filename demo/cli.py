@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from core.db import utcnow
 from core.extensions import db
 from courses import clips
+from courses import search_tasks
 from courses.categories import ensure_categories
 from courses.models import Category, Video
 from demo import media, seed
@@ -42,6 +43,7 @@ def seed_command(quick: bool) -> None:
         if producer.role != "producer":
             raise click.ClickException(_("手机号 %(phone)s 已被非课程制作方账号占用。", phone=PRODUCER_PHONE))
         failures = _seed_courses(producer, settings, QUICK_SECONDS if quick else None)
+        search_tasks.rebuild()  # the seed publishes directly, without the review path's index updates
         _echo_accounts(accounts)
         click.echo(_("完成，用时 %(seconds).1f 秒。", seconds=time.monotonic() - started))
     if failures:
