@@ -8,7 +8,6 @@ from accounts.models import User
 from core.extensions import db
 from courses.models import Video
 from tests.conftest import make_id_number, make_phone
-from tests.e2e.conftest import browser, live_overrides, live_server, page, screenshot  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-9"
