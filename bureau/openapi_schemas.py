@@ -58,10 +58,16 @@ SOURCE = obj({"url": URL, "height": INT, "width": nullable(INT), "type": enum("v
 LESSON = obj({"id": INT, "position": INT, "title": STR, "duration_seconds": NUM, "sources": array(ref("Source")),
               "poster": nullable(URL), "captions": nullable(URL)})
 
+COURSE_STATE = obj({"id": INT, "completed": BOOL, "credited_hours": NUM},
+                   description="The lesson's course for this trainee: every lesson complete or not, and the "
+                               "学时 its completion credited (0 until then).")
 WATCH_SESSION = obj({
     "id": STR, "lesson_id": INT, "duration_seconds": NUM, "resume_position": NUM, "furthest_position": NUM,
     "covered_seconds": NUM, "completed": BOOL, "heartbeat_seconds": NUM, "max_playback_rate": NUM,
     "seek_lock": BOOL, "pause_when_hidden": BOOL,
+    "max_segments": {"type": "integer", "minimum": 1,
+                     "description": "The most segments one heartbeat may carry (more: 422 too_many_segments)."},
+    "course": COURSE_STATE,
 })
 HEARTBEAT = obj({
     "seq": {"type": "integer", "minimum": 1, "description": "Strictly increasing per session."},
@@ -71,7 +77,7 @@ HEARTBEAT = obj({
 HEARTBEAT_STATE = obj({
     "seq": INT, "credited_seconds": NUM,
     "lesson": obj({"id": INT, "duration_seconds": NUM, "covered_seconds": NUM, "completed": BOOL, "position": NUM}),
-    "course": obj({"id": INT, "completed": BOOL, "credited_hours": NUM}),
+    "course": COURSE_STATE,
 }, {"duplicate": {"type": "boolean", "description": "A repeated seq: nothing changed."},
     "attention": obj({"token": STR}, description="An attention check waits: nothing is credited until "
                                                  "POST …/attention answers it with this token.")})

@@ -45,6 +45,7 @@ def open_session(lesson_id: int):
     session = ledger.open_session(current_user.id, lesson, now, client_ip(),
                                   float(current_app.config["ATTENTION_CHECK_MINUTES"]))
     progress = ledger.progress_for(current_user.id, lesson.id)
+    course = _course_state(current_user.id, lesson.course_id, ledger.course_credit(current_user.id, lesson.course_id))
     db.session.commit()
     return {
         "id": session.id,
@@ -58,6 +59,8 @@ def open_session(lesson_id: int):
         "max_playback_rate": current_app.config["MAX_PLAYBACK_RATE"],
         "seek_lock": current_app.config["PLAYER_SEEK_LOCK"],
         "pause_when_hidden": current_app.config["PLAYER_PAUSE_WHEN_HIDDEN"],
+        "max_segments": int(current_app.config["HEARTBEAT_MAX_SEGMENTS"]),
+        "course": course,
     }, 201
 
 
@@ -99,12 +102,17 @@ def _state(locked: ledger.LockedSession, credited: float, credit, **extra) -> di
             "completed": bool(progress and progress.completed_at),
             "position": progress.position if progress else 0.0,
         },
-        "course": {
-            "id": locked.course_id,
-            "completed": ledger.course_completed(locked.session.user_id, locked.course_id),
-            "credited_hours": credit.hours if credit else 0.0,
-        },
+        "course": _course_state(locked.session.user_id, locked.course_id, credit),
         **extra,
+    }
+
+
+def _course_state(user_id: int, course_id: int, credit) -> dict:
+    """The course as the player shows it: complete or not, and the 学时 its completion credited."""
+    return {
+        "id": course_id,
+        "completed": ledger.course_completed(user_id, course_id),
+        "credited_hours": credit.hours if credit else 0.0,
     }
 
 

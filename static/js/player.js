@@ -12,7 +12,8 @@ import { PlayTracker } from './player/tracker.js';
 import { PlayerView } from './player/view.js';
 
 const OPEN_RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
-const MAX_SEGMENTS = 20;
+// Segments per heartbeat until the session says how many the server takes (max_segments).
+const DEFAULT_MAX_SEGMENTS = 20;
 
 class Player {
   constructor(root, video, config) {
@@ -71,6 +72,12 @@ class Player {
     };
   }
 
+  /** The most segments one heartbeat may carry: the server's limit once the session is open. */
+  maxSegments() {
+    const limit = this.session && Number(this.session.max_segments);
+    return limit >= 1 ? Math.floor(limit) : DEFAULT_MAX_SEGMENTS;
+  }
+
   /** The furthest point the trainee may seek to: watched before (server) or played here. */
   furthest() {
     return Math.max(this.session ? this.session.furthest_position : 0, this.tracker.furthest);
@@ -111,6 +118,7 @@ class Player {
     this.view.clearStatus('network');
     this.view.clearAlert();
     this.view.coverage(session.covered_seconds, session.duration_seconds, session.completed);
+    this.view.course(session.course);
     this.setStatus('active');
     this.resume(session.resume_position);
     clearInterval(this.timer);
@@ -154,7 +162,7 @@ class Player {
     });
     v.addEventListener('seeking', () => {
       t.close();
-      if (t.closed.length >= MAX_SEGMENTS) this.beat();  // the server takes a bounded number per call
+      if (t.closed.length >= this.maxSegments()) this.beat();  // say it before the list grows long
     });
     v.addEventListener('seeked', () => t.begin());
     v.addEventListener('pause', () => { t.stop(); this.beat(); });
@@ -170,7 +178,8 @@ class Player {
     if (!this.video.paused || this.tracker.closed.length) this.beat();
   }
 
-  /** Queue a heartbeat with what was played since the last one (nothing to say: no heartbeat). */
+  /** Queue what was played since the last heartbeat (nothing to say: no heartbeat), in as many
+      heartbeats of at most max_segments segments as it takes, with consecutive seq numbers. */
   beat() {
     const s = this.session;
     if (!s || (this.status !== 'active' && this.status !== 'held')) return;
@@ -179,10 +188,16 @@ class Player {
     if (!segments.length && Math.abs(position - this.lastPosition) < 0.5) return;
     this.lastPosition = position;
     this.lastBeatAt = performance.now();
-    const seq = this.store.get(`seq.${s.id}`, 0) + 1;
-    this.store.set(`seq.${s.id}`, seq);
-    const body = { seq, segments, position, rate: this.video.playbackRate };
-    this.queue.push({ session: s.id, seq, url: this.config.heartbeatUrl.replace('__SESSION__', s.id), body });
+    const size = this.maxSegments();
+    const parts = [];
+    for (let i = 0; i < segments.length; i += size) parts.push(segments.slice(i, i + size));
+    if (!parts.length) parts.push([]);  // no playback, but the position moved (a seek back)
+    for (const part of parts) {
+      const seq = this.store.get(`seq.${s.id}`, 0) + 1;
+      this.store.set(`seq.${s.id}`, seq);
+      const body = { seq, segments: part, position, rate: this.video.playbackRate };
+      this.queue.push({ session: s.id, seq, url: this.config.heartbeatUrl.replace('__SESSION__', s.id), body });
+    }
   }
 
   /** The page is hidden or left: say what was played now, with requests that outlive the page. */

@@ -14,14 +14,17 @@ import logging
 import re
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import Flask, got_request_exception
 from flask_migrate import upgrade
+from playwright.sync_api import expect
 from sqlalchemy import text
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from accounts.models import User
 from app import create_app
@@ -30,7 +33,7 @@ from courses import clips, storage
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson, Video
 from courses.rules import credit_tenths
-from tests.conftest import app_config, make_id_number
+from tests.conftest import _FAST_HASH, PASSWORD, app_config, make_id_number
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,6 +48,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# How long the live server waits at teardown for the requests it is still answering.
+DRAIN_SECONDS = 60
+# The seconds of media a <video> has played (its ``played`` ranges), for ``locator.evaluate``.
+PLAYED_SECONDS = """v => { let t = 0;
+                          for (let i = 0; i < v.played.length; i++) t += v.played.end(i) - v.played.start(i);
+                          return t; }"""
 # What the live server changes from tests/conftest.py's app_config: the real checks are on.
 LIVE_CONFIG = {
     "TESTING": False,
@@ -97,6 +106,35 @@ def live_overrides() -> dict:
     return {}
 
 
+@contextmanager
+def serving(app: Flask) -> Iterator[BaseWSGIServer]:
+    """Serve ``app`` on a free port of 127.0.0.1 in a background thread until the block ends.
+
+    Leaving the block stops accepting connections and then waits for every request in
+    flight to be answered: a request thread may not outlive the server, or its open
+    transaction would meet the next schema reset (PostgreSQL deadlocked on DROP TABLE
+    lesson_progress while a request was still being answered). A request still running
+    after DRAIN_SECONDS fails the test instead of hanging it.
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # werkzeug's threads are daemons, which server_close() does not wait for; these are joined.
+    server.daemon_threads = False
+    server.block_on_close = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        closing = threading.Thread(target=server.server_close, name="live-server-close", daemon=True)
+        closing.start()
+        closing.join(timeout=DRAIN_SECONDS)
+    if closing.is_alive():
+        raise RuntimeError(f"the live server was still answering a request {DRAIN_SECONDS} s after the test")
+
+
 @pytest.fixture
 def live_server(tmp_path, live_overrides):
     """The app served on a free port of 127.0.0.1 in a background thread, on a migrated database."""
@@ -113,21 +151,18 @@ def live_server(tmp_path, live_overrides):
         _reset_schema()
         _migrate(app)
         limiter.reset()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    live.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="live-server", daemon=True)
-    thread.start()
+    drained = False
     try:
-        yield live
+        with serving(app) as server:
+            live.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+            yield live
+        drained = True
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
         got_request_exception.disconnect(record, app)
         with app.app_context():
             db.session.remove()
-            _reset_schema()
+            if drained:  # a request that never ended may hold locks: the next test's setup resets
+                _reset_schema()
             db.engine.dispose()
     assert not live.errors, f"the server raised while serving the test: {live.errors!r}"
 
@@ -154,7 +189,7 @@ def seeded_course(live_server, lecture_clip) -> dict:
                         category=ensure_categories()["digital"], producer=producer,
                         organisation="知新制作中心", status="published", catalogue_year=2026)
         for position, title in enumerate(("数据要素与数字化转型", "平台经济的规则"), start=1):
-            course.lessons.append(Lesson(position=position, title=title, video=_ready_video(
+            course.lessons.append(Lesson(position=position, title=title, video=ready_video(
                 producer, lecture_clip)))
         course.credit_tenths = credit_tenths(sum(l.duration_seconds for l in course.lessons),
                                              app.config["CREDIT_MINUTES_PER_HOUR"])
@@ -164,7 +199,7 @@ def seeded_course(live_server, lecture_clip) -> dict:
                 "lesson_ids": [lesson.id for lesson in course.lessons]}
 
 
-def _ready_video(owner: User, clip: Path) -> Video:
+def ready_video(owner: User, clip: Path) -> Video:
     """A ready video whose 360p rendition and poster are files under MEDIA_ROOT (flushes)."""
     info = clips.probe(clip, timeout=30)
     video = Video(owner=owner, status="ready", progress=100, original_filename="lecture.mp4",
@@ -181,6 +216,54 @@ def _ready_video(owner: User, clip: Path) -> Video:
                          "bytes": rendition.stat().st_size}]
     video.poster_path = storage.poster_path(video.id)
     return video
+
+
+def add_trainee(app: Flask, phone: str = "13900000021") -> dict:
+    """A trainee of Hangzhou who signs in with PASSWORD: ``{"id", "phone", "name"}``."""
+    with app.app_context():
+        user = User(role="trainee", real_name="王学习", id_number=make_id_number("330106"), phone=phone,
+                    employer="杭州市第一人民医院", region_code="330106", password_hash=_FAST_HASH)
+        db.session.add(user)
+        db.session.commit()
+        return {"id": user.id, "phone": user.phone, "name": user.real_name}
+
+
+@pytest.fixture
+def trainee(live_server) -> dict:
+    """A trainee on the live server (see add_trainee)."""
+    return add_trainee(live_server.app)
+
+
+def sign_in(page, person: dict) -> None:
+    """Sign ``person`` (from add_trainee) in on the login page; returns once the banner names them."""
+    page.goto("/login")
+    page.get_by_label("身份证号或手机号").fill(person["phone"])
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("banner").get_by_role("link", name=person["name"])).to_be_visible()
+
+
+def click_to_play(page) -> None:
+    """Start the lesson on ``page`` with a click on the video, as a trainee does, once it can take one.
+
+    The player must have opened its watch session (``data-state="active"``), or the playback
+    would race the session's resume; and the video must have its metadata: Chromium's own
+    controls ignore a click on a video that has none yet (under load the click came first
+    and the video stayed at 0:00). The click must start playback.
+    """
+    expect(page.locator("#player")).to_have_attribute("data-state", "active")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")  # HAVE_METADATA
+    page.locator("video").click()
+    page.wait_for_function("() => { const v = document.querySelector('video');"
+                           " return !v.paused || v.played.length > 0; }")
+
+
+def errors_of(page) -> list[str]:
+    """Console errors of ``page`` from now on (the harness watches only CSP reports)."""
+    seen: list[str] = []
+    page.on("console", lambda msg: seen.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: seen.append(f"script error: {error}"))
+    return seen
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import make_id_number
+from tests.e2e.conftest import click_to_play
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +45,7 @@ def test_newcomer_registers_and_watches_a_lesson(page, seeded_course, screenshot
     page.get_by_role("link", name="开始学习").click()
     expect(page.get_by_role("heading", name=seeded_course["first_lesson"])).to_be_visible()
 
-    video = page.locator("video").first
-    video.click()  # the play button of the browser's own controls
-    page.wait_for_function("() => document.querySelector('video').currentTime > 2")
-    assert video.evaluate("v => !v.error && v.videoWidth > 0")
+    click_to_play(page)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 2", timeout=60_000)
+    assert page.locator("video").evaluate("v => !v.error && v.videoWidth > 0")
     screenshot(page, "lesson-playing")

@@ -8,7 +8,7 @@ from core.extensions import db
 from courses import storage
 from courses.models import Course, Lesson
 from learning.models import IntegrityEvent, LessonProgress, WatchSession
-from tests.e2e.test_watch_journey import PLAYED_SECONDS, add_trainee, errors_of, sign_in
+from tests.e2e.conftest import PLAYED_SECONDS, errors_of, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -19,11 +19,6 @@ CAPTIONS = "WEBVTT\n\n00:00.000 --> 00:06.000\n数据要素与数字化转型\n"
 @pytest.fixture
 def live_overrides():
     return FAST_BEATS
-
-
-@pytest.fixture
-def trainee(live_server) -> dict:
-    return add_trainee(live_server.app)
 
 
 def open_lesson(page, lesson_id: int) -> None:

@@ -18,8 +18,7 @@ from courses.models import Course, Lesson
 from courses.rules import credit_tenths
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
 from tests.conftest import make_id_number
-from tests.e2e.conftest import _ready_video
-from tests.e2e.test_watch_journey import PLAYED_SECONDS, add_trainee, errors_of, sign_in
+from tests.e2e.conftest import PLAYED_SECONDS, errors_of, ready_video, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +49,11 @@ def course(live_server, ten_second_clip) -> dict:
         course = Course(title="网络安全基础", summary="个人信息保护。", instructor="赵老师",
                         category=ensure_categories()["cybersecurity"], producer=producer, status="published",
                         catalogue_year=2026)
-        course.lessons.append(Lesson(position=1, title="个人信息保护", video=_ready_video(producer, ten_second_clip)))
+        course.lessons.append(Lesson(position=1, title="个人信息保护", video=ready_video(producer, ten_second_clip)))
         course.credit_tenths = credit_tenths(course.lessons[0].duration_seconds, app.config["CREDIT_MINUTES_PER_HOUR"])
         db.session.add(course)
         db.session.commit()
         return {"id": course.id, "lesson_id": course.lessons[0].id, "tenths": course.credit_tenths}
-
-
-@pytest.fixture
-def trainee(live_server) -> dict:
-    return add_trainee(live_server.app)
 
 
 def start_playing(page, lesson_id: int) -> None:

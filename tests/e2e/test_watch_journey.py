@@ -1,24 +1,27 @@
-"""A trainee watches a whole course in the browser and is credited exactly what was played.
+"""A trainee watches a whole course in the browser, is credited exactly what was played, and
+gets a 学时证明 for it that anyone can verify.
 
 The seeded course is two 6-second lectures; with 0.1 minutes to the 学时 it is worth
 floor(10 × 12 s / 6 s) / 10 = 2.0 学时 (the same config builds the course and credits it).
 Heartbeats come every 2 seconds so that short clips send several.
 """
+import io
+import re
+
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
 from courses.models import Course, Lesson
-from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
-from tests.conftest import _FAST_HASH, PASSWORD, make_id_number
+from learning.models import Certificate, CreditRecord, IntegrityEvent, LessonProgress, WatchSession
+from tests.e2e.conftest import PLAYED_SECONDS, click_to_play, errors_of, sign_in
 
 pytestmark = pytest.mark.e2e
 
 ELSEWHERE = "您已在其他窗口或设备上播放课程，本窗口已停止计时"
-PLAYED_SECONDS = """v => { let t = 0; for (let i = 0; i < v.played.length; i++) t += v.played.end(i) - v.played.start(i);
-                          return t; }"""
 
 
 @pytest.fixture
@@ -26,43 +29,31 @@ def live_overrides():
     return {"HEARTBEAT_SECONDS": 2, "CREDIT_MINUTES_PER_HOUR": 0.1}
 
 
-def add_trainee(app, phone: str = "13900000021") -> dict:
-    """A trainee who signs in with PASSWORD (the player's other browser tests use it too)."""
-    with app.app_context():
-        user = User(role="trainee", real_name="王学习", id_number=make_id_number("330106"), phone=phone,
-                    employer="杭州市第一人民医院", region_code="330106", password_hash=_FAST_HASH)
-        db.session.add(user)
-        db.session.commit()
-        return {"id": user.id, "phone": user.phone, "name": user.real_name}
-
-
-@pytest.fixture
-def trainee(live_server) -> dict:
-    return add_trainee(live_server.app)
-
-
-def sign_in(page, person: dict) -> None:
-    page.goto("/login")
-    page.get_by_label("身份证号或手机号").fill(person["phone"])
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("banner").get_by_role("link", name=person["name"])).to_be_visible()
-
-
 def watch_to_the_end(page) -> float:
     """Play the lesson on the page from where it is to its end at 1×; the seconds the browser played."""
-    expect(page.locator("#player")).to_have_attribute("data-state", "active")
-    page.locator("video").click()  # the play button of the browser's own controls
-    page.wait_for_function("() => document.querySelector('video').ended", timeout=30_000)
+    click_to_play(page)
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=60_000)
     return page.locator("video").evaluate(PLAYED_SECONDS)
 
 
-def errors_of(page) -> list[str]:
-    """Console errors of ``page`` from now on (the harness watches only CSP reports)."""
-    seen: list[str] = []
-    page.on("console", lambda msg: seen.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda error: seen.append(f"script error: {error}"))
-    return seen
+def issue_course_certificate(page, title: str):
+    """On 学时证明, issue the certificate of course ``title``: its row on the page, and its number."""
+    row = page.locator(".certificate-table tbody tr").filter(has_text=f"课程学时证明：《{title}》")
+    expect(row.locator(".hours")).to_have_text("2.0")
+    expect(row).to_contain_text("未开具")
+    row.get_by_role("button", name="开具证明").click()
+    expect(page.get_by_text(re.compile(r"已开具学时证明，编号 GX\d{4}-330106-\d+"))).to_be_visible()
+    number = row.locator(".masked").inner_text()
+    expect(page.get_by_text(f"已开具学时证明，编号 {number}。")).to_be_visible()
+    return row, number
+
+
+def download_pdf(page, row) -> bytes:
+    """The certificate's PDF as the 下载 PDF link serves it to the signed-in trainee."""
+    response = page.request.get(row.get_by_role("link", name="下载 PDF").get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    return response.body()
 
 
 def test_trainee_watches_a_course_and_is_credited_what_was_played(page, live_server, seeded_course, trainee,
@@ -106,6 +97,11 @@ def test_trainee_watches_a_course_and_is_credited_what_was_played(page, live_ser
         # An honest player never trips a rule.
         assert db.session.scalars(select(IntegrityEvent.kind).where(IntegrityEvent.user_id == user_id)).all() == []
 
+    # Back on a lesson, the course line is right before any heartbeat: the session's reply says so.
+    page.goto(f"/lessons/{seeded_course['lesson_ids'][0]}")
+    expect(page.locator("#player")).to_have_attribute("data-state", "active")
+    expect(page.locator("#player-course")).to_have_text("课程已完成，已获 2.0 学时")
+
     page.goto("/me/learning")
     expect(page.locator(".credited-total")).to_have_text("2.0")
     row = page.locator(".credit-table tbody tr")
@@ -113,6 +109,32 @@ def test_trainee_watches_a_course_and_is_credited_what_was_played(page, live_ser
     expect(row).to_contain_text(seeded_course["title"])
     expect(row.locator(".hours")).to_have_text("2.0")
     screenshot(page, "my-learning")
+
+    page.get_by_role("link", name="学时证明", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/me/certificates$"))
+    row, number = issue_course_certificate(page, seeded_course["title"])
+    screenshot(page, "certificate-issued")
+    with live_server.app.app_context():
+        certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
+        assert (certificate.number, certificate.kind, certificate.course_id, certificate.hours_tenths,
+                certificate.status) == (number, "course", course_id, 20, "valid")
+        masked_id = db.session.get(User, user_id).masked_id_number
+
+    pdf = download_pdf(page, row)
+    assert pdf.startswith(b"%PDF-")
+    text = "".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(pdf)).pages)
+    assert number in text and seeded_course["title"] in text
+
+    row.get_by_role("link", name="核验页面").click()
+    expect(page).to_have_url(re.compile(rf"/verify/{re.escape(number)}$"))
+    main = page.get_by_role("main")
+    expect(main.locator(".verify-status")).to_have_text(re.compile(r"^\s*有效："))
+    expect(main.locator("dt:text-is('持证人') + dd")).to_have_text(f"王*习（{masked_id}）")
+    expect(main.locator("dt:text-is('学时') + dd")).to_have_text("2.0")
+    expect(main.locator(".credit-table tbody tr")).to_have_text(re.compile(
+        rf"{re.escape(seeded_course['title'])}\s*数字技术\s*2\.0"))
+    expect(main).not_to_contain_text(trainee["name"])  # the holder's name is masked
+    screenshot(page, "verified")
     assert console == []
 
 
@@ -121,8 +143,7 @@ def test_a_second_tab_stops_the_first(page, live_server, seeded_course, trainee,
     sign_in(page, trainee)
     first, second_lesson = seeded_course["lesson_ids"]
     page.goto(f"/lessons/{first}")
-    expect(page.locator("#player")).to_have_attribute("data-state", "active")
-    page.locator("video").click()
+    click_to_play(page)
     page.wait_for_function("() => document.querySelector('video').currentTime > 1")
 
     other = page.context.new_page()

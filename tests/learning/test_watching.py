@@ -13,15 +13,18 @@ def course(make_course):
 def test_an_honest_viewer_is_credited_the_course_once(make_viewer, course):
     viewer = make_viewer()
     first, second = course.lessons
-    assert viewer.open(first.id)["resume_position"] == 0
+    opened = viewer.open(first.id)
+    assert opened["resume_position"] == 0
+    assert opened["course"] == {"id": course.id, "completed": False, "credited_hours": 0.0}
     body = viewer.watch(0, 1350)
     assert body["lesson"]["completed"] and not body["course"]["completed"]
-    viewer.open(second.id)
+    assert viewer.open(second.id)["course"] == {"id": course.id, "completed": False, "credited_hours": 0.0}
     body = viewer.watch(0, 1350)
     assert body["course"] == {"id": course.id, "completed": True, "credited_hours": 1.0}
     [record] = credits(viewer.user)
     assert (record.hours, record.year, record.basis) == (1.0, 2026, "completion")
-    viewer.open(first.id)
+    # Coming back, the player knows the course is done before its first heartbeat.
+    assert viewer.open(first.id)["course"] == {"id": course.id, "completed": True, "credited_hours": 1.0}
     viewer.watch(0, 300)  # watching again credits nothing more
     assert len(credits(viewer.user)) == 1 and events(viewer.user) == []
 
@@ -159,6 +162,24 @@ def test_non_finite_numbers_are_refused(make_viewer, course, clock, client, lite
                            data=f'{{"seq": 1, "segments": [[0, {literal}]]}}', content_type="application/json")
     assert response.status_code == 422
     assert progress(viewer.user, course.lessons[0]) is None
+
+
+@pytest.fixture
+def eight_segments_a_heartbeat(app):
+    app.config["HEARTBEAT_MAX_SEGMENTS"] = 8
+
+
+def test_the_session_tells_the_player_how_many_segments_a_heartbeat_may_carry(
+        eight_segments_a_heartbeat, make_viewer, course, clock):
+    viewer = make_viewer()
+    assert viewer.open(course.lessons[0].id)["max_segments"] == 8
+    clock.advance(15)
+    too_many = [[i * 2.0, i * 2.0 + 1] for i in range(9)]
+    assert viewer.beat(too_many, expect=422)["error"]["code"] == "too_many_segments"
+    # The same playback split at the limit, as the player sends it, is credited in full.
+    viewer.beat(too_many[:8])
+    viewer.beat(too_many[8:])
+    assert progress(viewer.user, course.lessons[0]).covered_seconds == 9
 
 
 def test_thousands_of_tiny_segments_or_an_oversized_body_are_refused(make_viewer, course, clock):
