@@ -50,6 +50,30 @@ def year_credits(user_id: int, year: int) -> list[CourseCredit]:
     return list(by_course.values())
 
 
+@dataclass
+class YearSummary:
+    year: int
+    credits: list[CourseCredit]
+    required: float
+
+    @property
+    def total(self) -> float:
+        return sum(entry.tenths for entry in self.credits) / 10
+
+    @property
+    def met(self) -> bool:
+        return self.total >= self.required
+
+    @property
+    def remaining(self) -> float:
+        return round(max(self.required - self.total, 0), 1)
+
+
+def year_summary(user_id: int, year: int, required: float) -> YearSummary:
+    """The year's credits against the annual requirement."""
+    return YearSummary(year, year_credits(user_id, year), required)
+
+
 def year_totals(user_id: int) -> dict[int, float]:
     """Every year with credit, newest first, and its total 学时."""
     rows = db.session.execute(

@@ -19,13 +19,9 @@ def chosen_year() -> int:
 @bp.get("/me/learning")
 @login_required
 def index():
-    year = chosen_year()
-    credits = progress.year_credits(current_user.id, year)
-    total = sum(entry.tenths for entry in credits) / 10
-    required = current_app.config["ANNUAL_REQUIRED_HOURS"]
+    summary = progress.year_summary(current_user.id, chosen_year(), current_app.config["ANNUAL_REQUIRED_HOURS"])
     totals = progress.year_totals(current_user.id)
     return render_template(
-        "record/index.html", year=year, credits=credits, total=total, required=required,
-        met=total >= required, remaining=round(max(required - total, 0), 1), in_progress=progress.in_progress(current_user.id),
+        "record/index.html", summary=summary, in_progress=progress.in_progress(current_user.id),
         years=sorted(set(totals) | {credit_year(utcnow())}, reverse=True), totals=totals,
     )

@@ -12,20 +12,17 @@ bp = Blueprint("record_api", __name__, url_prefix="/api/v1")
 @bp.get("/me/progress")
 @login_required
 def me_progress():
-    year = chosen_year()
-    credits = progress.year_credits(current_user.id, year)
-    total = sum(entry.tenths for entry in credits) / 10
-    required = current_app.config["ANNUAL_REQUIRED_HOURS"]
+    summary = progress.year_summary(current_user.id, chosen_year(), current_app.config["ANNUAL_REQUIRED_HOURS"])
     return {
-        "year": year,
-        "credited_hours": total,
-        "required_hours": required,
-        "requirement_met": total >= required,
+        "year": summary.year,
+        "credited_hours": summary.total,
+        "required_hours": summary.required,
+        "requirement_met": summary.met,
         "courses": [
             {"course_id": entry.course.id, "title": entry.course.title, "category": entry.course.category.code,
              "hours": entry.hours, "completed_at": entry.completed_at.isoformat(),
              "corrections": [{"hours": row.hours, "reason": row.reason} for row in entry.corrections]}
-            for entry in credits
+            for entry in summary.credits
         ],
         "in_progress": [
             {"course_id": state.course.id, "title": state.course.title,

@@ -6,12 +6,17 @@ runs the same tests on PostgreSQL; otherwise each test gets its own SQLite file.
 import contextvars
 import itertools
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.security import generate_password_hash
 
 from accounts.idnumber import check_digit
@@ -206,3 +211,42 @@ def make_course(app, make_user, make_category, make_video):
         return course
 
     return make
+
+
+DRAIN_SECONDS = 60
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[BaseWSGIServer]:
+    """Serve ``app`` on a free port of 127.0.0.1 in a background thread until the block ends.
+
+    Leaving the block stops accepting connections and then waits for every request in
+    flight to be answered: a request thread may not outlive the server, or its open
+    transaction would meet the next schema reset (PostgreSQL deadlocked on DROP TABLE
+    lesson_progress while a request was still being answered). A request still running
+    after DRAIN_SECONDS fails the test instead of hanging it.
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # werkzeug's threads are daemons, which server_close() does not wait for; these are joined.
+    server.daemon_threads = False
+    server.block_on_close = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        closing = threading.Thread(target=server.server_close, name="live-server-close", daemon=True)
+        closing.start()
+        closing.join(timeout=DRAIN_SECONDS)
+    if closing.is_alive():
+        raise RuntimeError(f"the live server was still answering a request {DRAIN_SECONDS} s after the test")
+
+
+@pytest.fixture
+def server(app) -> Iterator[str]:
+    """The ``app`` fixture served over real HTTP (base URL), for tests of concurrent requests."""
+    with serving(app) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_port}"

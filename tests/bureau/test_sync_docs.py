@@ -1,12 +1,10 @@
 """docs/sync.md's Python example, run as written against a live server: two runs, nothing lost or repeated."""
 import re
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from core.db import utcnow
 from tests.bureau.records_helpers import credit, token_for
@@ -18,16 +16,6 @@ LAG = 0.3
 @pytest.fixture
 def app_overrides():
     return {"SYNC_LAG_SECONDS": LAG}
-
-
-@pytest.fixture
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(10)
 
 
 def example() -> dict:

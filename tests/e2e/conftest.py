@@ -13,9 +13,6 @@ browser here); without it these tests are skipped, with the reason. Screenshots 
 import logging
 import re
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +21,6 @@ from flask import Flask, got_request_exception
 from flask_migrate import upgrade
 from playwright.sync_api import expect
 from sqlalchemy import text
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from accounts.models import User
 from app import create_app
@@ -33,7 +29,7 @@ from courses import clips, storage
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson, Video
 from courses.rules import credit_tenths
-from tests.conftest import _FAST_HASH, PASSWORD, app_config, make_id_number
+from tests.conftest import serving, _FAST_HASH, PASSWORD, app_config, make_id_number
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,7 +45,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 # How long the live server waits at teardown for the requests it is still answering.
-DRAIN_SECONDS = 60
 # The seconds of media a <video> has played (its ``played`` ranges), for ``locator.evaluate``.
 PLAYED_SECONDS = """v => { let t = 0;
                           for (let i = 0; i < v.played.length; i++) t += v.played.end(i) - v.played.start(i);
@@ -104,35 +99,6 @@ def _migrate(app: Flask) -> None:
 def live_overrides() -> dict:
     """Override in a test module to change the live app's configuration."""
     return {}
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[BaseWSGIServer]:
-    """Serve ``app`` on a free port of 127.0.0.1 in a background thread until the block ends.
-
-    Leaving the block stops accepting connections and then waits for every request in
-    flight to be answered: a request thread may not outlive the server, or its open
-    transaction would meet the next schema reset (PostgreSQL deadlocked on DROP TABLE
-    lesson_progress while a request was still being answered). A request still running
-    after DRAIN_SECONDS fails the test instead of hanging it.
-    """
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    # werkzeug's threads are daemons, which server_close() does not wait for; these are joined.
-    server.daemon_threads = False
-    server.block_on_close = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        closing = threading.Thread(target=server.server_close, name="live-server-close", daemon=True)
-        closing.start()
-        closing.join(timeout=DRAIN_SECONDS)
-    if closing.is_alive():
-        raise RuntimeError(f"the live server was still answering a request {DRAIN_SECONDS} s after the test")
 
 
 @pytest.fixture

@@ -8,25 +8,13 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from accounts.tokens import issue_token
 from core.db import utcnow
 from core.extensions import db
 from learning.models import Certificate
 from tests.learning.test_certificates_web import credit
-
-
-@pytest.fixture
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(10)
 
 
 def post(url: str, token: str, body: dict) -> tuple[int, dict]:
