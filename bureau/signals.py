@@ -26,6 +26,7 @@ from accounts.models import User
 from bureau.scope import Scope
 from bureau.stats import year_bounds
 from core.extensions import db
+from core.paging import Page
 from courses.models import Course, Lesson
 from learning.models import CreditRecord, IntegrityEvent, WatchSession
 
@@ -76,40 +77,10 @@ class SharedAddress:
     last: object
 
 
-@dataclass
-class Page:
-    """One page of drill-down rows; the attributes ``_macros.pagination`` reads."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def paged(stmt: Select, page: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items, page, per_page, total or 0)
+    return Page.of(items, page, per_page, total or 0)
 
 
 def _trainees(stmt: Select, scope: Scope) -> Select:

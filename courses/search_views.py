@@ -5,13 +5,13 @@ sense (an unknown category, ``page=abc``) is ignored rather than refused, becaus
 page is reached by typing and by links people edit. An empty query or a query that
 finds nothing gets a page that helps: the categories, tips, and a "did you mean".
 """
-from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.extensions import db
+from core.paging import Pager
 from courses import listing, search
 from courses.categories import CATEGORIES
 from courses.models import Category
@@ -56,30 +56,6 @@ def query_from_args() -> search.SearchQuery:
         sort=_choice("sort", search.SORTS) or "relevance", page=_int("page", 1, MAX_PAGE) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
-
-
-@dataclass
-class Pager:
-    """What ``_macros.pagination`` needs."""
-
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _params(query: search.SearchQuery) -> dict:

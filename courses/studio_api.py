@@ -262,10 +262,8 @@ def _captions_bytes() -> bytes:
     return stream.read(captions.MAX_BYTES + 1)
 
 
-@bp.put("/courses/<int:course_id>/lessons/<int:lesson_id>/captions")
-@role_required("producer")
-def put_captions(course_id: int, lesson_id: int):
-    """The body is the WebVTT file (``text/vtt``), or a multipart form with a ``file`` field."""
+def _captions_lesson(course_id: int, lesson_id: int) -> Lesson:
+    """The lesson whose captions may change now: its course locked and editable, its video ready."""
     course = _course(course_id, lock=True)
     lesson = _lesson(course, lesson_id)
     try:
@@ -274,6 +272,14 @@ def put_captions(course_id: int, lesson_id: int):
         raise _conflict(e) from None
     if problem := captions_problem(lesson.video):
         raise ApiError(409, "captions_locked", problem)
+    return lesson
+
+
+@bp.put("/courses/<int:course_id>/lessons/<int:lesson_id>/captions")
+@role_required("producer")
+def put_captions(course_id: int, lesson_id: int):
+    """The body is the WebVTT file (``text/vtt``), or a multipart form with a ``file`` field."""
+    lesson = _captions_lesson(course_id, lesson_id)
     try:
         text = captions.validate(_captions_bytes())
     except captions.CaptionsError as e:
@@ -286,14 +292,7 @@ def put_captions(course_id: int, lesson_id: int):
 @bp.delete("/courses/<int:course_id>/lessons/<int:lesson_id>/captions")
 @role_required("producer")
 def delete_captions(course_id: int, lesson_id: int):
-    course = _course(course_id, lock=True)
-    lesson = _lesson(course, lesson_id)
-    try:
-        publishing.check_editable(course)
-    except PublishingError as e:
-        raise _conflict(e) from None
-    if problem := captions_problem(lesson.video):
-        raise ApiError(409, "captions_locked", problem)
+    lesson = _captions_lesson(course_id, lesson_id)
     captions.remove(lesson.video)
     db.session.commit()
     return lesson_json(lesson)
