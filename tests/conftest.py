@@ -149,6 +149,19 @@ def make_user(app):
     return make
 
 
+def sign_in_as(client, user: User) -> None:
+    """Sign ``user`` in through the session (Flask-Login's keys), without the login page."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def sign_in(client):
+    """``sign_in(user)``: :func:`sign_in_as` on this test's client."""
+    return lambda user: sign_in_as(client, user)
+
+
 @pytest.fixture
 def login(client):
     """Sign ``user`` in through the real login form (CSRF is off in tests unless a test turns it on)."""

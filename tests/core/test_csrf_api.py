@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from tests.conftest import sign_in_as
+
 
 @pytest.fixture
 def app_overrides():
@@ -15,8 +17,7 @@ def csrf_token(client) -> str:
 
 def test_a_cookie_call_without_the_header_is_refused_and_changes_nothing(client, make_user, make_course):
     lesson = make_course().lessons[0]
-    with client.session_transaction() as session:
-        session["_user_id"] = str(make_user().id)
+    sign_in_as(client, make_user())
     refused = client.post(f"/api/v1/lessons/{lesson.id}/sessions", json={})
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
     accepted = client.post(f"/api/v1/lessons/{lesson.id}/sessions", json={},

@@ -3,12 +3,7 @@ import pytest
 
 from core.extensions import db
 from courses.models import Lesson, Video
-
-
-def as_user(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+from tests.conftest import sign_in_as
 
 
 def test_home_leads_with_the_four_areas_then_the_themes(client, make_course, make_category):
@@ -61,7 +56,7 @@ def test_course_page_shows_lessons_durations_and_hours(client, make_course):
 
 @pytest.mark.parametrize("path", ["/courses/999999", "/categories/nonexistent", "/lessons/999999"])
 def test_unknown_ids_are_a_friendly_404(client, make_user, path):
-    as_user(client, make_user())
+    sign_in_as(client, make_user())
     response = client.get(path)
     assert response.status_code == 404
     assert "页面不存在" in response.get_data(as_text=True)
@@ -70,7 +65,7 @@ def test_unknown_ids_are_a_friendly_404(client, make_user, path):
 @pytest.mark.parametrize("status", ["draft", "submitted", "rejected", "withdrawn"])
 def test_unpublished_courses_and_their_lessons_are_404(client, make_course, make_user, status):
     course = make_course(status=status)
-    as_user(client, make_user())
+    sign_in_as(client, make_user())
     assert client.get(f"/courses/{course.id}").status_code == 404
     assert client.get(f"/lessons/{course.lessons[0].id}").status_code == 404
 
@@ -89,7 +84,7 @@ def test_lesson_page_plays_the_video_with_its_poster(client, make_course, make_u
                         {"height": 720, "width": 1280, "path": "r/720p.mp4", "bytes": 1}]
     video.poster_path = "posters/1.jpg"
     db.session.commit()
-    as_user(client, make_user())
+    sign_in_as(client, make_user())
     html = client.get(f"/lessons/{course.lessons[0].id}").get_data(as_text=True)
     assert "<video" in html and f'poster="/media/videos/{video.id}/poster.jpg"' in html
     assert html.index(f"/media/videos/{video.id}/720p.mp4") < html.index(f"/media/videos/{video.id}/360p.mp4")

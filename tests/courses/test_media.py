@@ -35,17 +35,6 @@ def write_media(video, mp4: bytes = DATA, jpg: bytes = POSTER, height: int = 360
     db.session.commit()
 
 
-@pytest.fixture
-def sign_in(client):
-    """Sign ``user`` in through the session, independent of the login page."""
-
-    def do(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-
-    return do
-
 
 @pytest.fixture
 def owner(make_user):

@@ -8,6 +8,7 @@ from accounts.models import AuditLog
 from core.extensions import db
 from courses import storage
 from courses.models import Course
+from tests.conftest import sign_in_as
 
 ORG = "知新制作中心"
 DAY = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -34,12 +35,6 @@ def submitted(make_course, producer):
     return make
 
 
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-
-
 def fresh(course_id: int) -> Course | None:
     db.session.expire_all()
     return db.session.get(Course, course_id)
@@ -59,7 +54,7 @@ def test_the_queue_lists_submitted_courses_oldest_first(client, reviewer, submit
     submitted("先提交的课", days=1)
     make_course(title="一份草稿", status="draft")
     make_course(title="已发布的课")
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     html = text(client.get("/review/"))
     assert html.index("先提交的课") < html.index("后提交的课")
     assert "一份草稿" not in html and "已发布的课" not in html
@@ -76,7 +71,7 @@ def test_the_preview_plays_every_lesson(client, reviewer, submitted):
                                                    "path": storage.rendition_path(lesson.video_id, 360)}]
         lesson.video.poster_path = storage.poster_path(lesson.video_id)
     db.session.commit()
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     html = text(client.get(f"/review/courses/{course.id}"))
     assert html.count("<video") == 2
     for lesson in course.lessons:
@@ -87,7 +82,7 @@ def test_the_preview_plays_every_lesson(client, reviewer, submitted):
 
 def test_approving_publishes_into_the_catalogue(client, reviewer, submitted, make_category):
     course = submitted("数字政府建设", category=make_category("digital"), year=2027)
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     response = client.post(f"/review/courses/{course.id}/approve")
     assert response.status_code == 302
     assert "已发布到 2027 年度目录" in text(client.get(response.headers["Location"]))
@@ -101,21 +96,21 @@ def test_approving_publishes_into_the_catalogue(client, reviewer, submitted, mak
 
 def test_rejecting_needs_a_reason_which_the_producer_sees(client, reviewer, producer, submitted):
     course = submitted("网络安全意识")
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     response = client.post(f"/review/courses/{course.id}/reject", data={"reason": "  "})
     assert "请填写退回理由" in text(client.get(response.headers["Location"]))
     assert fresh(course.id).status == "submitted" and audit("course_rejected") == []
     client.post(f"/review/courses/{course.id}/reject", data={"reason": "第一讲的片头广告需要删除。"})
     assert fresh(course.id).status == "rejected"
     assert audit("course_rejected")[0].details["reason"] == "第一讲的片头广告需要删除。"
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert "第一讲的片头广告需要删除。" in text(client.get(f"/studio/courses/{course.id}"))
     assert "网络安全意识" not in text(client.get("/"))
 
 
 def test_a_reviewer_may_withdraw_a_published_course(client, reviewer, make_course):
     course = make_course(title="职业道德规范")
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     html = text(client.get(f"/review/courses/{course.id}"))
     assert f"/review/courses/{course.id}/withdraw" in html
     response = client.post(f"/review/courses/{course.id}/withdraw")
@@ -130,12 +125,12 @@ def test_a_reviewer_may_withdraw_a_published_course(client, reviewer, make_cours
 def test_a_revision_shows_where_it_comes_from_and_replaces_it_on_approval(client, reviewer, producer,
                                                                            make_course):
     course = make_course(title="科研诚信", producer=producer)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     client.post(f"/studio/courses/{course.id}/revision")
     revision = db.session.scalar(select(Course.id).where(Course.revision_of_id == course.id))
     client.patch(f"/api/v1/studio/courses/{revision}", json={"title": "科研诚信（新版）"})
     client.post(f"/studio/courses/{revision}/submit")
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     html = text(client.get(f"/review/courses/{revision}"))
     assert "已发布课程《科研诚信》的修订版本" in html
     client.post(f"/review/courses/{revision}/approve")
@@ -146,7 +141,7 @@ def test_a_revision_shows_where_it_comes_from_and_replaces_it_on_approval(client
 
 def test_drafts_are_not_for_reviewers(client, reviewer, make_course):
     draft = make_course(status="draft")
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     assert client.get(f"/review/courses/{draft.id}").status_code == 404
     assert client.post(f"/api/v1/review/courses/{draft.id}/decision", json={"approve": True}).status_code == 404
 
@@ -154,7 +149,7 @@ def test_drafts_are_not_for_reviewers(client, reviewer, make_course):
 @pytest.mark.parametrize("role", ["trainee", "producer", "bureau"])
 def test_review_is_for_reviewers_and_admins(client, make_user, submitted, role):
     course = submitted()
-    sign_in(client, make_user(role, organisation=ORG if role == "producer" else ""))
+    sign_in_as(client, make_user(role, organisation=ORG if role == "producer" else ""))
     assert client.get("/review/").status_code == 403
     assert client.post(f"/review/courses/{course.id}/approve").status_code == 403
     response = client.post(f"/api/v1/review/courses/{course.id}/decision", json={"approve": True})
@@ -164,7 +159,7 @@ def test_review_is_for_reviewers_and_admins(client, make_user, submitted, role):
 
 def test_admins_review_too(client, make_user, submitted):
     course = submitted()
-    sign_in(client, make_user("admin"))
+    sign_in_as(client, make_user("admin"))
     assert client.post(f"/api/v1/review/courses/{course.id}/decision", json={"approve": True}).status_code == 200
     assert fresh(course.id).status == "published"
 
@@ -172,7 +167,7 @@ def test_admins_review_too(client, make_user, submitted):
 @pytest.mark.parametrize("body", [None, {}, {"approve": "yes"}, {"approve": 1}, {"approve": False, "reason": 5}])
 def test_a_malformed_decision_is_422(client, reviewer, submitted, body):
     course = submitted()
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     response = client.post(f"/api/v1/review/courses/{course.id}/decision", json=body)
     assert response.status_code == 422 and response.get_json()["error"]["message"]
     assert fresh(course.id).status == "submitted"

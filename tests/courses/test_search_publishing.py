@@ -4,18 +4,13 @@ import pytest
 from core.extensions import db
 from courses import search, search_index, search_tasks
 from courses.search import SearchQuery
+from tests.conftest import sign_in_as
 
 ORG = "知新制作中心"
 
 
 def found(text: str) -> list[str]:
     return [hit.title.striptags() for hit in search.find(SearchQuery(text=text)).hits]
-
-
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def test_approve_then_withdraw_through_the_review_pages(client, people, make_cou
     producer, reviewer = people
     course = make_course(title="人工智能伦理", status="submitted", producer=producer)
     assert found("人工智能伦理") == []  # submitted is not published
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     assert client.post(f"/review/courses/{course.id}/approve").status_code == 302
     assert found("人工智能伦理") == ["人工智能伦理"]
     assert found("rgzn") == ["人工智能伦理"]
@@ -46,7 +41,7 @@ def test_approve_then_withdraw_through_the_review_pages(client, people, make_cou
 def test_a_rejected_course_is_never_indexed(client, people, make_course, live_index):
     producer, reviewer = people
     course = make_course(title="被退回的课程", status="submitted", producer=producer)
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     client.post(f"/review/courses/{course.id}/reject", data={"reason": "画面不清晰"})
     db.session.expire_all()
     assert db.session.get(type(course), course.id).status == "rejected"
@@ -57,12 +52,12 @@ def test_a_revision_replaces_the_published_text_only_once_approved(client, peopl
     producer, reviewer = people
     course = make_course(title="数字经济概论", status="published", producer=producer)
     search_tasks.index_course(course.id)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     revision = client.post(f"/api/v1/studio/courses/{course.id}/revision").get_json()
     client.patch(f"/api/v1/studio/courses/{revision['id']}", json={"title": "数字经济与数据要素"})
     assert client.post(f"/api/v1/studio/courses/{revision['id']}/submit").status_code == 200
     assert found("数据要素") == [] and found("数字经济概论") == ["数字经济概论"]
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     response = client.post(f"/api/v1/review/courses/{revision['id']}/decision", json={"approve": True})
     assert response.status_code == 200
     assert [hit.course_id for hit in search.find(SearchQuery(text="数据要素")).hits] == [course.id]
@@ -74,7 +69,7 @@ def test_a_producer_withdrawal_through_the_api_removes_the_course(client, people
     course = make_course(title="应急指挥体系", status="published", producer=producer)
     search_tasks.index_course(course.id)
     assert found("应急指挥") == ["应急指挥体系"]
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert client.post(f"/api/v1/studio/courses/{course.id}/withdraw").status_code == 200
     assert found("应急指挥") == []
 

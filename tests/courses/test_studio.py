@@ -9,6 +9,7 @@ from accounts.models import AuditLog
 from core.extensions import db
 from courses import storage
 from courses.models import Course, Lesson
+from tests.conftest import sign_in_as
 
 ORG = "知新制作中心"
 VTT = "WEBVTT\n\n00:00.000 --> 00:02.000\n欢迎学习本课程\n"
@@ -23,12 +24,6 @@ def producer(make_user):
 def draft(make_course, producer):
     return make_course(title="应急管理基础", status="draft", producer=producer, lessons=2,
                        category=None)
-
-
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
 
 
 def page(response) -> str:
@@ -56,7 +51,7 @@ def test_index_shows_the_organisations_courses_by_status(client, producer, make_
     colleague = make_user("producer", organisation=ORG)
     make_course(title="同事的草稿", status="draft", producer=colleague)
     make_course(title="别家的课", producer=make_user("producer", organisation="别家公司"))
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = page(client.get("/studio/"))
     assert "已上线的课" in html and "被退回的课" in html and "同事的草稿" in html
     assert "别家的课" not in html
@@ -67,7 +62,7 @@ def test_index_shows_the_organisations_courses_by_status(client, producer, make_
 
 def test_creating_a_course_through_the_form(client, producer, make_category):
     make_category()
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     form = page(client.get("/studio/courses/new"))
     for name in ("数字技术", "知识产权", "网络安全", "应急管理", "思想政治", "知识更新拓展", "科学精神", "职业道德", "团队合作"):
         assert name in form
@@ -81,7 +76,7 @@ def test_creating_a_course_through_the_form(client, producer, make_category):
 
 def test_the_form_explains_its_errors_in_chinese(client, producer, make_category):
     make_category()
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = page(client.post("/studio/courses/new", data={
         "title": "", "instructor": "赵律师", "category": "nope", "catalogue_year": "1800"}))
     assert "请填写课程名称。" in html and "请选择有效的课程类别。" in html and "2000 到 2100" in html
@@ -89,7 +84,7 @@ def test_the_form_explains_its_errors_in_chinese(client, producer, make_category
 
 
 def test_editing_course_fields(client, producer, draft):
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     form = page(client.get(f"/studio/courses/{draft.id}/edit"))
     assert 'value="应急管理基础"' in form
     follow(client, client.post(f"/studio/courses/{draft.id}/edit", data={
@@ -104,7 +99,7 @@ def test_the_editor_offers_ready_videos_and_greys_the_others(client, producer, d
     busy = make_video(owner=producer, status="processing", progress=42, original_filename="正在转码.mov")
     failed = make_video(owner=producer, status="failed", error="文件中没有视频画面。", original_filename="录音.m4a")
     make_video(owner=make_user("producer", organisation="别家公司"), original_filename="别家的视频.mp4")
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = page(client.get(f"/studio/courses/{draft.id}"))
     select_html = html[html.index('<select id="video_id"'):html.index("</select>")]
     assert f'value="{ready.id}"' in select_html and "第三讲 演练.mp4" in select_html
@@ -117,7 +112,7 @@ def test_the_editor_offers_ready_videos_and_greys_the_others(client, producer, d
 
 
 def test_lessons_are_added_moved_and_removed_with_hours_kept_current(client, producer, draft, make_video):
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert hours_shown(page(client.get(f"/studio/courses/{draft.id}"))) == "1.0"
     video = make_video(owner=producer, duration=2700, original_filename="第三讲 案例.mp4")
     html = follow(client, client.post(f"/studio/courses/{draft.id}/lessons", data={"video_id": video.id, "title": ""}))
@@ -137,7 +132,7 @@ def test_lessons_are_added_moved_and_removed_with_hours_kept_current(client, pro
 
 def test_a_video_still_processing_is_refused(client, producer, draft, make_video):
     busy = make_video(owner=producer, status="processing")
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = follow(client, client.post(f"/studio/courses/{draft.id}/lessons", data={"video_id": busy.id}))
     assert "尚未处理完成" in html
     assert len(fresh(draft.id).lessons) == 2
@@ -149,7 +144,7 @@ def upload(client, course, lesson, content: bytes, name: str = "captions.vtt"):
 
 
 def test_captions_upload_validates_and_stores(client, producer, draft):
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     lesson = draft.lessons[0]
     html = follow(client, upload(client, draft, lesson, b"WEBVTT\n\n00:00:09.000 --> 00:00:03.000\nx\n"))
     assert "字幕未保存" in html and "第 3 行的结束时间应晚于开始时间" in html
@@ -171,7 +166,7 @@ def test_the_preview_plays_every_lesson_with_poster_and_track(client, producer, 
         lesson.video.poster_path = storage.poster_path(lesson.video_id)
     draft.lessons[0].video.captions_path = storage.captions_path(draft.lessons[0].video_id)
     db.session.commit()
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = page(client.get(f"/studio/courses/{draft.id}/preview"))
     assert html.count("<video") == 2
     first = draft.lessons[0].video_id
@@ -183,7 +178,7 @@ def test_the_preview_plays_every_lesson_with_poster_and_track(client, producer, 
 
 def test_submit_is_offered_only_when_the_course_is_ready(client, producer, make_course, make_video):
     empty = make_course(status="draft", producer=producer, lessons=0)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = page(client.get(f"/studio/courses/{empty.id}"))
     assert "至少要有一个课时" in html and f'/studio/courses/{empty.id}/submit"' not in html
     follow(client, client.post(f"/studio/courses/{empty.id}/submit"))
@@ -198,7 +193,7 @@ def test_submit_is_offered_only_when_the_course_is_ready(client, producer, make_
 
 def test_the_rejection_reason_is_shown_prominently(client, producer, make_course):
     course = make_course(status="rejected", producer=producer, review_note="第二讲声音断续，请重新上传。")
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = page(client.get(f"/studio/courses/{course.id}"))
     note = html[html.index('class="review-note"'):]
     assert note.index("第二讲声音断续，请重新上传。") < note.index("</section>")
@@ -207,7 +202,7 @@ def test_the_rejection_reason_is_shown_prominently(client, producer, make_course
 
 def test_editing_a_published_course_makes_a_revision(client, producer, make_course):
     course = make_course(title="专利法概论", producer=producer)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     edit = client.get(f"/studio/courses/{course.id}/edit")
     assert edit.status_code == 302 and "创建修订版本" in follow(client, edit)
     html = follow(client, client.post(f"/studio/courses/{course.id}/revision"))
@@ -226,7 +221,7 @@ def test_editing_a_published_course_makes_a_revision(client, producer, make_cour
 
 def test_withdrawing_a_published_course(client, producer, make_course):
     course = make_course(title="团队协作方法", producer=producer)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = follow(client, client.post(f"/studio/courses/{course.id}/withdraw"))
     assert "已下架" in html
     assert fresh(course.id).status == "withdrawn" and fresh(course.id).withdrawn_at is not None
@@ -235,7 +230,7 @@ def test_withdrawing_a_published_course(client, producer, make_course):
 
 
 def test_another_organisations_course_is_404_on_every_page(client, draft, make_user):
-    sign_in(client, make_user("producer", organisation="另一家制作公司"))
+    sign_in_as(client, make_user("producer", organisation="另一家制作公司"))
     lesson = draft.lessons[0].id
     for path in ("", "/edit", "/preview"):
         assert client.get(f"/studio/courses/{draft.id}{path}").status_code == 404
@@ -248,7 +243,7 @@ def test_another_organisations_course_is_404_on_every_page(client, draft, make_u
 
 @pytest.mark.parametrize("role", ["trainee", "reviewer", "bureau"])
 def test_the_studio_is_for_producers(client, draft, make_user, role):
-    sign_in(client, make_user(role))
+    sign_in_as(client, make_user(role))
     assert client.get("/studio/").status_code == 403
     assert client.get(f"/studio/courses/{draft.id}").status_code == 403
     assert client.post(f"/studio/courses/{draft.id}/submit").status_code == 403
@@ -261,7 +256,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, draft):
 
 def test_a_lesson_row_of_another_course_is_404(client, producer, draft, make_course):
     other = make_course(status="draft", producer=producer, lessons=1)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     response = client.post(f"/studio/courses/{draft.id}/lessons/{other.lessons[0].id}/remove")
     assert response.status_code == 404
     assert db.session.get(Lesson, other.lessons[0].id) is not None

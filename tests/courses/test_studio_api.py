@@ -7,6 +7,7 @@ from accounts.tokens import issue_token
 from core.db import utcnow
 from core.extensions import db
 from courses.models import Course, Video
+from tests.conftest import sign_in_as
 
 ORG = "知新制作中心"
 VTT = "WEBVTT\n\n00:00.000 --> 00:02.000\n欢迎学习本课程\n"
@@ -28,12 +29,6 @@ def draft(make_course, producer):
     return make_course(title="数据安全法解读", status="draft", producer=producer, lessons=2)
 
 
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-
-
 def audit_actions() -> list[tuple[str, str]]:
     db.session.expire_all()
     return [(row.action, row.target) for row in db.session.scalars(select(AuditLog).order_by(AuditLog.id))
@@ -51,7 +46,7 @@ NEW = {"title": "人工智能与数字经济", "summary": "面向专业技术人
 def test_a_course_goes_from_draft_to_catalogue_and_back_out(client, producer, reviewer, make_video,
                                                            make_category, make_user):
     make_category()
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     created = client.post("/api/v1/studio/courses", json=NEW)
     assert created.status_code == 201, created.get_json()
     course_id = created.get_json()["id"]
@@ -75,14 +70,14 @@ def test_a_course_goes_from_draft_to_catalogue_and_back_out(client, producer, re
     assert submitted.status_code == 200 and submitted.get_json()["status"] == "submitted"
     assert client.patch(f"/api/v1/studio/courses/{course_id}", json={"title": "改"}).status_code == 409
 
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     decision = f"/api/v1/review/courses/{course_id}/decision"
     no_reason = client.post(decision, json={"approve": False, "reason": " "})
     assert no_reason.status_code == 422 and "退回理由" in no_reason.get_json()["error"]["message"]
     rejected = client.post(decision, json={"approve": False, "reason": "课程简介过于简短，请补充学习目标。"})
     assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
 
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     seen = client.get(f"/api/v1/studio/courses/{course_id}").get_json()
     assert seen["status"] == "rejected" and seen["review_note"] == "课程简介过于简短，请补充学习目标。"
     edited = client.patch(f"/api/v1/studio/courses/{course_id}",
@@ -90,7 +85,7 @@ def test_a_course_goes_from_draft_to_catalogue_and_back_out(client, producer, re
     assert edited.status_code == 200
     assert client.post(f"/api/v1/studio/courses/{course_id}/submit").status_code == 200
 
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     approved = client.post(decision, json={"approve": True})
     assert approved.status_code == 200 and approved.get_json()["status"] == "published"
     assert approved.get_json()["published_at"] and approved.get_json()["catalogue_year"] == 2026
@@ -101,7 +96,7 @@ def test_a_course_goes_from_draft_to_catalogue_and_back_out(client, producer, re
     assert [lesson["title"] for lesson in public["lessons"]] == ["第一讲 总论", "第二讲 实务"]
     assert "人工智能与数字经济" in client.get("/categories/digital").get_data(as_text=True)
 
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert client.post(f"/api/v1/studio/courses/{course_id}/withdraw").get_json()["status"] == "withdrawn"
     assert catalogue_titles(client) == []
     assert client.get(f"/api/v1/courses/{course_id}").status_code == 404
@@ -116,7 +111,7 @@ def test_a_course_goes_from_draft_to_catalogue_and_back_out(client, producer, re
 def test_a_revision_is_reviewed_while_trainees_keep_the_published_course(client, producer, reviewer,
                                                                         make_course, make_video):
     course = make_course(title="网络安全法律法规", producer=producer, lessons=2)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     started = client.post(f"/api/v1/studio/courses/{course.id}/revision")
     assert started.status_code == 201
     revision_id = started.get_json()["id"]
@@ -135,22 +130,22 @@ def test_a_revision_is_reviewed_while_trainees_keep_the_published_course(client,
     assert client.get(f"/api/v1/courses/{course.id}").get_json()["title"] == "网络安全法律法规"
     assert catalogue_titles(client) == ["网络安全法律法规"]
 
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     decision = f"/api/v1/review/courses/{revision_id}/decision"
     client.post(decision, json={"approve": False, "reason": "新增一讲缺少字幕说明。"})
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert client.get(revision).get_json()["review_note"] == "新增一讲缺少字幕说明。"
     assert client.get(f"/api/v1/courses/{course.id}").get_json()["lesson_count"] == 2
     assert client.post(f"{revision}/submit").status_code == 200
 
-    sign_in(client, reviewer)
+    sign_in_as(client, reviewer)
     approved = client.post(decision, json={"approve": True})
     assert approved.status_code == 200 and approved.get_json()["id"] == course.id
     public = client.get(f"/api/v1/courses/{course.id}").get_json()
     assert public["title"] == "网络安全法律法规（2026 修订）" and public["credit_hours"] == 1.5
     assert [lesson["title"] for lesson in public["lessons"]][-1] == "新增：数据出境"
     assert catalogue_titles(client) == ["网络安全法律法规（2026 修订）"]
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert client.get(revision).status_code == 404
     target = f"course:{course.id}"
     assert [action for action, _target in audit_actions()] == [
@@ -159,7 +154,7 @@ def test_a_revision_is_reviewed_while_trainees_keep_the_published_course(client,
 
 
 def test_lessons_are_reordered_renamed_and_removed_with_hours_recounted(client, producer, draft, make_video):
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     base = f"/api/v1/studio/courses/{draft.id}"
     third = client.post(f"{base}/lessons", json={"video_id": make_video(owner=producer, duration=2700).id,
                                                  "title": ""}).get_json()
@@ -189,7 +184,7 @@ def test_lessons_are_reordered_renamed_and_removed_with_hours_recounted(client, 
 ])
 def test_invalid_fields_are_422_in_chinese(client, producer, make_category, body, code):
     make_category()
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     response = client.post("/api/v1/studio/courses", json=body)
     assert response.status_code == 422
     error = response.get_json()["error"]
@@ -199,7 +194,7 @@ def test_invalid_fields_are_422_in_chinese(client, producer, make_category, body
 
 def test_published_courses_are_changed_only_through_a_revision(client, producer, make_course):
     course = make_course(producer=producer)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     response = client.patch(f"/api/v1/studio/courses/{course.id}", json={"title": "偷偷改"})
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "revision_required"
     assert client.delete(f"/api/v1/studio/courses/{course.id}/lessons/{course.lessons[0].id}").status_code == 409
@@ -208,13 +203,13 @@ def test_published_courses_are_changed_only_through_a_revision(client, producer,
 
 def test_submit_needs_lessons(client, producer, make_course):
     empty = make_course(status="draft", producer=producer, lessons=0)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     response = client.post(f"/api/v1/studio/courses/{empty.id}/submit")
     assert response.status_code == 409 and "至少要有一个课时" in response.get_json()["error"]["message"]
 
 
 def test_another_organisations_course_is_404(client, draft, make_user):
-    sign_in(client, make_user("producer", organisation="另一家制作公司"))
+    sign_in_as(client, make_user("producer", organisation="另一家制作公司"))
     base = f"/api/v1/studio/courses/{draft.id}"
     lesson = draft.lessons[0].id
     for method, path, body in [("get", base, None), ("patch", base, {"title": "x"}), ("delete", base, None),
@@ -230,14 +225,14 @@ def test_another_organisations_course_is_404(client, draft, make_user):
 
 
 def test_same_organisation_colleagues_share_courses(client, draft, make_user):
-    sign_in(client, make_user("producer", organisation=ORG))
+    sign_in_as(client, make_user("producer", organisation=ORG))
     items = client.get("/api/v1/studio/courses").get_json()["items"]
     assert [item["id"] for item in items] == [draft.id]
 
 
 @pytest.mark.parametrize("role", ["trainee", "reviewer", "bureau", "admin"])
 def test_other_roles_are_403(client, draft, make_user, role):
-    sign_in(client, make_user(role))
+    sign_in_as(client, make_user(role))
     assert client.get("/api/v1/studio/courses").status_code == 403
     assert client.post("/api/v1/studio/courses", json=NEW).status_code == 403
     assert client.post(f"/api/v1/studio/courses/{draft.id}/submit").status_code == 403
@@ -250,7 +245,7 @@ def test_anonymous_callers_are_401(client, draft):
 def test_a_producer_without_organisation_cannot_create_or_see_unaffiliated_courses(client, make_user,
                                                                                    make_course):
     unaffiliated = make_course(status="draft", producer=make_user("producer", organisation=""))
-    sign_in(client, make_user("producer", organisation=""))
+    sign_in_as(client, make_user("producer", organisation=""))
     response = client.post("/api/v1/studio/courses", json=NEW)
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "no_organisation"
     assert client.get("/api/v1/studio/courses").get_json() == {"items": []}
@@ -269,7 +264,7 @@ def test_a_bearer_token_drives_the_studio(client, producer, make_category, app):
 
 def test_only_unpublished_drafts_are_deleted(client, producer, draft, make_course):
     published = make_course(producer=producer)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert client.delete(f"/api/v1/studio/courses/{published.id}").status_code == 409
     course_id, video_id = draft.id, draft.lessons[0].video_id
     assert client.delete(f"/api/v1/studio/courses/{course_id}").status_code == 204
@@ -279,7 +274,7 @@ def test_only_unpublished_drafts_are_deleted(client, producer, draft, make_cours
 
 
 def test_captions_through_the_api(client, producer, draft, make_course):
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     lesson = draft.lessons[0]
     path = f"/api/v1/studio/courses/{draft.id}/lessons/{lesson.id}/captions"
     stored = client.put(path, data=VTT.encode(), content_type="text/vtt")

@@ -5,6 +5,7 @@ import pytest
 
 from core.extensions import db
 from courses.models import Course
+from tests.conftest import sign_in_as
 
 ORG = "知新制作中心"
 
@@ -12,12 +13,6 @@ ORG = "知新制作中心"
 @pytest.fixture
 def app_overrides():
     return {"WTF_CSRF_ENABLED": True}
-
-
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
 
 
 def token_in(html: str) -> str:
@@ -33,7 +28,7 @@ def test_every_studio_form_carries_the_token(client, make_user, make_course, mak
     producer = make_user("producer", organisation=ORG)
     course = make_course(status="rejected", producer=producer, review_note="请补充字幕")
     make_video(owner=producer)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     html = client.get(f"/studio/courses/{course.id}").get_data(as_text=True)
     forms = re.findall(r"<form method=\"post\".*?</form>", html, flags=re.S)
     assert len(forms) >= 10
@@ -45,7 +40,7 @@ def test_every_studio_form_carries_the_token(client, make_user, make_course, mak
 def test_submitting_without_the_token_is_refused(client, make_user, make_course):
     producer = make_user("producer", organisation=ORG)
     course = make_course(status="draft", producer=producer)
-    sign_in(client, producer)
+    sign_in_as(client, producer)
     assert client.post(f"/studio/courses/{course.id}/submit").status_code == 400
     assert status_of(course.id) == "draft"
     token = token_in(client.get(f"/studio/courses/{course.id}").get_data(as_text=True))
@@ -55,7 +50,7 @@ def test_submitting_without_the_token_is_refused(client, make_user, make_course)
 
 def test_review_decisions_need_the_token(client, make_user, make_course):
     course = make_course(status="submitted")
-    sign_in(client, make_user("reviewer"))
+    sign_in_as(client, make_user("reviewer"))
     assert client.post(f"/review/courses/{course.id}/approve").status_code == 400
     assert client.post(f"/api/v1/review/courses/{course.id}/decision", json={"approve": True}).status_code == 400
     assert status_of(course.id) == "submitted"

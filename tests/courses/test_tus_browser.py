@@ -7,6 +7,7 @@ import pytest
 from core.extensions import db
 from courses import storage
 from courses.models import Video
+from tests.conftest import sign_in_as
 from tests.courses.test_tus import OCTETS, TUS, Chunks, error_code, part_file, stream, upload_of
 
 BIG = 50 * 1024 * 1024
@@ -22,9 +23,7 @@ def app_overrides():
 def browser(client, make_user):
     """A producer signed in by session cookie; returns the page's CSRF token."""
     user = make_user("producer", organisation="知新制作中心")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
     page = client.get("/").get_data(as_text=True)
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 

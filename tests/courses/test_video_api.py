@@ -7,15 +7,6 @@ from courses.models import Video
 from tests.courses.test_pipeline_support import ORG, add_upload, media_root, sample  # noqa: F401
 
 
-@pytest.fixture
-def sign_in(client):
-    def do(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-
-    return do
-
 
 @pytest.fixture
 def owner(make_user):

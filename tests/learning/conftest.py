@@ -8,6 +8,7 @@ from sqlalchemy import select
 import learning.watch_api
 from core.extensions import db
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress
+from tests.conftest import sign_in_as
 
 
 class Clock:
@@ -73,9 +74,7 @@ class Viewer:
 def make_viewer(client, make_user, clock):
     def make(user=None) -> Viewer:
         user = user or make_user()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        sign_in_as(client, user)
         return Viewer(client, user, clock)
 
     return make

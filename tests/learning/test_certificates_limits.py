@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from learning.models import Certificate
+from tests.conftest import sign_in_as
 from tests.learning.test_certificates_web import credit
 
 
@@ -15,9 +16,7 @@ def app_overrides():
 @pytest.fixture
 def signed_in(client, make_user):
     user = make_user()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_as(client, user)
     return user
 
 
