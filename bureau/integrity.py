@@ -40,6 +40,10 @@ KIND_NAMES = {
     "repeated_seq": _l("重复的心跳序号"),
     "attention_pending": _l("未响应在线确认"),
 }
+# Events recorded with the seconds their heartbeat claimed; the other kinds were refused
+# before its segments were read, so they have no claimed or credited seconds to show.
+MEASURED_KINDS = frozenset({"oversized_heartbeat", "faster_than_real_time", "rate_above_limit",
+                            "attention_pending"})
 SIGNAL_NAMES = {
     "clipped": _l("心跳被截减或拒绝"),
     "two_screens": _l("多屏同时观看"),
@@ -51,7 +55,7 @@ SIGNAL_NAMES = {
 @bp.context_processor
 def _helpers():
     return {"region_name": region_name, "SIGNALS": signals.SIGNALS, "kind_names": KIND_NAMES,
-            "signal_names": SIGNAL_NAMES}
+            "signal_names": SIGNAL_NAMES, "measured_kinds": MEASURED_KINDS}
 
 
 def shared_ip_users() -> int:

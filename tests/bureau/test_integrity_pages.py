@@ -72,6 +72,19 @@ def test_each_signal_drills_down_to_its_events(client, login, world, signal, mar
     assert mine.status_code == 200 and marker in mine.get_data(as_text=True)
 
 
+def test_a_refused_heartbeat_shows_no_seconds_a_clipped_one_shows_its_claim(client, login, world):
+    """A malformed heartbeat was refused unread: "0.0 seconds claimed" would mislead the officer."""
+    event(world["inside"], "invalid_heartbeat", china(2026, 3, 3, 9), ip="192.0.2.1", code="segment_out_of_range")
+    login(world["officer"])
+    html = client.get(f"/bureau/integrity/clipped?year=2026&user={world['inside'].id}").get_data(as_text=True)
+    rows = {kind: html.split(kind)[1].split("</tr>")[0] for kind in ("心跳数据无效", "播放快于真实时间")}
+    assert ">40.0<" in rows["播放快于真实时间"] and ">18.0<" in rows["播放快于真实时间"]
+    dashes = ('data-label="声称">—<', 'data-label="认定">—<')
+    assert all(dash in rows["心跳数据无效"] for dash in dashes) and "0.0" not in rows["心跳数据无效"]
+    record = client.get(f"/bureau/trainees/{world['inside'].id}").get_data(as_text=True)
+    assert all(dash in record.split("心跳数据无效</td>")[1].split("</tr>")[0] for dash in dashes)
+
+
 def test_a_drill_down_for_a_trainee_outside_the_scope_is_404(client, login, world):
     login(world["officer"])
     assert client.get(f"/bureau/integrity/clipped?user={world['outside'].id}").status_code == 404
