@@ -36,9 +36,10 @@ def is_backstage(user: User | None, video: Video) -> bool:
         return False
     if user.id == video.owner_id or user.role in STAFF_ROLES:
         return True
+    if user.role != "producer" or not user.organisation:
+        return False  # and the owner's row is not loaded for every trainee's media request
     # An empty organisation is no organisation: it must not group unaffiliated producers.
-    organisation = video.owner.organisation
-    return user.role == "producer" and bool(organisation) and user.organisation == organisation
+    return user.organisation == video.owner.organisation
 
 
 def can_view_video(user: User | None, video: Video) -> bool:

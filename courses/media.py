@@ -29,6 +29,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import is_resource_modified, parse_date, parse_range_header
 from werkzeug.utils import send_file
+from werkzeug.wsgi import wrap_file
 
 from core.extensions import db, login_manager
 from courses import storage
@@ -39,6 +40,8 @@ bp = Blueprint("media", __name__, url_prefix="/media")
 
 # Browsers may reuse media for an hour; access can be withdrawn, so not much longer.
 MAX_AGE = 3600
+# Block size when a server reads a ranged body itself rather than sendfile()-ing it.
+READ_BYTES = 64 * 1024
 
 
 @bp.get("/videos/<int:video_id>/poster.jpg")
@@ -105,10 +108,47 @@ def _send(path: Path, mimetype: str) -> Response:
     etag = f"{info.st_mtime_ns:x}-{info.st_size:x}"
     modified = datetime.fromtimestamp(int(info.st_mtime), timezone.utc)
     environ = range_environ(request.environ, etag, modified, info.st_size)
-    return send_file(
+    response = send_file(
         path, environ, mimetype=mimetype, etag=etag, last_modified=modified,
         max_age=MAX_AGE, response_class=current_app.response_class,
     )
+    if response.status_code == 206:
+        _body_from_range_start(response, path)
+    return response
+
+
+def _body_from_range_start(response: Response, path: Path) -> None:
+    """Make a 206's body the range alone, read from a file opened at the range's start.
+
+    Werkzeug seeks to the start only through its own file wrapper; under a server's
+    (gunicorn's cannot seek) it reads and drops every byte before the range, so a seek
+    near the end of a long lecture read the whole file. The slice still has a file
+    descriptor at the start, so gunicorn sendfile()s Content-Length bytes from there.
+    """
+    span = response.content_range
+    response.response.close()
+    file = path.open("rb", buffering=0)
+    file.seek(span.start)
+    response.response = wrap_file(request.environ, FileSlice(file, span.stop - span.start), READ_BYTES)
+
+
+class FileSlice:
+    """``length`` bytes of ``file`` from its current position: ``read`` ends there;
+    ``fileno`` lets a server send them with sendfile (no more than Content-Length)."""
+
+    def __init__(self, file, length: int):
+        self._file, self._left = file, length
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(self._left if size < 0 else min(size, self._left))
+        self._left -= len(data)
+        return data
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def range_environ(environ: dict, etag: str, modified: datetime, size: int) -> dict:

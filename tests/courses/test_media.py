@@ -6,6 +6,8 @@ import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from gunicorn.http.wsgi import FileWrapper as GunicornFileWrapper
+from werkzeug.test import EnvironBuilder
 
 from core.extensions import db
 from courses import storage
@@ -212,6 +214,28 @@ def test_byte_ranges(client, trainee, video, header, start, stop):
     assert response.headers["Content-Range"] == f"bytes {start}-{stop - 1}/{SIZE}"
     assert response.headers["Content-Length"] == str(stop - start)
     assert response.mimetype == "video/mp4"
+
+
+def test_a_range_under_gunicorn_is_sent_from_its_start(app, client, trainee, video):
+    """Under gunicorn, whose file wrapper cannot seek, the body must still start at the range.
+
+    gunicorn sendfile()s ``Content-Length`` bytes from the file's current offset; a body that
+    reads and drops the bytes before the range instead (Werkzeug's range wrapper) read
+    the whole lecture for a seek near its end.
+    """
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    environ = EnvironBuilder(rendition_url(video), headers={
+        "Range": "bytes=1500-1599", "Cookie": f"{cookie}={client.get_cookie(cookie).value}",
+    }).get_environ()
+    environ["wsgi.file_wrapper"] = GunicornFileWrapper
+    started = []
+    body = app(environ, lambda status, headers, exc_info=None: started.append(status))
+    try:
+        assert started == ["206 PARTIAL CONTENT"] and isinstance(body, GunicornFileWrapper)
+        assert os.lseek(body.filelike.fileno(), 0, os.SEEK_CUR) == 1500
+        assert b"".join(body) == DATA[1500:1600]
+    finally:
+        body.close()
 
 
 @pytest.mark.parametrize("header", [f"bytes={SIZE}-", "bytes=5000-6000"])
