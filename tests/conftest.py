@@ -229,6 +229,28 @@ def make_course(app, make_user, make_category, make_video):
 DRAIN_SECONDS = 60
 
 
+def closing_on_hangup(app: Flask):
+    """``app`` as a WSGI callable whose response is closed even when the client hangs up.
+
+    werkzeug's server, once a response is sent, reads what is left of the request before
+    closing the response; on a connection the client reset, that read raises and the
+    response is never closed: a static file being sent stays open (a ResourceWarning, an
+    error here). A browser resets connections when it navigates away while a stylesheet is
+    still arriving. Here the response is closed when the server drops the abandoned
+    generator, as soon as it has handled the reset.
+    """
+
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            yield from response
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return wsgi
+
+
 @contextmanager
 def serving(app: Flask) -> Iterator[BaseWSGIServer]:
     """Serve ``app`` on a free port of 127.0.0.1 in a background thread until the block ends.
@@ -239,7 +261,7 @@ def serving(app: Flask) -> Iterator[BaseWSGIServer]:
     lesson_progress while a request was still being answered). A request still running
     after DRAIN_SECONDS fails the test instead of hanging it.
     """
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_on_hangup(app), threaded=True)
     # werkzeug's threads are daemons, which server_close() does not wait for; these are joined.
     server.daemon_threads = False
     server.block_on_close = True

@@ -1,7 +1,10 @@
 """The live server as a browser meets it: real headers, real CSRF refusal; and its teardown."""
 import json
+import socket
+import struct
 import threading
 import time
+from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -66,3 +69,14 @@ def test_a_request_still_being_answered_at_teardown_ends_before_the_tables_go(ap
 
     assert log == ["answered", "server closed"]
     assert [json.loads(answer) for answer in answers] == [{"rows": 0}]
+
+
+def test_a_download_the_client_resets_leaves_no_file_open(live_server):
+    """A browser that navigates away resets the connection of a file still arriving. The
+    file must be closed all the same: an unclosed one is a ResourceWarning, an error here."""
+    address = urlsplit(live_server.base_url)
+    for _ in range(30):
+        with socket.create_connection((address.hostname, address.port), timeout=10) as conn:
+            conn.sendall(b"GET /static/vendor/uppy/uppy.min.js HTTP/1.1\r\nHost: test\r\n\r\n")
+            assert conn.recv(12) == b"HTTP/1.1 200"
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close resets

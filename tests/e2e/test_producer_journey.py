@@ -1,12 +1,15 @@
-"""A producer's journey: upload through the Uppy page, processing, course, review, catalogue.
+"""A producer's journey: upload through the Uppy page (cut by a reload, then resumed), the
+transcode's progress, a course built and submitted, rejected with a reason, fixed and
+approved, then found in the catalogue and by search (Chinese words and pinyin initials).
 
 The upload page's own behaviour (pause and resume, a reload or a dropped connection in
 the middle of an upload) is tested here too, against the real tus server. Videos are
-processed by a real task consumer (``flask worker``) in its own process, on the live
-server's database and queue, as in production.
+processed, and the search index written, by a real task consumer (``flask worker``) in
+its own process, on the live server's database, queue and index, as in production.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from accounts.models import User
 from core.extensions import db
+from courses import search
 from courses.models import Upload, Video
 from tests.conftest import PASSWORD, engine_options, make_id_number
 
@@ -41,9 +45,13 @@ def live_overrides():
 
 
 @pytest.fixture
-def worker(live_server, tmp_path):
-    """``flask worker`` in its own process, on the live server's database, queue and media."""
+def start_worker(live_server, tmp_path):
+    """``start_worker(**settings)`` runs ``flask worker`` in its own process, on the live
+    server's database, queue, media and search index; ``settings`` are more ``ZHIXIN_*``
+    configuration for it. Every worker started is stopped at teardown."""
     config = live_server.app.config
+    with live_server.app.app_context():
+        index_dir = str(search.index_root())
     env = {
         **os.environ,
         "ZHIXIN_DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
@@ -52,21 +60,35 @@ def worker(live_server, tmp_path):
         "ZHIXIN_QUEUE_IMMEDIATE": "false",
         "ZHIXIN_MEDIA_ROOT": config["MEDIA_ROOT"],
         "ZHIXIN_SECRET_KEY": config["SECRET_KEY"],
+        "ZHIXIN_SEARCH_INDEX_DIR": index_dir,
     }
-    log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", "1"],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    started = []
+
+    def start(**settings) -> subprocess.Popen:
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", "1"], cwd=ROOT,
+                env={**env, **{f"ZHIXIN_{name}": str(value) for name, value in settings.items()}},
+                stdout=log, stderr=subprocess.STDOUT)
+        started.append((process, log_path))
+        return process
+
+    yield start
+    for process, log_path in started:
+        process.terminate()
         try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    print(f"worker log:\n{log_path.read_text(errors='replace')[-4000:]}")
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        print(f"worker log:\n{log_path.read_text(errors='replace')[-4000:]}")
+
+
+@pytest.fixture
+def worker(start_worker):
+    """A worker running from the start of the test (see start_worker)."""
+    return start_worker()
 
 
 @pytest.fixture
@@ -256,9 +278,12 @@ def test_a_dropped_connection_is_retried(page, people, live_server):
     assert videos_and_uploads(live_server) == (1, 1)
 
 
-@pytest.mark.slow
-def test_producer_uploads_builds_and_publishes_a_course(page, people, live_server, worker, screenshot):
-    sign_in(page, people["producer"])
+TITLE = "花的一生：数字影像基础"
+REASON = "课程简介没有写明适用对象，请补充后重新提交。"
+
+
+def upload_through_a_reload(page, screenshot) -> None:
+    """Start uploading FLOWER, lose the page in the middle, choose the file again: it resumes."""
     page.goto("/studio/upload")
     uploads = Uploads(page)
     uploads.hold(3)
@@ -268,25 +293,43 @@ def test_producer_uploads_builds_and_publishes_a_course(page, people, live_serve
     wait_for_partial_progress(page)
     expect(page.locator(".uppy-StatusBar-statusPrimary")).to_contain_text("正在上传")
     screenshot(page, "uploading")
-    uploads.release()
+    page.reload()  # the held request dies with the page
+    uploads.forget_held()
+    before = len(uploads.seen)
+    expect(page.locator("#upload-unfinished")).to_have_text(
+        f"上次没有传完的文件：{FLOWER.name}。重新选择同一文件即可从中断处继续上传。")
+    screenshot(page, "unfinished")
+    choose(page, FLOWER)
+    page.get_by_role("button", name="上传 1 个文件").click()
+    expect(page.locator(".upload-result .upload-name")).to_have_text(FLOWER.name)
+    assert "POST" not in uploads.methods(before)
+    assert uploads.patch_offsets(before)[0] == 2 * CHUNK  # only what the server lacked
 
-    result = page.locator(".upload-result")
-    expect(result).to_have_count(1)
-    expect(result.locator(".upload-name")).to_have_text(FLOWER.name)
-    expect(result.locator(".upload-status")).to_have_text("处理完成，可以添加到课程", timeout=120_000)
+
+def watch_processing(page, start_worker, screenshot) -> None:
+    """The row waits in the queue until a worker starts, shows the transcode's progress, then is ready."""
+    status = page.locator(".upload-result .upload-status")
+    expect(status).to_have_text("已上传，排队等待处理")
+    screenshot(page, "queued")
+    # A slow preset makes this 5-second clip take several seconds to encode (veryfast: about
+    # 2 s), so that the page's 2-second polls see the transcode under way, as on a long lecture.
+    start_worker(TRANSCODE_PRESET="slow")
+    expect(status).to_have_text(re.compile(r"^正在转码 \d+%$"), timeout=60_000)
+    screenshot(page, "processing")
+    expect(status).to_have_text("处理完成，可以添加到课程", timeout=120_000)
+    expect(page.locator(".upload-result .upload-progress")).to_have_attribute("value", "100")
     screenshot(page, "ready")
-    result.get_by_role("link", name="查看视频").click()
-    expect(page.get_by_text(FLOWER.name).first).to_be_visible()
 
+
+def build_and_submit_course(page) -> None:
     page.goto("/studio")
     page.get_by_role("link", name="新建课程").click()
-    page.get_by_label("课程名称").fill("花的一生：数字影像基础")
+    page.get_by_label("课程名称").fill(TITLE)
     page.get_by_label("课程简介").fill("从一段花开的视频讲起，介绍数字影像的编码与传输。")
     page.get_by_label("主讲人").fill("李华")
     page.get_by_label("课程类别").select_option(label="数字技术")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("课程已创建，现在可以添加课时。")).to_be_visible()
-
     page.get_by_label("视频（仅可选择已处理完成的视频）").select_option(label=f"{FLOWER.name} · 0:05")
     page.get_by_label("课时名称（选填，默认使用视频文件名）").fill("花开的五秒钟")
     page.get_by_role("button", name="添加课时").click()
@@ -294,24 +337,109 @@ def test_producer_uploads_builds_and_publishes_a_course(page, people, live_serve
     expect(page.locator(".studio-lesson")).to_have_count(1)
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_text("已提交审核，审核结果会显示在这里。")).to_be_visible()
-    screenshot(page, "submitted")
-    page.get_by_role("button", name="退出").click()
+    expect(page.locator(".course-head .badge").first).to_have_text("审核中")
 
-    sign_in(page, people["reviewer"])
+
+def open_for_review(page, reviewer: dict) -> None:
+    sign_in(page, reviewer)
     page.goto("/review")
-    page.get_by_role("link", name="花的一生：数字影像基础").click()
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+
+
+def fix_after_rejection(page, screenshot) -> None:
+    """The producer reads the reason in the studio, fixes the summary and submits again."""
+    page.goto("/studio")
+    rejected = page.locator(".studio-group", has=page.get_by_role("heading", name="已退回"))
+    expect(rejected.get_by_text(f"退回理由：{REASON}")).to_be_visible()
+    rejected.get_by_role("link", name=TITLE).click()
+    note = page.get_by_role("alert")
+    expect(note.get_by_role("heading", name="审核未通过，退回理由")).to_be_visible()
+    expect(note.locator(".note-text")).to_have_text(REASON)
+    screenshot(page, "rejected")
+    page.get_by_role("link", name="编辑课程信息").click()
+    page.get_by_label("课程简介").fill("面向各行业专业技术人员：从一段花开的视频讲起，介绍数字影像的编码与传输。")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存。")).to_be_visible()
+    expect(page.get_by_text("面向各行业专业技术人员")).to_be_visible()
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_text("已提交审核，审核结果会显示在这里。")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)  # the old reason is gone
+
+
+def search_for(page, words: str):
+    """Search with the box in the page's header, as typed; returns the results' list."""
+    box = page.get_by_role("banner").get_by_label("搜索课程")
+    box.fill(words)
+    box.press("Enter")
+    # The server's first search loads jieba's dictionary: about 10 s with no cache (the
+    # test's instance folder is new), more on a loaded machine.
+    expect(page.get_by_role("heading", name=f"“{words}”的搜索结果")).to_be_visible(timeout=60_000)
+    return page.locator(".result-list")
+
+
+def find_by_initials(page) -> None:
+    """Pinyin initials need the search index, which the worker writes after the approval: until
+    it has, the page says the index is being built, and the user searches again."""
+    for _ in range(60):
+        results = search_for(page, "szyx")
+        if results.count() and results.get_by_role("link", name=TITLE).count():
+            expect(page.get_by_text("搜索索引正在建立")).to_have_count(0)
+            return
+        expect(page.get_by_text("搜索索引正在建立")).to_be_visible()
+        page.wait_for_timeout(500)
+    raise AssertionError("searching by the title's pinyin initials never found the course")
+
+
+def reject_with_reason(page, reviewer: dict) -> None:
+    open_for_review(page, reviewer)
+    page.get_by_label("退回理由（必填，制作方会看到）").fill(REASON)
+    page.get_by_role("button", name="退回").click()
+    expect(page.get_by_text(f"已退回《{TITLE}》，制作方会看到退回理由。")).to_be_visible()
+
+
+def approve_the_fixed_course(page, reviewer: dict) -> None:
+    open_for_review(page, reviewer)
+    expect(page.get_by_text("面向各行业专业技术人员")).to_be_visible()
     # The reviewer's preview plays the rendition the worker made.
     page.locator("video").first.evaluate("video => video.play()")
     page.wait_for_function("() => { const v = document.querySelector('video');"
                            " return v.currentTime > 1 && v.videoWidth > 0 && !v.error; }")
     page.get_by_role("button", name="通过并发布").click()
-    expect(page.get_by_text("已通过：《花的一生：数字影像基础》已发布到")).to_be_visible()
+    expect(page.get_by_text(f"已通过：《{TITLE}》已发布到")).to_be_visible()
+
+
+@pytest.mark.slow
+def test_producer_journey_from_upload_to_search(page, people, live_server, start_worker, screenshot):
+    sign_in(page, people["producer"])
+    upload_through_a_reload(page, screenshot)
+    watch_processing(page, start_worker, screenshot)
+    assert videos_and_uploads(live_server) == (1, 1)
+    build_and_submit_course(page)
+    screenshot(page, "submitted")
+    page.get_by_role("button", name="退出").click()
+
+    reject_with_reason(page, people["reviewer"])
+    page.get_by_role("button", name="退出").click()
+    sign_in(page, people["producer"])
+    fix_after_rejection(page, screenshot)
+    page.get_by_role("button", name="退出").click()
+    approve_the_fixed_course(page, people["reviewer"])
+    screenshot(page, "approved")
     page.get_by_role("button", name="退出").click()
 
     page.goto("/categories/digital")
-    page.get_by_role("link", name="花的一生：数字影像基础").first.click()
-    expect(page.get_by_role("heading", name="花的一生：数字影像基础")).to_be_visible()
+    page.get_by_role("link", name=TITLE).first.click()
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(page.get_by_text("花开的五秒钟")).to_be_visible()
     screenshot(page, "in-the-catalogue")
+    results = search_for(page, "数字影像")
+    expect(results.get_by_role("link", name=TITLE)).to_be_visible()
+    screenshot(page, "search-results")
+    find_by_initials(page)
+    screenshot(page, "found-by-pinyin-initials")
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
 
 
 @pytest.mark.slow
