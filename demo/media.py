@@ -13,7 +13,7 @@ from courses import clips, storage
 from courses.models import Video
 
 HEIGHT, WIDTH = 360, 640
-LONG_SECONDS = 600  # from here on a clip is a still slide at 1 fps, so it encodes quickly
+LONG_SECONDS = 180  # from here on a clip is a still slide at 1 fps, so it encodes quickly
 FPS, LONG_FPS = 5, 1
 
 
