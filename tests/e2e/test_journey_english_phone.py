@@ -192,6 +192,10 @@ def test_the_trainee_pages_on_a_phone(phone, live_server, seeded_course, credite
     assert_fits_a_phone(page, screenshot, "profile")
     page.get_by_role("banner").get_by_role("link", name="我的学习").tap()
     expect(page.locator(".credited-total")).to_have_text("2.0")
+    # The credit table becomes one card per course, each value with its label beside it.
+    expect(page.locator(".credit-table thead")).to_be_hidden()
+    hours = page.locator(".credit-table tbody tr").first.locator("td.hours")
+    assert hours.evaluate("td => getComputedStyle(td, '::before').content") == '"学时"'
     assert_fits_a_phone(page, screenshot, "my-learning")
     page.get_by_role("link", name="学时证明", exact=True).tap()
     row = page.locator(".certificate-table tbody tr").filter(has_text=f"课程学时证明：《{title}》")
