@@ -32,8 +32,12 @@ def load_user_from_bearer(req) -> User | None:
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    token = token_for(header[len("Bearer "):].strip(), utcnow())
-    db.session.commit()  # the token's last use; this loader is the request's edge
+    now = utcnow()
+    token = token_for(header[len("Bearer "):].strip(), now)
+    if token is not None and token.last_used_at == now:
+        # The token's last use; this loader is the request's edge. Committing only then keeps
+        # the loaded user fresh for the view instead of expiring it.
+        db.session.commit()
     g.api_token = token
     return token.user if token is not None else None
 

@@ -3,13 +3,17 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from accounts.models import ApiToken, User
 from core.extensions import db
 
 PREFIX = "zx_"
 _TOUCH_EVERY = timedelta(minutes=1)
+# Built once: every Bearer call runs it, and a statement object remembers its cache key.
+_LIVE_TOKEN = (select(ApiToken).options(joinedload(ApiToken.user))
+               .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None)))
 
 
 def hash_token(token: str) -> str:
@@ -29,10 +33,9 @@ def issue_token(user: User, name: str, now: datetime, region_code: str | None = 
 
 
 def token_for(plain: str, now: datetime) -> ApiToken | None:
-    """The live token ``plain`` of an active owner, recording its use at most once a minute."""
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
-    )
+    """The live token ``plain`` of an active owner (loaded with it), recording its use at most once
+    a minute; ``row.last_used_at == now`` tells that this call recorded it."""
+    row = db.session.scalar(_LIVE_TOKEN, {"digest": hash_token(plain)})
     if row is None or not row.user.active:
         return None
     if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:

@@ -6,10 +6,12 @@ write lock (waiting up to the busy timeout), so two heartbeats of one session ru
 one after the other and can never credit the same seconds twice.
 """
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, event, func, select, update
+from sqlalchemy.orm import Session
 
 from core.extensions import db
 from courses.models import Course, Lesson, Video
@@ -24,6 +26,22 @@ class LockedSession:
     course_id: int
     course_status: str
     progress: LessonProgress | None
+    credit: CreditRecord | None = None  # the course's completion record, if written
+
+
+# Built once, as every heartbeat runs them: a statement object remembers its cache key.
+_LOCK = (update(WatchSession).where(WatchSession.id == bindparam("session_id"))
+         .values(last_seq=WatchSession.last_seq).execution_options(synchronize_session=False))
+_LOCKED = (
+    select(WatchSession, Video.duration_seconds, Lesson.course_id, Course.status, LessonProgress, CreditRecord)
+    .join(Lesson, Lesson.id == WatchSession.lesson_id).join(Video, Video.id == Lesson.video_id)
+    .join(Course, Course.id == Lesson.course_id)
+    .outerjoin(LessonProgress, and_(LessonProgress.user_id == WatchSession.user_id,
+                                    LessonProgress.lesson_id == WatchSession.lesson_id))
+    .outerjoin(CreditRecord, and_(CreditRecord.user_id == WatchSession.user_id,
+                                  CreditRecord.course_id == Lesson.course_id, CreditRecord.basis == "completion"))
+    .where(WatchSession.id == bindparam("session_id")).execution_options(populate_existing=True)
+)
 
 
 def open_session(user_id: int, lesson: Lesson, now: datetime, ip: str,
@@ -42,22 +60,34 @@ def open_session(user_id: int, lesson: Lesson, now: datetime, ip: str,
     return session
 
 
+# SQLite lets one writer at a time hold the database. Heartbeats of this process's threads queue
+# here, each woken as the one before commits, instead of in SQLite's busy handler, which polls
+# with sleeps growing to 100 ms and lets a waiter lose again and again (seconds-long tails).
+_SQLITE_WRITER = threading.Lock()
+_WRITER_KEY = "ledger_sqlite_writer"
+
+
+def _queue_for_sqlite_writer() -> None:
+    session = db.session
+    if session.get_bind().dialect.name != "sqlite" or session.info.get(_WRITER_KEY):
+        return
+    # Past the busy timeout, go on and let SQLite's own wait decide.
+    session.info[_WRITER_KEY] = _SQLITE_WRITER.acquire(timeout=10)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_sqlite_writer(session, transaction) -> None:
+    if transaction.parent is None and session.info.pop(_WRITER_KEY, False):
+        _SQLITE_WRITER.release()
+
+
 def lock_session(session_id: str) -> LockedSession | None:
-    """The session with its lesson's facts, locked for the rest of the transaction."""
-    db.session.execute(
-        update(WatchSession).where(WatchSession.id == session_id)
-        .values(last_seq=WatchSession.last_seq).execution_options(synchronize_session=False)
-    )
-    row = db.session.execute(
-        select(WatchSession, Video.duration_seconds, Lesson.course_id, Course.status)
-        .join(Lesson, Lesson.id == WatchSession.lesson_id).join(Video, Video.id == Lesson.video_id)
-        .join(Course, Course.id == Lesson.course_id).where(WatchSession.id == session_id)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if row is None:
-        return None
-    session, duration, course_id, status = row
-    return LockedSession(session, duration, course_id, status, progress_for(session.user_id, session.lesson_id))
+    """The session with its lesson's facts, its progress and its course's completion record
+    (one query), locked for the rest of the transaction."""
+    _queue_for_sqlite_writer()
+    db.session.execute(_LOCK, {"session_id": session_id})
+    row = db.session.execute(_LOCKED, {"session_id": session_id}).one_or_none()
+    return LockedSession(*row) if row is not None else None
 
 
 def progress_for(user_id: int, lesson_id: int) -> LessonProgress | None:

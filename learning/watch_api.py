@@ -90,8 +90,10 @@ def _refuse(user_id: int, kind: str, error: ApiError, session_id: str | None = N
     raise error
 
 
-def _state(locked: ledger.LockedSession, credited: float, credit, **extra) -> dict:
+def _state(locked: ledger.LockedSession, credited: float, **extra) -> dict:
+    """The answer to a heartbeat, built before the commit that would expire what it reads."""
     progress = locked.progress
+    lesson_done = bool(progress and progress.completed_at)
     return {
         "seq": locked.session.last_seq,
         "credited_seconds": round(credited, 3),
@@ -99,35 +101,29 @@ def _state(locked: ledger.LockedSession, credited: float, credit, **extra) -> di
             "id": locked.session.lesson_id,
             "duration_seconds": locked.duration,
             "covered_seconds": round(progress.covered_seconds, 3) if progress else 0.0,
-            "completed": bool(progress and progress.completed_at),
+            "completed": lesson_done,
             "position": progress.position if progress else 0.0,
         },
-        "course": _course_state(locked.session.user_id, locked.course_id, credit),
+        "course": _course_state(locked.session.user_id, locked.course_id, locked.credit, lesson_done),
         **extra,
     }
 
 
-def _course_state(user_id: int, course_id: int, credit) -> dict:
-    """The course as the player shows it: complete or not, and the 学时 its completion credited."""
+def _course_state(user_id: int, course_id: int, credit, lesson_done: bool = True) -> dict:
+    """The course as the player shows it: complete or not, and the 学时 its completion credited.
+
+    ``lesson_done`` False (a lesson of this course not yet complete) settles it without a query.
+    """
     return {
         "id": course_id,
-        "completed": ledger.course_completed(user_id, course_id),
+        "completed": lesson_done and ledger.course_completed(user_id, course_id),
         "credited_hours": credit.hours if credit else 0.0,
     }
 
 
-@bp.post("/sessions/<session_id>/heartbeats")
-@login_required
-def heartbeat(session_id: str):
-    cfg = current_app.config
-    user_id = current_user.id
-    db.session.commit()  # end the read that loaded the user: the lock must open the transaction
-    if (request.content_length or 0) > cfg["HEARTBEAT_MAX_BYTES"]:
-        _refuse(user_id, "oversized_body", ApiError(413, "too_large", _("心跳请求过大。")),
-                session_id=session_id[:32], bytes=request.content_length)
-    request.max_content_length = cfg["HEARTBEAT_MAX_BYTES"]
+def _locked_for(user_id: int, session_id: str) -> ledger.LockedSession:
+    """The caller's open session on a published lesson, locked; anything else is refused."""
     locked = ledger.lock_session(session_id[:64])
-    now = utcnow()  # after the lock: a record stamped now commits within moments (docs/sync.md)
     if locked is None or locked.session.user_id != user_id:
         if locked is not None:
             _refuse(user_id, "foreign_session", ApiError(404, "not_found", _("观看会话不存在。")),
@@ -140,21 +136,45 @@ def heartbeat(session_id: str):
     if locked.course_status != "published":
         _refuse(user_id, "unpublished_lesson", ApiError(410, "lesson_unavailable", _(
             "该课程已下线，无法继续计时。")), session.id, session.lesson_id)
-    limits = limits_for(locked.duration)
+    return locked
+
+
+@bp.post("/sessions/<session_id>/heartbeats")
+@login_required
+def heartbeat(session_id: str):
+    max_bytes = current_app.config["HEARTBEAT_MAX_BYTES"]
+    user_id = current_user.id
+    db.session.commit()  # end the read that loaded the user: the lock must open the transaction
+    if (request.content_length or 0) > max_bytes:
+        _refuse(user_id, "oversized_body", ApiError(413, "too_large", _("心跳请求过大。")),
+                session_id=session_id[:32], bytes=request.content_length)
+    request.max_content_length = max_bytes
+    locked = _locked_for(user_id, session_id)
+    now = utcnow()  # after the lock: a record stamped now commits within moments (docs/sync.md)
+    session, limits = locked.session, limits_for(locked.duration)
     try:
         claim = _read_claim(locked, limits)
     except SegmentError as refused:
         _refuse(user_id, "invalid_heartbeat", ApiError(422, refused.code, refused.message), session.id,
                 session.lesson_id, code=refused.code)
-    credit = ledger.course_credit(user_id, locked.course_id)
     if claim.seq <= session.last_seq:
         ledger.record_event(user_id, "repeated_seq", now, session_id=session.id, lesson_id=session.lesson_id,
                             ip=client_ip(), seq=claim.seq, last_seq=session.last_seq)
-        db.session.commit()
-        return _state(locked, 0.0, credit, duplicate=True)
+        return _commit(_state(locked, 0.0, duplicate=True))
     session.last_seq = claim.seq
     if _attention_pending(session, now):
-        return _attention(locked, claim, now, credit)
+        return _attention(locked, claim, now)
+    return _credit(locked, claim, now, limits)
+
+
+def _commit(answer: dict) -> dict:
+    db.session.commit()
+    return answer
+
+
+def _credit(locked: ledger.LockedSession, claim: Claim, now, limits: Limits) -> dict:
+    """Credit what the claim may honestly have played, record what was cut, commit."""
+    session = locked.session
     outcome = apply_heartbeat(locked.progress.intervals if locked.progress else [], session.played_seconds,
                               session.opened_at, claim, now, limits)
     session.played_seconds += outcome.played_seconds
@@ -162,21 +182,20 @@ def heartbeat(session_id: str):
     claimed = sum(b - a for a, b in claim.segments)
     for event in outcome.events:
         kind = event.pop("kind")
-        ledger.record_event(user_id, kind, now, session_id=session.id, lesson_id=session.lesson_id,
+        ledger.record_event(session.user_id, kind, now, session_id=session.id, lesson_id=session.lesson_id,
                             claimed=claimed, credited=outcome.played_seconds, ip=client_ip(), **event)
     ledger.save_progress(locked, outcome.intervals, outcome.covered_seconds, claim.position,
                          outcome.completed, now)
     if outcome.completed:
-        credit = ledger.credit_course_if_complete(user_id, locked.course_id, now)
-    db.session.commit()
-    return _state(locked, outcome.credited_seconds, credit)
+        locked.credit = ledger.credit_course_if_complete(session.user_id, locked.course_id, now)
+    return _commit(_state(locked, outcome.credited_seconds))
 
 
 def _attention_pending(session, now) -> bool:
     return session.attention_due_at is not None and now >= session.attention_due_at
 
 
-def _attention(locked: ledger.LockedSession, claim: Claim, now, credit):
+def _attention(locked: ledger.LockedSession, claim: Claim, now):
     """While an attention check waits for its answer, nothing is credited."""
     session = locked.session
     if session.attention_token is None:
@@ -185,8 +204,7 @@ def _attention(locked: ledger.LockedSession, claim: Claim, now, credit):
         ledger.record_event(session.user_id, "attention_pending", now, session_id=session.id,
                             lesson_id=session.lesson_id, claimed=sum(b - a for a, b in claim.segments),
                             ip=client_ip())
-    db.session.commit()
-    return _state(locked, 0.0, credit, attention={"token": session.attention_token})
+    return _commit(_state(locked, 0.0, attention={"token": session.attention_token}))
 
 
 @bp.post("/sessions/<session_id>/attention")
