@@ -23,10 +23,8 @@ answered, errors) and the same load without any kill as the baseline (throughput
 Exit status 1 if any check fails.
 """
 import argparse
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -129,15 +127,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"gunicorn: 2 gthread workers × 8 threads; rate limits off; {args.seconds:g} s of load at "
           f"{args.concurrency} concurrent, {args.viewers} viewers, {args.segment:g} s per heartbeat")
-    work = Path(tempfile.mkdtemp(prefix="zhixin-bench-crash-"))
-    try:
-        passed = [bench_database(kind, args, work / kind) for kind in args.databases.split(",")]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print("\nPASS: no committed heartbeat lost, nobody credited more than it sent" if all(passed)
-          else "\nFAIL: see above")
-    sys.exit(0 if all(passed) else 1)
-
+    harness.run_per_database(bench_database, args, "crash", "no committed heartbeat lost, nobody credited more than it sent")
 
 if __name__ == "__main__":
     main()

@@ -10,10 +10,12 @@ seconds it sent, whatever was acknowledged kept.
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +32,18 @@ PG_DEFAULT = os.environ.get("ZHIXIN_TEST_DATABASE_URL") or "postgresql+psycopg:/
 LESSON_SECONDS = 4 * 3600.0
 APP = "app:create_app()"
 BASELINE = "bench.baseline_wsgi:application"
+
+
+def run_per_database(bench_database, args, name: str, passed: str) -> None:
+    """``bench_database(kind, args, work)`` for each of ``args.databases`` in a temporary
+    directory; prints PASS (with ``passed``) or FAIL and exits 1 if any database failed."""
+    work = Path(tempfile.mkdtemp(prefix=f"zhixin-bench-{name}-"))
+    try:
+        results = [bench_database(kind, args, work / kind) for kind in args.databases.split(",")]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nPASS: {passed}" if all(results) else "\nFAIL: see above")
+    sys.exit(0 if all(results) else 1)
 
 
 def free_port() -> int:

@@ -26,9 +26,7 @@ and app/baseline throughput. Exit status 1 if any check fails.
 Aim (issue 7): SQLite ≥ 1,500 heartbeats/s with p99 < 50 ms at 16 concurrent, ≥ 60 % of the baseline.
 """
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -119,14 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"gunicorn: 2 gthread workers × {args.threads} threads; rate limits off; {args.seconds:g} s runs after "
           f"{args.warmup:g} s warm-up; {args.viewers} viewers per run, {args.segment:g} s per heartbeat")
-    work = Path(tempfile.mkdtemp(prefix="zhixin-bench-heartbeat-"))
-    try:
-        passed = [bench_database(kind, args, work / kind) for kind in args.databases.split(",")]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print("\nPASS: every viewer credited exactly what it sent" if all(passed) else "\nFAIL: see above")
-    sys.exit(0 if all(passed) else 1)
-
+    harness.run_per_database(bench_database, args, "heartbeat", "every viewer credited exactly what it sent")
 
 if __name__ == "__main__":
     main()

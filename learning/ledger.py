@@ -2,17 +2,16 @@
 
 Helpers flush; the view commits. The first statement of a heartbeat's transaction is an
 UPDATE of its session row: on PostgreSQL that takes the row lock, on SQLite the database's
-write lock (waiting up to the busy timeout), so two heartbeats of one session run strictly
+write lock (queued by core.sqlite_writers), so two heartbeats of one session run strictly
 one after the other and can never credit the same seconds twice.
 """
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, func, select, update
 
+from core import sqlite_writers
 from core.extensions import db
 from courses.models import Course, Lesson, Video
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
@@ -60,31 +59,10 @@ def open_session(user_id: int, lesson: Lesson, now: datetime, ip: str,
     return session
 
 
-# SQLite lets one writer at a time hold the database. Heartbeats of this process's threads queue
-# here, each woken as the one before commits, instead of in SQLite's busy handler, which polls
-# with sleeps growing to 100 ms and lets a waiter lose again and again (seconds-long tails).
-_SQLITE_WRITER = threading.Lock()
-_WRITER_KEY = "ledger_sqlite_writer"
-
-
-def _queue_for_sqlite_writer() -> None:
-    session = db.session
-    if session.get_bind().dialect.name != "sqlite" or session.info.get(_WRITER_KEY):
-        return
-    # Past the busy timeout, go on and let SQLite's own wait decide.
-    session.info[_WRITER_KEY] = _SQLITE_WRITER.acquire(timeout=10)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _release_sqlite_writer(session, transaction) -> None:
-    if transaction.parent is None and session.info.pop(_WRITER_KEY, False):
-        _SQLITE_WRITER.release()
-
-
 def lock_session(session_id: str) -> LockedSession | None:
     """The session with its lesson's facts, its progress and its course's completion record
     (one query), locked for the rest of the transaction."""
-    _queue_for_sqlite_writer()
+    sqlite_writers.queue_for_writing(db.session)
     db.session.execute(_LOCK, {"session_id": session_id})
     row = db.session.execute(_LOCKED, {"session_id": session_id}).one_or_none()
     return LockedSession(*row) if row is not None else None

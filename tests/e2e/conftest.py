@@ -13,8 +13,10 @@ browser here); without it these tests are skipped, with the reason. Screenshots 
 import logging
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from flask import Flask, got_request_exception
@@ -282,15 +284,13 @@ def screenshot(request):
     return take
 
 
-@pytest.fixture
-def page(browser, live_server, request, screenshot):
-    """A fresh browser context (no cookies) whose relative URLs go to the live server.
+@contextmanager
+def checked_page(context, request, screenshot) -> Iterator:
+    """A page of the new browser ``context``, which is closed at the end of the block.
 
     Fails the test on an uncaught script error or a Content Security Policy violation;
     a failed test leaves a screenshot of where it stopped.
     """
-    context = browser.new_context(base_url=live_server.base_url, locale="zh-CN",
-                                  viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     problems: list[str] = []
@@ -308,3 +308,13 @@ def page(browser, live_server, request, screenshot):
                 print(f"no screenshot: {error}")
         context.close()
     assert not problems, "the page reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(browser, live_server, request, screenshot):
+    """A fresh desktop-sized browser context (no cookies) whose relative URLs go to the live
+    server, checked as :func:`checked_page` says."""
+    context = browser.new_context(base_url=live_server.base_url, locale="zh-CN",
+                                  viewport={"width": 1280, "height": 900})
+    with checked_page(context, request, screenshot) as page:
+        yield page

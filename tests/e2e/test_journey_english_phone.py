@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from core.extensions import db
 from learning.models import CreditRecord
 from learning.rules import credit_year
-from tests.e2e.conftest import add_trainee, errors_of, sign_in
+from tests.e2e.conftest import add_trainee, checked_page, errors_of, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -56,24 +56,11 @@ def credited_trainee(live_server, seeded_course) -> dict:
 
 @pytest.fixture
 def phone(browser, live_server, request, screenshot):
-    """A fresh phone-sized touch context on the live server, checked like conftest's ``page``:
-    a script error or a Content Security Policy violation fails the test, a failure leaves a screenshot."""
+    """A fresh phone-sized touch context on the live server, checked like conftest's ``page``."""
     context = browser.new_context(base_url=live_server.base_url, locale="zh-CN", viewport=PHONE,
                                   is_mobile=True, has_touch=True, device_scale_factor=2)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("console", lambda msg: problems.append(f"console: {msg.text}")
-            if msg.type == "error" and "Content Security Policy" in msg.text else None)
-    try:
+    with checked_page(context, request, screenshot) as page:
         yield page
-    finally:
-        report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed:
-            screenshot(page, "failed")
-        context.close()
-    assert not problems, "the page reported problems:\n" + "\n".join(problems)
 
 
 def untranslated(page, *content: str) -> list[str]:
