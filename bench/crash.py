@@ -118,16 +118,15 @@ def bench_database(kind: str, args, work: Path) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--databases", default="sqlite,postgresql")
+    harness.add_common_arguments(parser)
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--viewers", type=int, default=600)
-    parser.add_argument("--segment", type=float, default=0.25)
-    parser.add_argument("--pg-url", default=harness.PG_DEFAULT)
     args = parser.parse_args()
     print(f"gunicorn: 2 gthread workers × 8 threads; rate limits off; {args.seconds:g} s of load at "
           f"{args.concurrency} concurrent, {args.viewers} viewers, {args.segment:g} s per heartbeat")
     harness.run_per_database(bench_database, args, "crash", "no committed heartbeat lost, nobody credited more than it sent")
+
 
 if __name__ == "__main__":
     main()

@@ -34,6 +34,12 @@ APP = "app:create_app()"
 BASELINE = "bench.baseline_wsgi:application"
 
 
+def add_common_arguments(parser) -> None:
+    parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--segment", type=float, default=0.25, help="seconds one heartbeat claims")
+    parser.add_argument("--pg-url", default=PG_DEFAULT, help="the PostgreSQL server (a database is made there)")
+
+
 def run_per_database(bench_database, args, name: str, passed: str) -> None:
     """``bench_database(kind, args, work)`` for each of ``args.databases`` in a temporary
     directory; prints PASS (with ``passed``) or FAIL and exits 1 if any database failed."""

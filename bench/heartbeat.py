@@ -106,18 +106,17 @@ def bench_database(kind: str, args, work: Path) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--databases", default="sqlite,postgresql")
+    harness.add_common_arguments(parser)
     parser.add_argument("--concurrency", default="16,64", type=lambda s: [int(c) for c in s.split(",")])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--viewers", type=int, default=1200, help="viewers per run")
-    parser.add_argument("--segment", type=float, default=0.25, help="seconds one heartbeat claims")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker (bin/run: 8)")
-    parser.add_argument("--pg-url", default=harness.PG_DEFAULT)
     args = parser.parse_args()
     print(f"gunicorn: 2 gthread workers × {args.threads} threads; rate limits off; {args.seconds:g} s runs after "
           f"{args.warmup:g} s warm-up; {args.viewers} viewers per run, {args.segment:g} s per heartbeat")
     harness.run_per_database(bench_database, args, "heartbeat", "every viewer credited exactly what it sent")
+
 
 if __name__ == "__main__":
     main()
