@@ -17,6 +17,7 @@ from accounts.users import find_by_identifier, normalize_identifier
 from accounts.validators import FieldError, clean_token_region, mask_phone
 from core.db import utcnow
 from core.extensions import db
+from core.paging import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -48,12 +49,8 @@ def _names():
             "region_name": region_name}
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _paginate(query):
-    return db.paginate(query, page=_page_number(), per_page=PER_PAGE, error_out=False)
+    return db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
 
 
 @bp.get("/users")

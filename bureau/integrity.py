@@ -18,6 +18,7 @@ from accounts.regions import region_name
 from bureau import signals
 from bureau.dashboard import chosen_year, filter_context, officer_scope
 from core.extensions import db
+from core.paging import page_number
 from learning import certificates, progress, signing
 from learning.models import Certificate, IntegrityEvent
 
@@ -109,7 +110,7 @@ def signal(signal: str):
         stmt = signals.long_day_rows(scope, year, daily_tenths(), user_id, day or None)
     else:
         stmt = signals.shared_ip_rows(scope, year, shared_ip_users(), ip or None, user_id)
-    page = signals.paged(stmt, max(request.args.get("page", 1, type=int), 1), PER_PAGE)
+    page = signals.paged(stmt, page_number(), PER_PAGE)
     return render_template(f"integrity/{signal}.html", signal=signal, page=page, person=person, ip=ip, day=day,
                            min_users=shared_ip_users(), daily_hours=daily_tenths() / 10,
                            **filter_context(scope, year))

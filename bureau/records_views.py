@@ -21,6 +21,7 @@ from accounts.regions import is_region_code, region_name
 from bureau.records import COLUMNS, Filters, records_query
 from bureau.scope import Scope, ScopeError, scope_for
 from core.extensions import db
+from core.paging import page_count, page_number
 from core.i18n import localized
 from courses.categories import CATEGORIES
 from learning.models import CreditRecord
@@ -127,8 +128,8 @@ def records():
 
 
 def _page(stmt, count: int) -> dict:
-    pages = max((count + PER_PAGE - 1) // PER_PAGE, 1)
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    pages = page_count(count, PER_PAGE)
+    number = min(page_number(), pages)
     newest_first = stmt.order_by(None).order_by(CreditRecord.updated_at.desc(), CreditRecord.id.desc())
     rows = db.session.execute(newest_first.limit(PER_PAGE).offset((number - 1) * PER_PAGE))
     return {"rows": [dict(zip(COLUMNS, row)) for row in rows], "number": number, "pages": pages}

@@ -1,6 +1,19 @@
-"""Pages of a list that is not a Flask-SQLAlchemy ``db.paginate`` result (search hits,
-drill-down rows), shaped as ``_macros.pagination`` reads them."""
+"""Paging: the page a request asks for, and pages of a list that is not a Flask-SQLAlchemy
+``db.paginate`` result (search hits, drill-down rows), shaped as ``_macros.pagination`` reads them."""
 from dataclasses import dataclass, field
+
+from flask import request
+
+
+def page_number() -> int:
+    """The page the request asks for (``?page=``); 1 when it is missing or makes no sense."""
+    page = request.args.get("page", 1, type=int)
+    return page if page and page > 0 else 1
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill, ``per_page`` to a page: at least one."""
+    return max(1, -(-total // per_page))
 
 
 @dataclass
@@ -36,4 +49,4 @@ class Page(Pager):
 
     @classmethod
     def of(cls, items: list, page: int, per_page: int, total: int) -> "Page":
-        return cls(page=page, pages=max(1, -(-total // per_page)), items=items, total=total)
+        return cls(page=page, pages=page_count(total, per_page), items=items, total=total)

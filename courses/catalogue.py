@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from accounts.access import login_required
 from core.extensions import db
+from core.paging import page_number
 from courses import listing
 from courses.models import Course, Lesson
 
@@ -18,11 +19,6 @@ def format_duration(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
 
 
 def _year_filter() -> int | None:
@@ -48,7 +44,7 @@ def category(code: str):
     if found is None:
         abort(404)
     year = _year_filter()
-    page = db.paginate(listing.published_courses(category=found, year=year), page=_page_number(),
+    page = db.paginate(listing.published_courses(category=found, year=year), page=page_number(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("catalogue/category.html", category=found, page=page, year=year,
                            years=listing.catalogue_years())

@@ -11,6 +11,7 @@ from flask_login import current_user
 from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
+from core.paging import page_number
 from courses import publishing
 from courses.publishing import PublishingError
 from courses.review_api import LISTED, REVIEWERS, queue_query, reviewable_course
@@ -28,7 +29,7 @@ def queue():
     status = request.args.get("status", "submitted")
     if status not in LISTED:
         status = "submitted"
-    page = db.paginate(queue_query(status), page=max(request.args.get("page", 1, type=int) or 1, 1),
+    page = db.paginate(queue_query(status), page=page_number(),
                        per_page=PER_PAGE, error_out=False)
     return render_template("review/queue.html", page=page, status=status, statuses=LISTED)
 

@@ -15,13 +15,13 @@ lives until the index changes, so nothing remembered outlives the data it came f
 """
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from math import ceil
 
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from whoosh.query import NullQuery, Or, Phrase, Query, Term
 
+from core.paging import page_count
 from courses.search_text import ParsedQuery, highlight, is_cjk, parse_query, preview, snippet
 
 TITLE_BOOST = 6.0
@@ -64,7 +64,7 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, ceil(self.total / self.query.per_page))
+        return page_count(self.total, self.query.per_page)
 
     @property
     def message(self) -> str | None:

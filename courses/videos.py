@@ -4,7 +4,7 @@ with its player preview, the reason it failed (ffmpeg's last lines for staff) an
 Producers see their organisation's videos (only their own when they have no
 organisation); reviewers and admins see every video. Others get 404.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from accounts.access import role_required
 from accounts.models import User
 from core.extensions import db
+from core.paging import page_number
 from courses.access import STAFF_ROLES
 from courses.models import Video
 from courses.video_api import can_retry, start_retry, visible_video
@@ -51,7 +52,7 @@ def listed_videos(user: User):
 @bp.get("")
 @role_required("producer", "reviewer", "admin")
 def index():
-    page = db.paginate(listed_videos(current_user), page=max(request.args.get("page", 1, type=int) or 1, 1),
+    page = db.paginate(listed_videos(current_user), page=page_number(),
                        per_page=PER_PAGE, error_out=False)
     return render_template("videos/index.html", page=page)
 
