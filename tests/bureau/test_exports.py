@@ -12,8 +12,8 @@ from accounts.models import AuditLog
 from accounts.regions import region_name
 from core.extensions import db
 from learning.models import CreditRecord
-from tests.bureau.records_helpers import (AWARDED, HEADER, certificate, credit, read_csv, read_xlsx,
-                                          xlsx_rows)
+from tests.bureau.records_helpers import (AWARDED, HEADER, certificate, credit, officer,  # noqa: F401
+                                          read_csv, read_xlsx, xlsx_rows)
 from tests.conftest import make_id_number
 
 
@@ -23,13 +23,6 @@ def id_number_ending_in_x(region: str) -> str:
         if check_digit(first17) == "X":
             return first17 + "X"
     raise AssertionError("no X check digit found")
-
-
-@pytest.fixture
-def officer(make_user, login):
-    user = make_user("bureau", real_name="王科长", region_code="440300")
-    login(user)
-    return user
 
 
 @pytest.fixture

@@ -9,14 +9,7 @@ from accounts.models import AuditLog
 from accounts.regions import region_name
 from bureau import records_views
 from core.extensions import db
-from tests.bureau.records_helpers import credit
-
-
-@pytest.fixture
-def officer(make_user, login):
-    user = make_user("bureau", real_name="王科长", region_code="440300")
-    login(user)
-    return user
+from tests.bureau.records_helpers import credit, officer  # noqa: F401 (officer: a fixture)
 
 
 @pytest.fixture
