@@ -193,6 +193,32 @@ def wait_for_partial_progress(page) -> int:
     return int(page.locator(".uppy-StatusBar-progress").get_attribute("aria-valuenow"))
 
 
+def start_held_upload(page) -> Uploads:
+    """Open the upload page and start uploading FLOWER; returns once its third PATCH is held."""
+    page.goto("/studio/upload")
+    uploads = Uploads(page)
+    uploads.hold(3)
+    choose(page, FLOWER)
+    page.get_by_role("button", name="上传 1 个文件").click()
+    uploads.wait_until_held()
+    return uploads
+
+
+def reload_and_resume(page, uploads: Uploads, screenshot) -> None:
+    """Lose the page while a PATCH is held, choose FLOWER again: tus sends only what the server lacked."""
+    page.reload()  # the held request dies with the page
+    uploads.forget_held()
+    before = len(uploads.seen)
+    expect(page.locator("#upload-unfinished")).to_have_text(
+        f"上次没有传完的文件：{FLOWER.name}。重新选择同一文件即可从中断处继续上传。")
+    screenshot(page, "unfinished")
+    choose(page, FLOWER)
+    page.get_by_role("button", name="上传 1 个文件").click()
+    expect(page.locator(".upload-result")).to_have_count(1)
+    assert "POST" not in uploads.methods(before)
+    assert uploads.patch_offsets(before)[0] == 2 * CHUNK
+
+
 def videos_and_uploads(live_server) -> tuple[int, int]:
     with live_server.app.app_context():
         counts = (db.session.scalar(select(func.count()).select_from(Video)),
@@ -216,12 +242,7 @@ def test_upload_page_offers_uppy_in_chinese(page, people, screenshot):
 
 def test_upload_pauses_and_resumes(page, people, live_server):
     sign_in(page, people["producer"])
-    page.goto("/studio/upload")
-    uploads = Uploads(page)
-    uploads.hold(3)
-    choose(page, FLOWER)
-    page.get_by_role("button", name="上传 1 个文件").click()
-    uploads.wait_until_held()
+    uploads = start_held_upload(page)
     wait_for_partial_progress(page)
     page.locator(".uppy-StatusBar").get_by_role("button", name="暂停").click()
     expect(page.locator(".uppy-StatusBar-statusPrimary")).to_contain_text("已暂停")
@@ -239,24 +260,10 @@ def test_upload_pauses_and_resumes(page, people, live_server):
 
 def test_an_upload_cut_by_a_reload_resumes_where_it_stopped(page, people, live_server, screenshot):
     sign_in(page, people["producer"])
-    page.goto("/studio/upload")
-    uploads = Uploads(page)
-    uploads.hold(3)
-    choose(page, FLOWER)
-    page.get_by_role("button", name="上传 1 个文件").click()
-    uploads.wait_until_held()
-    page.reload()  # the held request dies with the page
-    uploads.forget_held()
-    before = len(uploads.seen)
-    unfinished = page.locator("#upload-unfinished")
-    expect(unfinished).to_have_text(f"上次没有传完的文件：{FLOWER.name}。重新选择同一文件即可从中断处继续上传。")
-    screenshot(page, "unfinished")
-    choose(page, FLOWER)
-    page.get_by_role("button", name="上传 1 个文件").click()
-    expect(page.locator(".upload-result")).to_have_count(1)
-    assert "POST" not in uploads.methods(before)
-    assert uploads.patch_offsets(before)[0] == 2 * CHUNK
+    uploads = start_held_upload(page)
+    reload_and_resume(page, uploads, screenshot)
     assert videos_and_uploads(live_server) == (1, 1)
+    unfinished = page.locator("#upload-unfinished")
     expect(unfinished).to_be_hidden()
     page.reload()
     page.wait_for_load_state("networkidle")
@@ -284,26 +291,12 @@ REASON = "课程简介没有写明适用对象，请补充后重新提交。"
 
 def upload_through_a_reload(page, screenshot) -> None:
     """Start uploading FLOWER, lose the page in the middle, choose the file again: it resumes."""
-    page.goto("/studio/upload")
-    uploads = Uploads(page)
-    uploads.hold(3)
-    choose(page, FLOWER)
-    page.get_by_role("button", name="上传 1 个文件").click()
-    uploads.wait_until_held()
+    uploads = start_held_upload(page)
     wait_for_partial_progress(page)
     expect(page.locator(".uppy-StatusBar-statusPrimary")).to_contain_text("正在上传")
     screenshot(page, "uploading")
-    page.reload()  # the held request dies with the page
-    uploads.forget_held()
-    before = len(uploads.seen)
-    expect(page.locator("#upload-unfinished")).to_have_text(
-        f"上次没有传完的文件：{FLOWER.name}。重新选择同一文件即可从中断处继续上传。")
-    screenshot(page, "unfinished")
-    choose(page, FLOWER)
-    page.get_by_role("button", name="上传 1 个文件").click()
+    reload_and_resume(page, uploads, screenshot)
     expect(page.locator(".upload-result .upload-name")).to_have_text(FLOWER.name)
-    assert "POST" not in uploads.methods(before)
-    assert uploads.patch_offsets(before)[0] == 2 * CHUNK  # only what the server lacked
 
 
 def watch_processing(page, start_worker, screenshot) -> None:
