@@ -34,6 +34,7 @@ class Defaults:
     HEARTBEAT_SLACK_SECONDS = 3.0
     HEARTBEAT_MAX_SEGMENTS = 50
     HEARTBEAT_MAX_BYTES = 16 * 1024
+    WATCH_SESSION_OPENS_PER_MINUTE = 12  # per trainee: a burst of this many, then one every 60/N s
     ATTENTION_CHECK_MINUTES = 0  # 0 = off; else ask "still there?" this often
     PLAYER_SEEK_LOCK = True  # no seeking past the furthest point watched until complete
     PLAYER_PAUSE_WHEN_HIDDEN = True

@@ -59,7 +59,9 @@ def handle_csrf_error(e: CSRFError):
 
 
 def handle_api_error(e: ApiError):
-    return error_response(e.status, e.code, e.message)
+    response = error_response(e.status, e.code, e.message)
+    response.headers.update(e.headers)
+    return response
 
 
 def handle_server_error(e: InternalServerError):

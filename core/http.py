@@ -5,11 +5,13 @@ from flask import jsonify, request
 
 
 class ApiError(Exception):
-    """Raised by API views; answered as ``{"error": {"code", "message"}}`` with ``status``."""
+    """Raised by API views; answered as ``{"error": {"code", "message"}}`` with ``status``
+    and ``headers`` (e.g. Retry-After on a 429)."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
 
 
 def error_response(status: int, code: str, message: str):

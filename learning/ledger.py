@@ -1,21 +1,24 @@
 """Database work behind the watch calls: one short transaction per heartbeat, plain rows only.
 
-Helpers flush; the view commits. The first statement of a heartbeat's transaction is an
-UPDATE of its session row: on PostgreSQL that takes the row lock, on SQLite the database's
-write lock (queued by core.sqlite_writers), so two heartbeats of one session run strictly
-one after the other and can never credit the same seconds twice.
+Helpers flush; the view commits. The first statement of every transaction that writes a
+trainee's watch sessions (opening one, a heartbeat, an attention answer) is an UPDATE of the
+trainee's budget row (:class:`WatchBudget`): on PostgreSQL that takes the row lock, on
+SQLite the database's write lock (queued by core.sqlite_writers). So a trainee's heartbeats,
+in every session, tab, device and web process, run strictly one after the other and can
+never spend the same wall-clock time twice.
 """
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core import sqlite_writers
 from core.extensions import db
 from courses.models import Course, Lesson, Video
-from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
-from learning.rules import credit_year
+from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchBudget, WatchSession
+from learning.rules import OpenTurn, credit_year, session_open_turn
 
 
 @dataclass
@@ -24,28 +27,52 @@ class LockedSession:
     duration: float
     course_id: int
     course_status: str
+    withdrawn_at: datetime | None  # the course's last withdrawal
     progress: LessonProgress | None
-    credit: CreditRecord | None = None  # the course's completion record, if written
+    credit: CreditRecord | None  # the course's completion record, if written
+    budget: WatchBudget | None  # the session owner's; locked when the caller owns the session
 
 
 # Built once, as every heartbeat runs them: a statement object remembers its cache key.
-_LOCK = (update(WatchSession).where(WatchSession.id == bindparam("session_id"))
-         .values(last_seq=WatchSession.last_seq).execution_options(synchronize_session=False))
+_LOCK = (update(WatchBudget).where(WatchBudget.user_id == bindparam("owner_id"))
+         .values(played_until=WatchBudget.played_until).execution_options(synchronize_session=False))
 _LOCKED = (
-    select(WatchSession, Video.duration_seconds, Lesson.course_id, Course.status, LessonProgress, CreditRecord)
+    select(WatchSession, Video.duration_seconds, Lesson.course_id, Course.status, Course.withdrawn_at,
+           LessonProgress, CreditRecord, WatchBudget)
     .join(Lesson, Lesson.id == WatchSession.lesson_id).join(Video, Video.id == Lesson.video_id)
     .join(Course, Course.id == Lesson.course_id)
     .outerjoin(LessonProgress, and_(LessonProgress.user_id == WatchSession.user_id,
                                     LessonProgress.lesson_id == WatchSession.lesson_id))
     .outerjoin(CreditRecord, and_(CreditRecord.user_id == WatchSession.user_id,
                                   CreditRecord.course_id == Lesson.course_id, CreditRecord.basis == "completion"))
+    .outerjoin(WatchBudget, WatchBudget.user_id == WatchSession.user_id)
     .where(WatchSession.id == bindparam("session_id")).execution_options(populate_existing=True)
 )
 
 
+def lock_budget(user_id: int) -> WatchBudget:
+    """The trainee's budget row, created when missing, locked for the rest of the transaction."""
+    sqlite_writers.queue_for_writing(db.session)
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(insert(WatchBudget).values(user_id=user_id).on_conflict_do_nothing(index_elements=["user_id"]))
+    db.session.execute(_LOCK, {"owner_id": user_id})
+    return db.session.scalar(select(WatchBudget).where(WatchBudget.user_id == user_id)
+                             .execution_options(populate_existing=True))
+
+
+def open_turn(budget: WatchBudget, now: datetime, per_minute: int) -> OpenTurn:
+    """May the trainee open a session now? The pacing clock moves only when they may."""
+    turn = session_open_turn(budget.opens_until, now, per_minute)
+    budget.opens_until = turn.opens_until
+    return turn
+
+
 def open_session(user_id: int, lesson: Lesson, now: datetime, ip: str,
                  attention_minutes: float) -> WatchSession:
-    """Close the trainee's other sessions (one screen at a time) and open a new one."""
+    """Close the trainee's other sessions (one screen at a time) and open a new one.
+
+    The caller holds the trainee's budget lock (:func:`lock_budget`).
+    """
     db.session.execute(
         update(WatchSession).where(WatchSession.user_id == user_id, WatchSession.open.is_(True))
         .values(open=False, closed_at=now).execution_options(synchronize_session=False)
@@ -59,13 +86,23 @@ def open_session(user_id: int, lesson: Lesson, now: datetime, ip: str,
     return session
 
 
-def lock_session(session_id: str) -> LockedSession | None:
-    """The session with its lesson's facts, its progress and its course's completion record
-    (one query), locked for the rest of the transaction."""
+def lock_session(user_id: int, session_id: str) -> LockedSession | None:
+    """The session with its lesson's facts, its progress, its course's completion record and
+    its owner's budget (one query), after locking the budget of ``user_id``, the caller.
+
+    A session of another trainee comes back with that trainee's budget unlocked: the caller
+    must only refuse it. A missing budget of the caller's own session is created.
+    """
     sqlite_writers.queue_for_writing(db.session)
-    db.session.execute(_LOCK, {"session_id": session_id})
+    db.session.execute(_LOCK, {"owner_id": user_id})
     row = db.session.execute(_LOCKED, {"session_id": session_id}).one_or_none()
-    return LockedSession(*row) if row is not None else None
+    if row is None:
+        return None
+    locked = LockedSession(*row)
+    if locked.budget is None and locked.session.user_id == user_id:
+        lock_budget(user_id)  # a session from before budgets: read it again under the new lock
+        return lock_session(user_id, session_id)
+    return locked
 
 
 def progress_for(user_id: int, lesson_id: int) -> LessonProgress | None:

@@ -38,6 +38,23 @@ class WatchSession(db.Model):
     lesson: Mapped[Lesson] = relationship()
 
 
+class WatchBudget(db.Model):
+    """A trainee's wall-clock budget for playback, shared by all their sessions and lessons.
+
+    Its row is also the trainee's lock: every transaction that writes the trainee's watch
+    sessions (opening one, a heartbeat, an attention answer) first updates this row, so
+    they run one after the other on PostgreSQL and on SQLite alike.
+    """
+
+    __tablename__ = "watch_budgets"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # The instant up to which credited playback has used the trainee's real time (rules.budget_start).
+    played_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The pacing clock of session openings (rules.session_open_turn).
+    opens_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
 class LessonProgress(db.Model):
     """A trainee's coverage of one lesson: merged intervals of credited playback."""
 

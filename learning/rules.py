@@ -1,14 +1,15 @@
 """The study-hour rules (ARCHITECTURE §4) as plain functions: no app, no database, ``now`` passed in.
 
 A heartbeat claims the media segments played since the previous one. The server checks
-their shape, caps what one heartbeat may claim, caps what the whole session may have
-played by the wall-clock time since it opened (× the maximum rate, plus a little slack),
-and merges what is left into the lesson's coverage. Whatever is cut is reported as an
-integrity event.
+their shape, caps what one heartbeat may claim, caps what the trainee may have played,
+across all their sessions and lessons, by the wall-clock time that has passed (× the
+maximum rate, plus a little slack, once), and merges what is left into the lesson's
+coverage. Whatever is cut is reported as an integrity event. Opening sessions is paced
+per trainee (:func:`session_open_turn`).
 """
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -56,14 +57,21 @@ class Outcome:
     covered_seconds: float
     credited_seconds: float
     played_seconds: float
+    played_until: datetime
     completed: bool
     events: list[dict] = field(default_factory=list)
 
 
 def _number(value) -> float | None:
+    """``value`` as a finite float, or None (not a number, NaN, infinite, or an integer
+    beyond float range such as 10**400, which JSON allows)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_segments(raw, duration: float, max_segments: int) -> list[tuple[float, float]]:
@@ -86,6 +94,33 @@ def parse_segments(raw, duration: float, max_segments: int) -> list[tuple[float,
         segments.append((start, min(end, duration)))
         previous_end = end
     return [(a, b) for a, b in segments if b > a]
+
+
+# seq is stored in a 32-bit column; a player counting one per heartbeat never gets near it.
+MAX_SEQ = 2**31 - 1
+
+
+def parse_claim(body, limits: Limits) -> Claim:
+    """A heartbeat's JSON body as a :class:`Claim`; anything malformed raises :class:`SegmentError`.
+
+    ``position`` is advisory (where to resume): out of range, it is dropped, not refused.
+    """
+    if not isinstance(body, dict):
+        raise SegmentError("invalid_body", _("请求体应为 JSON 对象。"))
+    seq = body.get("seq")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= MAX_SEQ:
+        raise SegmentError("invalid_seq", _("seq 应为不超过 %(n)s 的正整数。", n=MAX_SEQ))
+    segments = parse_segments(body.get("segments"), limits.duration, limits.max_segments)
+    rate = body.get("rate")
+    if rate is not None:
+        rate = _number(rate)
+        if rate is None or rate < 0:
+            raise SegmentError("invalid_rate", _("rate 应为非负的有限数字。"))
+    position = _number(body.get("position"))
+    if position is not None and not 0 <= position <= limits.duration + END_TOLERANCE:
+        position = None
+    return Claim(seq=seq, segments=segments, rate=rate,
+                 position=min(position, limits.duration) if position is not None else None)
 
 
 def merge_intervals(intervals) -> list[list[float]]:
@@ -115,23 +150,45 @@ def clip(segments: list[tuple[float, float]], allowance: float) -> list[tuple[fl
     return kept
 
 
-def session_allowance(opened_at: datetime, now: datetime, played_seconds: float, limits: Limits) -> float:
-    """Seconds the session may still claim: wall-clock time since it opened × the top rate,
-    plus slack, less what it has already played. Queued heartbeats flushed late fit in it;
-    a script claiming faster than real time does not."""
-    elapsed = max((now - opened_at).total_seconds(), 0.0)
-    return elapsed * limits.max_rate + limits.slack_seconds - played_seconds
+def budget_start(played_until: datetime | None, opened_at: datetime) -> datetime:
+    """Where a claim in a session opened at ``opened_at`` may start using wall-clock time.
+
+    ``played_until`` is the trainee's playback clock: the instant up to which the playback
+    credited so far, on every lesson and in every session, has used up real time. A new
+    session does not reset it, so opening sessions buys no time; a session's own opening
+    is the other bound, so time spent away before it cannot be claimed in it.
+    """
+    return opened_at if played_until is None else max(played_until, opened_at)
 
 
-def apply_heartbeat(intervals, played_seconds: float, opened_at: datetime, claim: Claim,
-                    now: datetime, limits: Limits) -> Outcome:
-    """Credit what ``claim`` may honestly have played; report what was cut."""
+def trainee_allowance(start: datetime, now: datetime, limits: Limits) -> float:
+    """Seconds of playback the trainee may still claim at ``now``: the wall-clock time since
+    ``start`` (:func:`budget_start`) at the top rate, plus the slack, which the clock makes
+    a one-time allowance rather than one per session. Queued heartbeats flushed late fit in
+    it; a script claiming faster than real time, in one session or in many, does not."""
+    return (now - start).total_seconds() * limits.max_rate + limits.slack_seconds
+
+
+def played_until_after(start: datetime, played_seconds: float, limits: Limits) -> datetime:
+    """The trainee's playback clock once ``played_seconds`` more were credited from ``start``."""
+    return start + timedelta(seconds=played_seconds / limits.max_rate)
+
+
+def resume_clock(played_until: datetime | None, now: datetime) -> datetime:
+    """The trainee's playback clock when playback resumes after a pause the server imposed
+    (an attention check answered at ``now``): the time spent waiting cannot be claimed later."""
+    return now if played_until is None else max(played_until, now)
+
+
+def apply_heartbeat(intervals, start: datetime, claim: Claim, now: datetime, limits: Limits) -> Outcome:
+    """Credit what ``claim`` may honestly have played since ``start`` (:func:`budget_start`);
+    report what was cut. ``Outcome.played_until`` is the trainee's clock afterwards."""
     claimed = total_length(claim.segments)
     events = []
     accepted = clip(claim.segments, limits.per_heartbeat)
     if total_length(accepted) < claimed - 1e-6:
         events.append({"kind": "oversized_heartbeat", "allowed": limits.per_heartbeat})
-    allowance = session_allowance(opened_at, now, played_seconds, limits)
+    allowance = trainee_allowance(start, now, limits)
     within_budget = clip(accepted, allowance)
     if total_length(within_budget) < total_length(accepted) - 1e-6:
         events.append({"kind": "faster_than_real_time", "allowed": round(max(allowance, 0.0), 3)})
@@ -139,10 +196,11 @@ def apply_heartbeat(intervals, played_seconds: float, opened_at: datetime, claim
         events.append({"kind": "rate_above_limit", "rate": claim.rate, "allowed": limits.max_rate})
     before = total_length(intervals)
     merged = merge_intervals([*intervals, *within_budget])
-    covered = total_length(merged)
+    covered, played = total_length(merged), total_length(within_budget)
     return Outcome(
         accepted=within_budget, intervals=merged, covered_seconds=covered,
-        credited_seconds=covered - before, played_seconds=total_length(within_budget),
+        credited_seconds=covered - before, played_seconds=played,
+        played_until=played_until_after(start, played, limits),
         completed=is_complete(covered, limits), events=events,
     )
 
@@ -154,3 +212,27 @@ def is_complete(covered_seconds: float, limits: Limits) -> bool:
 def credit_year(now: datetime) -> int:
     """The calendar year, in China Standard Time, that a completion at ``now`` counts toward."""
     return now.astimezone(CHINA).year
+
+
+@dataclass(frozen=True)
+class OpenTurn:
+    """Whether a session may open now; ``opens_until`` is the pacing clock to keep."""
+
+    allowed: bool
+    opens_until: datetime | None
+    retry_after: float = 0.0
+
+
+def session_open_turn(opens_until: datetime | None, now: datetime, per_minute: int) -> OpenTurn:
+    """Pace a trainee's session openings: a burst of ``per_minute``, then one every
+    60 / ``per_minute`` seconds (a generic cell rate algorithm; ``opens_until`` is its
+    theoretical arrival time). A person switching lessons and reloading stays far below
+    it; a script opening a session per claim does not. ``per_minute`` ≤ 0 turns it off."""
+    if per_minute <= 0:
+        return OpenTurn(True, opens_until)
+    interval = timedelta(seconds=60 / per_minute)
+    after = max(opens_until or now, now) + interval
+    over = (after - now - per_minute * interval).total_seconds()
+    if over > 1e-9:
+        return OpenTurn(False, opens_until, over)
+    return OpenTurn(True, after)

@@ -3,6 +3,7 @@
 Every heartbeat is one short transaction committed before the answer (rule 9): a crash
 loses at most the heartbeat in flight, and its retry (same ``seq``) changes nothing.
 """
+import math
 import secrets
 from datetime import timedelta
 
@@ -18,7 +19,8 @@ from core.extensions import db
 from core.http import ApiError, client_ip
 from courses.models import Course, Lesson
 from learning import ledger
-from learning.rules import Claim, Limits, SegmentError, apply_heartbeat, parse_segments
+from learning.rules import (Claim, Limits, SegmentError, apply_heartbeat, budget_start, parse_claim,
+                            resume_clock)
 
 bp = Blueprint("watch_api", __name__, url_prefix="/api/v1")
 
@@ -35,6 +37,9 @@ def limits_for(duration: float) -> Limits:
 @bp.post("/lessons/<int:lesson_id>/sessions")
 @login_required
 def open_session(lesson_id: int):
+    user_id = current_user.id
+    db.session.commit()  # end the read that loaded the user: the lock must open the transaction
+    budget = ledger.lock_budget(user_id)
     lesson = db.session.scalar(
         select(Lesson).join(Lesson.course).where(Lesson.id == lesson_id, Course.status == "published")
         .options(joinedload(Lesson.video))
@@ -42,11 +47,22 @@ def open_session(lesson_id: int):
     if lesson is None:
         raise ApiError(404, "not_found", _("课时不存在或尚未发布。"))
     now = utcnow()
-    session = ledger.open_session(current_user.id, lesson, now, client_ip(),
+    turn = ledger.open_turn(budget, now, int(current_app.config["WATCH_SESSION_OPENS_PER_MINUTE"]))
+    if not turn.allowed:
+        _refuse(user_id, "session_rate_limited", ApiError(
+            429, "too_many_sessions", _("打开课程过于频繁，请稍等片刻再继续学习。"),
+            {"Retry-After": str(math.ceil(turn.retry_after))}), lesson_id=lesson_id)
+    session = ledger.open_session(user_id, lesson, now, client_ip(),
                                   float(current_app.config["ATTENTION_CHECK_MINUTES"]))
-    progress = ledger.progress_for(current_user.id, lesson.id)
-    course = _course_state(current_user.id, lesson.course_id, ledger.course_credit(current_user.id, lesson.course_id))
+    progress = ledger.progress_for(user_id, lesson.id)
+    course = _course_state(user_id, lesson.course_id, ledger.course_credit(user_id, lesson.course_id))
+    answer = _opened(session, lesson, progress, course)
     db.session.commit()
+    return answer, 201
+
+
+def _opened(session, lesson: Lesson, progress, course: dict) -> dict:
+    """The answer to opening a session: the lesson's state and the rules the player applies."""
     return {
         "id": session.id,
         "lesson_id": lesson.id,
@@ -61,24 +77,15 @@ def open_session(lesson_id: int):
         "pause_when_hidden": current_app.config["PLAYER_PAUSE_WHEN_HIDDEN"],
         "max_segments": int(current_app.config["HEARTBEAT_MAX_SEGMENTS"]),
         "course": course,
-    }, 201
+    }
 
 
-def _read_claim(locked: ledger.LockedSession, limits: Limits) -> Claim:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise SegmentError("invalid_body", _("请求体应为 JSON 对象。"))
-    seq = body.get("seq")
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-        raise SegmentError("invalid_seq", _("seq 应为正整数。"))
-    segments = parse_segments(body.get("segments"), limits.duration, limits.max_segments)
-    position, rate = body.get("position"), body.get("rate")
-    position = position if isinstance(position, (int, float)) and not isinstance(position, bool) else None
-    if position is not None and not 0 <= position <= limits.duration + 1:
-        position = None
-    rate = float(rate) if isinstance(rate, (int, float)) and not isinstance(rate, bool) else None
-    return Claim(seq=seq, segments=segments, position=min(position, limits.duration) if position is not None else None,
-                 rate=rate)
+def _json_body():
+    """The request's JSON, or None when it is not JSON (nested too deeply included)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def _refuse(user_id: int, kind: str, error: ApiError, session_id: str | None = None,
@@ -123,7 +130,7 @@ def _course_state(user_id: int, course_id: int, credit, lesson_done: bool = True
 
 def _locked_for(user_id: int, session_id: str) -> ledger.LockedSession:
     """The caller's open session on a published lesson, locked; anything else is refused."""
-    locked = ledger.lock_session(session_id[:64])
+    locked = ledger.lock_session(user_id, session_id[:64])
     if locked is None or locked.session.user_id != user_id:
         if locked is not None:
             _refuse(user_id, "foreign_session", ApiError(404, "not_found", _("观看会话不存在。")),
@@ -136,6 +143,11 @@ def _locked_for(user_id: int, session_id: str) -> ledger.LockedSession:
     if locked.course_status != "published":
         _refuse(user_id, "unpublished_lesson", ApiError(410, "lesson_unavailable", _(
             "该课程已下线，无法继续计时。")), session.id, session.lesson_id)
+    if locked.withdrawn_at is not None and session.opened_at < locked.withdrawn_at:
+        # Published again since: the session from before the withdrawal does not come back.
+        session.open, session.closed_at = False, utcnow()
+        _refuse(user_id, "unpublished_lesson", ApiError(410, "session_expired", _(
+            "课程已重新发布，请刷新页面后继续学习。")), session.id, session.lesson_id)
     return locked
 
 
@@ -153,7 +165,7 @@ def heartbeat(session_id: str):
     now = utcnow()  # after the lock: a record stamped now commits within moments (docs/sync.md)
     session, limits = locked.session, limits_for(locked.duration)
     try:
-        claim = _read_claim(locked, limits)
+        claim = parse_claim(_json_body(), limits)
     except SegmentError as refused:
         _refuse(user_id, "invalid_heartbeat", ApiError(422, refused.code, refused.message), session.id,
                 session.lesson_id, code=refused.code)
@@ -174,9 +186,10 @@ def _commit(answer: dict) -> dict:
 
 def _credit(locked: ledger.LockedSession, claim: Claim, now, limits: Limits) -> dict:
     """Credit what the claim may honestly have played, record what was cut, commit."""
-    session = locked.session
-    outcome = apply_heartbeat(locked.progress.intervals if locked.progress else [], session.played_seconds,
-                              session.opened_at, claim, now, limits)
+    session, budget = locked.session, locked.budget
+    outcome = apply_heartbeat(locked.progress.intervals if locked.progress else [],
+                              budget_start(budget.played_until, session.opened_at), claim, now, limits)
+    budget.played_until = outcome.played_until
     session.played_seconds += outcome.played_seconds
     session.last_heartbeat_at = now
     claimed = sum(b - a for a, b in claim.segments)
@@ -212,15 +225,17 @@ def _attention(locked: ledger.LockedSession, claim: Claim, now):
 def answer_attention(session_id: str):
     user_id = current_user.id
     db.session.commit()
-    locked = ledger.lock_session(session_id[:64])
+    locked = ledger.lock_session(user_id, session_id[:64])
     if locked is None or locked.session.user_id != user_id:
         raise ApiError(404, "not_found", _("观看会话不存在。"))
-    body = request.get_json(silent=True) or {}
+    body = _json_body()
+    body = body if isinstance(body, dict) else {}
     session = locked.session
     if not session.attention_token or body.get("token") != session.attention_token:
         raise ApiError(422, "invalid_token", _("确认已失效，请刷新页面后继续学习。"))
     now = utcnow()
     session.attention_token = None
+    locked.budget.played_until = resume_clock(locked.budget.played_until, now)
     session.attention_due_at = now + timedelta(minutes=float(current_app.config["ATTENTION_CHECK_MINUTES"]))
     db.session.commit()
     return {"ok": True, "next_check_at": session.attention_due_at.isoformat()}

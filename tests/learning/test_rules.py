@@ -4,30 +4,39 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from learning.rules import (Claim, Limits, SegmentError, apply_heartbeat, clip, credit_year,
-                            merge_intervals, parse_segments, session_allowance)
+from learning.rules import (MAX_SEQ, Claim, Limits, SegmentError, apply_heartbeat, budget_start, clip,
+                            credit_year, merge_intervals, parse_claim, parse_segments, resume_clock,
+                            session_open_turn, total_length, trainee_allowance)
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 LIMITS = Limits(duration=600.0, max_rate=1.0, slack_seconds=3.0, heartbeat_seconds=15.0)
 
 
-def beat(intervals, played, claim_segments, at_seconds, seq=1, rate=None):
-    return apply_heartbeat(intervals, played, T0, Claim(seq, claim_segments, rate=rate),
-                           T0 + timedelta(seconds=at_seconds), LIMITS)
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def beat(intervals, start, claim_segments, at_seconds, seq=1, rate=None):
+    """One heartbeat of a session opened at T0; ``start`` is the trainee's budget start."""
+    return apply_heartbeat(intervals, start or T0, Claim(seq, claim_segments, rate=rate), at(at_seconds), LIMITS)
+
+
+def next_start(outcome, opened_at=T0) -> datetime:
+    return budget_start(outcome.played_until, opened_at)
 
 
 def test_an_honest_viewer_at_1x_is_credited_every_second_watched():
-    intervals, played = [], 0.0
+    intervals, start = [], T0
     for n in range(40):  # 40 heartbeats of 15 s = the whole 600 s lesson
-        outcome = beat(intervals, played, [(n * 15.0, n * 15.0 + 15)], at_seconds=(n + 1) * 15, seq=n + 1)
+        outcome = beat(intervals, start, [(n * 15.0, n * 15.0 + 15)], at_seconds=(n + 1) * 15, seq=n + 1)
         assert outcome.events == [] and outcome.credited_seconds == 15
-        intervals, played = outcome.intervals, played + outcome.played_seconds
+        intervals, start = outcome.intervals, next_start(outcome)
     assert intervals == [[0.0, 600.0]] and outcome.completed
 
 
 def test_watching_a_part_twice_counts_once():
     first = beat([], 0, [(0, 15)], at_seconds=15)
-    again = beat(first.intervals, first.played_seconds, [(0, 15)], at_seconds=30, seq=2)
+    again = beat(first.intervals, next_start(first), [(0, 15)], at_seconds=30, seq=2)
     assert again.credited_seconds == 0 and again.covered_seconds == 15
 
 
@@ -49,21 +58,21 @@ def test_segments_faster_than_real_time_are_cut_to_the_wall_clock():
 
 
 def test_a_16x_rate_earns_real_time_only():
-    intervals, played = [], 0.0
+    intervals, start = [], T0
     for n in range(10):  # each heartbeat every 15 s claims 240 s of content
-        outcome = beat(intervals, played, [(n * 60.0, n * 60.0 + 60)], at_seconds=(n + 1) * 15,
+        outcome = beat(intervals, start, [(n * 60.0, n * 60.0 + 60)], at_seconds=(n + 1) * 15,
                        seq=n + 1, rate=16.0)
-        intervals, played = outcome.intervals, played + outcome.played_seconds
+        intervals, start = outcome.intervals, next_start(outcome)
         assert {"rate_above_limit"} <= {e["kind"] for e in outcome.events}
-    assert played <= 150 + LIMITS.slack_seconds
+    assert total_length(intervals) <= 150 + LIMITS.slack_seconds
 
 
 def test_heartbeats_queued_offline_and_flushed_late_are_all_credited():
-    intervals, played = [], 0.0
+    intervals, start = [], T0
     for n in range(8):  # 2 minutes watched offline, all 8 heartbeats arrive at 2:05
-        outcome = beat(intervals, played, [(n * 15.0, n * 15.0 + 15)], at_seconds=125, seq=n + 1)
+        outcome = beat(intervals, start, [(n * 15.0, n * 15.0 + 15)], at_seconds=125, seq=n + 1)
         assert outcome.events == []
-        intervals, played = outcome.intervals, played + outcome.played_seconds
+        intervals, start = outcome.intervals, next_start(outcome)
     assert intervals == [[0.0, 120.0]]
 
 
@@ -99,11 +108,12 @@ def test_merge_and_clip():
 
 
 def test_allowance_grows_with_wall_clock_and_shrinks_with_play():
-    assert session_allowance(T0, T0 + timedelta(seconds=60), 50, LIMITS) == 60 + 3 - 50
+    assert trainee_allowance(budget_start(at(50), T0), at(60), LIMITS) == 60 - 50 + 3
+    assert trainee_allowance(budget_start(None, T0), at(60), LIMITS) == 60 + 3
 
 
 def test_completion_uses_the_ratio():
-    outcome = beat([[0.0, 555.0]], 555, [(555, 570)], at_seconds=600)
+    outcome = beat([[0.0, 555.0]], at(555), [(555, 570)], at_seconds=600)
     assert outcome.covered_seconds == 570 and outcome.completed  # 570 ≥ 0.95 × 600
 
 
