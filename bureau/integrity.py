@@ -40,6 +40,7 @@ KIND_NAMES = {
     "unpublished_lesson": _l("课时未发布"),
     "repeated_seq": _l("重复的心跳序号"),
     "attention_pending": _l("未响应在线确认"),
+    "session_rate_limited": _l("打开课程过于频繁，已被限制"),
 }
 # Events recorded with the seconds their heartbeat claimed; the other kinds were refused
 # before its segments were read, so they have no claimed or credited seconds to show.
@@ -48,6 +49,7 @@ MEASURED_KINDS = frozenset({"oversized_heartbeat", "faster_than_real_time", "rat
 SIGNAL_NAMES = {
     "clipped": _l("心跳被截减或拒绝"),
     "two_screens": _l("多屏同时观看"),
+    "session_churn": _l("频繁打开课程"),
     "long_days": _l("单日学时过多"),
     "shared_ip": _l("同一地址多个账号"),
 }
@@ -75,6 +77,7 @@ def index():
     found = {
         "clipped": signals.flagged_by_events(scope, year, signals.CLIPPED_KINDS),
         "two_screens": signals.flagged_by_events(scope, year, signals.TWO_SCREENS_KINDS),
+        "session_churn": signals.flagged_by_events(scope, year, signals.SESSION_CHURN_KINDS),
         "long_days": signals.flagged_long_days(scope, year, daily_tenths()),
         "shared_ip": signals.shared_addresses(scope, year, shared_ip_users()),
     }

@@ -5,6 +5,7 @@ from bureau.openapi_schemas import CATEGORY, STR, enum, obj
 from courses.search import SORTS
 
 V1 = "/api/v1"
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}}
 YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
 
 
@@ -33,19 +34,27 @@ def watching() -> dict:
     return {
         f"{V1}/lessons/{{lesson_id}}/sessions": {"post": operation(
             "openSession", "Open a watch session (closes the trainee's other sessions)", "watching",
-            signed_in({"201": json_response("The session.", "WatchSession"), "404": shared("NotFound")}),
-            security=SIGNED_IN_WRITE, parameters=[path_param("lesson_id")])},
+            signed_in({"201": json_response("The session.", "WatchSession"), "404": shared("NotFound"),
+                       "429": error("The trainee opens sessions too often (code too_many_sessions); "
+                                    "Retry-After says when the next may open.", RETRY_AFTER)}),
+            security=SIGNED_IN_WRITE, parameters=[path_param("lesson_id")],
+            description="Openings are paced per trainee: a burst of WATCH_SESSION_OPENS_PER_MINUTE, then one "
+                        "every 60 / WATCH_SESSION_OPENS_PER_MINUTE seconds.")},
         f"{V1}/sessions/{{session_id}}/heartbeats": {"post": operation(
             "sendHeartbeat", "Report the segments played since the last heartbeat", "watching",
             signed_in({
                 "200": json_response("What was credited, and the lesson's and course's state.", "HeartbeatState"),
                 "404": shared("NotFound"),
                 "409": error("The session was closed: the trainee plays elsewhere (code playing_elsewhere)."),
-                "410": error("The course was withdrawn (code lesson_unavailable)."),
+                "410": error("The course was withdrawn (code lesson_unavailable), or published again since the "
+                             "session opened (code session_expired): open a new session."),
                 "413": error("The body is too large (code too_large)."),
-                "422": error("Invalid body, seq or segments (code names it)."),
+                "422": error("Invalid body, seq, segments or rate (code names it: invalid_body, invalid_seq, "
+                             "invalid_segments, segment_out_of_range, segments_unordered, too_many_segments, "
+                             "invalid_rate)."),
             }), security=SIGNED_IN_WRITE, parameters=[session_id], body=json_body("Heartbeat"),
-            description="Played seconds beyond the server's wall clock × MAX_PLAYBACK_RATE are not credited. "
+            description="Played seconds beyond the server's wall clock × MAX_PLAYBACK_RATE are not credited; the "
+                        "budget is the trainee's, shared by all their sessions and lessons. "
                         "A repeated seq is answered with the current state (duplicate: true).")},
         f"{V1}/sessions/{{session_id}}/attention": {"post": operation(
             "answerAttention", "Answer an attention check (\"are you still there?\")", "watching",

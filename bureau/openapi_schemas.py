@@ -70,10 +70,10 @@ WATCH_SESSION = obj({
     "course": COURSE_STATE,
 })
 HEARTBEAT = obj({
-    "seq": {"type": "integer", "minimum": 1, "description": "Strictly increasing per session."},
+    "seq": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "description": "Strictly increasing per session."},
     "segments": array(array(NUM, minItems=2, maxItems=2),
                       description="Media intervals [from, to] played since the last heartbeat, in seconds."),
-}, {"position": NUM, "rate": NUM})
+}, {"position": NUM, "rate": {"type": "number", "minimum": 0, "description": "The playback rate (1 = real time)."}})
 HEARTBEAT_STATE = obj({
     "seq": INT, "credited_seconds": NUM,
     "lesson": obj({"id": INT, "duration_seconds": NUM, "covered_seconds": NUM, "completed": BOOL, "position": NUM}),

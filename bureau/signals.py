@@ -1,12 +1,15 @@
 """Integrity signals: queries that point a bureau officer at learning that may be faked.
 
-Four signals, each for the trainees of a scope within a China calendar year:
+Five signals, each for the trainees of a scope within a China calendar year:
 
 ``clipped``     heartbeats the server clipped or refused (integrity events of the kinds in
                 :data:`CLIPPED_KINDS`: claims beyond real time, over-rate, malformed or
                 oversized bodies, another trainee's session);
 ``two_screens`` heartbeats for a session that a newer one had closed (``closed_session``):
                 someone watching on two screens at once;
+``session_churn`` session openings refused for their pace (``session_rate_limited``): a
+                person switching lessons never meets the limit, a script opening a session
+                per claim to reset its budget does;
 ``long_days``   more than ``daily_tenths`` / 10 学时 of completions credited on one China
                 calendar day;
 ``shared_ip``   one address seen (watch sessions opened, integrity events) for at least
@@ -33,8 +36,9 @@ from learning.models import CreditRecord, IntegrityEvent, WatchSession
 CLIPPED_KINDS = ("oversized_heartbeat", "faster_than_real_time", "rate_above_limit", "invalid_heartbeat",
                  "oversized_body", "foreign_session")
 TWO_SCREENS_KINDS = ("closed_session",)
-EVENT_SIGNALS = {"clipped": CLIPPED_KINDS, "two_screens": TWO_SCREENS_KINDS}
-SIGNALS = ("clipped", "two_screens", "long_days", "shared_ip")
+SESSION_CHURN_KINDS = ("session_rate_limited",)
+EVENT_SIGNALS = {"clipped": CLIPPED_KINDS, "two_screens": TWO_SCREENS_KINDS, "session_churn": SESSION_CHURN_KINDS}
+SIGNALS = ("clipped", "two_screens", "session_churn", "long_days", "shared_ip")
 LIST_LIMIT = 50
 
 
@@ -92,7 +96,7 @@ def trainee(scope: Scope, user_id: int) -> User | None:
     return db.session.scalar(_trainees(select(User).where(User.id == user_id), scope))
 
 
-# --- event signals: clipped, two_screens ------------------------------------------------
+# --- event signals: clipped, two_screens, session_churn ------------------------------------------------
 
 def _events(scope: Scope, year: int, kinds) -> Select:
     start, end = year_bounds(year)

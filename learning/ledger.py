@@ -9,7 +9,7 @@ never spend the same wall-clock time twice.
 """
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,7 +18,7 @@ from core import sqlite_writers
 from core.extensions import db
 from courses.models import Course, Lesson, Video
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchBudget, WatchSession
-from learning.rules import OpenTurn, credit_year, session_open_turn
+from learning.rules import OpenTurn, attention_due, credit_year, session_open_turn
 
 
 @dataclass
@@ -69,18 +69,18 @@ def open_turn(budget: WatchBudget, now: datetime, per_minute: int) -> OpenTurn:
 
 def open_session(user_id: int, lesson: Lesson, now: datetime, ip: str,
                  attention_minutes: float) -> WatchSession:
-    """Close the trainee's other sessions (one screen at a time) and open a new one.
+    """Close the trainee's other sessions (one screen at a time) and open a new one, which
+    keeps the earliest attention check they had due (:func:`rules.attention_due`).
 
     The caller holds the trainee's budget lock (:func:`lock_budget`).
     """
-    db.session.execute(
+    carried = db.session.scalars(
         update(WatchSession).where(WatchSession.user_id == user_id, WatchSession.open.is_(True))
-        .values(open=False, closed_at=now).execution_options(synchronize_session=False)
-    )
-    session = WatchSession(
-        id=secrets.token_hex(16), user_id=user_id, lesson_id=lesson.id, opened_at=now, ip=ip,
-        attention_due_at=now + timedelta(minutes=attention_minutes) if attention_minutes else None,
-    )
+        .values(open=False, closed_at=now).returning(WatchSession.attention_due_at)
+        .execution_options(synchronize_session=False)
+    ).all()
+    session = WatchSession(id=secrets.token_hex(16), user_id=user_id, lesson_id=lesson.id, opened_at=now, ip=ip,
+                           attention_due_at=attention_due(carried, now, attention_minutes))
     db.session.add(session)
     db.session.flush()
     return session

@@ -180,6 +180,15 @@ def resume_clock(played_until: datetime | None, now: datetime) -> datetime:
     return now if played_until is None else max(played_until, now)
 
 
+def attention_due(carried, now: datetime, minutes: float) -> datetime | None:
+    """When a new session's first attention check falls due: ``minutes`` from ``now``, or
+    earlier when a session it closes had one due sooner (``carried``), so that reopening
+    neither dodges nor postpones a check. None when checks are off (``minutes`` ≤ 0)."""
+    if minutes <= 0:
+        return None
+    return min([due for due in carried if due is not None] + [now + timedelta(minutes=minutes)])
+
+
 def apply_heartbeat(intervals, start: datetime, claim: Claim, now: datetime, limits: Limits) -> Outcome:
     """Credit what ``claim`` may honestly have played since ``start`` (:func:`budget_start`);
     report what was cut. ``Outcome.played_until`` is the trainee's clock afterwards."""

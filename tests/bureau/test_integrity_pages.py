@@ -24,6 +24,7 @@ def world(make_user, make_course):
         event(person, "faster_than_real_time", china(2026, 3, 1, 9), ip="192.0.2.1", lesson=lesson, claimed=40,
               credited=18, allowance=18.0)
         event(person, "closed_session", china(2026, 3, 2, 9), ip="192.0.2.1", lesson=lesson)
+        event(person, "session_rate_limited", china(2026, 3, 2, 10), ip="192.0.2.1", lesson=lesson)
         credit(person, course, 110, china(2026, 5, 10, 9))
     helpers = [make_user(real_name=f"同址{n}", region_code="440305") for n in range(4)]
     for person in (inside, *helpers):
@@ -39,7 +40,7 @@ def audit_rows(action):
 def test_the_signals_page_lists_only_trainees_in_scope(client, login, world):
     login(world["officer"])
     html = client.get("/bureau/integrity?year=2026").get_data(as_text=True)
-    for signal in ("clipped", "two_screens", "long_days", "shared_ip"):
+    for signal in ("clipped", "two_screens", "session_churn", "long_days", "shared_ip"):
         section = html.split(f'id="signal-{signal}"')[1].split("</section>")[0]
         assert "区外学员" not in section
         if signal == "shared_ip":
@@ -61,6 +62,7 @@ def test_a_lower_shared_address_threshold_is_configurable(app, client, login, wo
 
 
 @pytest.mark.parametrize("signal,marker", [("clipped", "播放快于真实时间"), ("two_screens", "多屏观看"),
+                                           ("session_churn", "打开课程过于频繁"),
                                            ("long_days", "2026-05-10"), ("shared_ip", "203.0.113.7")])
 def test_each_signal_drills_down_to_its_events(client, login, world, signal, marker):
     login(world["officer"])
@@ -110,7 +112,7 @@ def test_the_trainee_record_is_complete_and_audited(client, login, world):
     assert "数字经济概论" in html and "11.0" in html and "播放快于真实时间" in html
     [row] = audit_rows("trainee_record_viewed")
     assert row.actor_id == world["officer"].id and row.target == f"user:{world['inside'].id}"
-    assert row.details["years"] == [2026] and row.details["integrity_events"] == 2
+    assert row.details["years"] == [2026] and row.details["integrity_events"] == 3
     assert world["inside"].id_number not in str(row.details)
 
 

@@ -3,7 +3,8 @@
 The county 440305 (南山) has:
   clipper   three clipped heartbeats (two faster than real time, one oversized body) and an
             unrelated repeated seq, which is no signal
-  twin      one heartbeat for a closed session (two screens)
+  twin      one heartbeat for a closed session (two screens), and two session openings
+            refused for their pace (session churn)
   crammer   11 学时 credited on 10 May, China time (the first credit is 9 May in UTC)
   owl       6 + 6 学时 on one UTC day that is two China days: not a signal
   steady    exactly 10 学时 on one day: not a signal (more than 10 is)
@@ -36,6 +37,9 @@ def world(make_user, make_course):
     event(clipper, "oversized_body", china(2026, 3, 3, 9), ip="192.0.2.1")
     event(clipper, "repeated_seq", china(2026, 3, 4, 9), ip="192.0.2.1")
     event(twin, "closed_session", china(2026, 4, 1, 20), ip="192.0.2.2", lesson=lesson)
+    for minute in (1, 2):
+        event(twin, "session_rate_limited", china(2026, 4, 2, 20, minute), ip="192.0.2.2", lesson=lesson)
+    event(far, "session_rate_limited", china(2026, 4, 2, 20), ip=BORDER)
     event(clipper, "faster_than_real_time", china(2025, 12, 31, 23), ip="192.0.2.1")  # last year's
     credit(crammer, others[0], 60, china(2026, 5, 10, 1))
     credit(crammer, others[1], 50, china(2026, 5, 10, 22))
@@ -71,6 +75,13 @@ def test_two_screens(world):
     assert names(signals.flagged_by_events(Scope("440305"), 2026, signals.TWO_SCREENS_KINDS)[1]) == ["twin"]
     assert names(signals.flagged_by_events(Scope("440306"), 2026, signals.TWO_SCREENS_KINDS)[1]) == ["far"]
     assert signals.flagged_by_events(Scope("450000"), 2026, signals.TWO_SCREENS_KINDS) == (0, [])
+
+
+def test_session_churn(world):
+    total, rows = signals.flagged_by_events(Scope("440305"), 2026, signals.SESSION_CHURN_KINDS)
+    assert total == 1 and names(rows) == ["twin"] and rows[0].count == 2
+    assert names(signals.flagged_by_events(Scope("440300"), 2026, signals.SESSION_CHURN_KINDS)[1]) == ["twin", "far"]
+    assert signals.flagged_by_events(Scope("440305"), 2025, signals.SESSION_CHURN_KINDS) == (0, [])
 
 
 def test_more_than_ten_hours_on_one_china_day(world):

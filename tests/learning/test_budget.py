@@ -77,6 +77,20 @@ def test_answering_an_attention_check_does_not_make_the_wait_claimable(app, make
     assert viewer.beat([[60, 90]])["credited_seconds"] == 1 + SLACK
 
 
+def test_a_new_session_does_not_dodge_a_waiting_attention_check(app, make_viewer, course, clock):
+    app.config["ATTENTION_CHECK_MINUTES"] = 1
+    viewer = make_viewer()
+    viewer.open(course.lessons[0].id)
+    viewer.watch(0, 60)
+    clock.advance(15)
+    assert viewer.beat([[60, 75]])["attention"]
+    clock.advance(1)
+    viewer.open(course.lessons[1].id)  # the other lesson, instead of answering
+    clock.advance(15)
+    reply = viewer.beat([[0, 15]])
+    assert reply["attention"] and reply["credited_seconds"] == 0
+
+
 def test_a_session_from_before_a_withdrawal_stays_closed_when_the_course_returns(
         make_viewer, make_user, course, clock):
     viewer = make_viewer()

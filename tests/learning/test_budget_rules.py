@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from learning.rules import (MAX_SEQ, Claim, Limits, SegmentError, apply_heartbeat, budget_start, parse_claim,
-                            resume_clock, session_open_turn)
+from learning.rules import (MAX_SEQ, Claim, Limits, SegmentError, apply_heartbeat, attention_due, budget_start,
+                            parse_claim, resume_clock, session_open_turn)
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 LIMITS = Limits(duration=600.0, max_rate=1.0, slack_seconds=3.0, heartbeat_seconds=15.0)
@@ -118,6 +118,13 @@ def test_time_waiting_on_an_attention_check_cannot_be_claimed_later():
     assert trainee.claim([(15, 45)], 76) == 1 + LIMITS.slack_seconds
     assert resume_clock(None, at(5)) == at(5)
     assert resume_clock(at(10), at(5)) == at(10)
+
+
+def test_a_new_session_keeps_the_earliest_attention_check_due():
+    assert attention_due([], at(0), 10) == at(600)
+    assert attention_due([at(-5)], at(0), 10) == at(-5)  # one was waiting: due at once
+    assert attention_due([None, at(120)], at(0), 10) == at(120)  # reopening does not postpone it
+    assert attention_due([at(-5)], at(0), 0) is None  # checks off
 
 
 def test_session_openings_burst_then_pace():
