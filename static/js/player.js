@@ -89,7 +89,8 @@ class Player {
     try {
       const response = await postJson(this.config.sessionsUrl, {});
       if (response.status === 201) this.opened(await response.json());
-      else if (response.status >= 500 || response.status === 429) this.retryOpen();
+      else if (response.status === 429) await this.paced(response);
+      else if (response.status >= 500) this.retryOpen();
       else if (response.status === 400 || response.status === 401 || response.status === 403) this.held();
       else this.unavailable((await errorMessage(response)) || this.strings.unavailable);
     } catch (error) {
@@ -100,11 +101,27 @@ class Player {
   }
 
   retryOpen() {
-    this.openFailures += 1;
     this.view.status('connecting', {}, 'network');
-    const delay = OPEN_RETRY_MS[Math.min(this.openFailures, OPEN_RETRY_MS.length) - 1];
+    this.openLater();
+  }
+
+  /** 429: the server paces how often a trainee opens sessions. The network is fine, so say
+      why in the server's own words (nothing counts until a session opens, which opened()
+      clears away) and ask again when it says (Retry-After, in seconds): sooner would only
+      be refused again. Without the header, the usual back-off. */
+  async paced(response) {
+    const wait = response.headers.get('Retry-After');
+    this.view.clearStatus('network');
+    this.view.alert((await errorMessage(response)) || this.strings.connecting, false);
+    this.openLater(/^\d+$/.test(wait || '') ? Number(wait) * 1000 : undefined);
+  }
+
+  /** Ask for a session again after ``delay`` ms, or after a back-off growing with each failure. */
+  openLater(delay) {
+    this.openFailures += 1;
+    const wait = delay ?? OPEN_RETRY_MS[Math.min(this.openFailures, OPEN_RETRY_MS.length) - 1];
     clearTimeout(this.openTimer);
-    this.openTimer = setTimeout(() => this.connect(), delay);
+    this.openTimer = setTimeout(() => this.connect(), wait);
   }
 
   opened(session) {
