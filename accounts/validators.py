@@ -6,14 +6,13 @@ Each ``clean_*`` function takes what was typed and returns the canonical value, 
 import re
 import unicodedata
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from accounts.idnumber import IdNumberError, mask_id_number, normalize_id_number
 from accounts.regions import is_region_code, region_within
+from core.tz import CHINA
 
-CHINA = ZoneInfo("Asia/Shanghai")
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 # Han characters (basic, extension A, supplementary planes) joined by single middle dots.
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"

@@ -6,7 +6,6 @@ the demo producer: what exists already is left as it is.
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,12 +13,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from accounts.idnumber import check_digit
 from accounts.models import User
 from core.extensions import db
+from core.tz import CHINA
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
 from demo import media
 from demo.data import BACKGROUNDS, DEMO_ACCOUNTS, DEMO_COURSES, DEMO_PASSWORD, DemoAccount, DemoCourse
-
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class AccountRow(NamedTuple):

@@ -16,7 +16,6 @@ import json
 import logging
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import segno
 from fpdf import FPDF
@@ -24,9 +23,10 @@ from fpdf.fonts import FontFace
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from core.tz import CHINA
+
 TITLE = "专业技术人员继续教育公需科目学时证明"
 ATTACHMENT = "certificate.json"
-CHINA = ZoneInfo("Asia/Shanghai")
 FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese

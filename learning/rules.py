@@ -10,11 +10,11 @@ per trainee (:func:`session_open_turn`).
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-CHINA = ZoneInfo("Asia/Shanghai")
+from core.tz import CHINA
+
 # Players report positions a little past the rendition's probed end; within this, clamp.
 END_TOLERANCE = 1.0
 
