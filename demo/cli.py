@@ -12,11 +12,10 @@ from sqlalchemy import func, select
 
 from core.db import utcnow
 from core.extensions import db
-from courses import clips
 from courses import search_tasks
 from courses.categories import ensure_categories
 from courses.models import Category, Video
-from demo import media, seed
+from demo import clips, media, seed
 from demo.data import DEMO_PASSWORD, PRODUCER_PHONE
 
 cli = AppGroup("demo", help="Demo data.")

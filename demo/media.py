@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
-from courses import clips, storage
+from courses import storage
 from courses.models import Video
+from demo import clips
 
 HEIGHT, WIDTH = 360, 640
 LONG_SECONDS = 180  # from here on a clip is a still slide at 1 fps, so it encodes quickly

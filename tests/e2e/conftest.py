@@ -27,10 +27,11 @@ from sqlalchemy import text
 from accounts.models import User
 from app import create_app
 from core.extensions import db, limiter
-from courses import clips, storage
+from courses import storage
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson, Video
 from courses.rules import credit_tenths
+from demo import clips
 from tests.conftest import serving, _FAST_HASH, PASSWORD, app_config, make_id_number
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
-from courses import clips
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson
 from courses.rules import credit_tenths
+from demo import clips
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
 from tests.conftest import make_id_number
 from tests.e2e.conftest import PLAYED_SECONDS, errors_of, ready_video, sign_in

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
-from courses import clips
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson
+from demo import clips
 from learning.models import IntegrityEvent, LessonProgress, WatchSession
 from tests.conftest import make_id_number
 from tests.e2e.conftest import PLAYED_SECONDS, click_to_play, errors_of, ready_video, sign_in

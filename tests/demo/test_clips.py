@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from courses import clips
+from demo import clips
 
 pytestmark = pytest.mark.slow
 
