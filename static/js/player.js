@@ -4,8 +4,9 @@
    it could not send, and shows the server's answers.
 
    Configuration and sentences come from #player-config (JSON, translated by the server). */
-import { clock, errorMessage, postJson } from './player/api.js';
+import { errorMessage, postJson } from './api.js';
 import { installControls } from './player/controls.js';
+import { clock } from './player/format.js';
 import { HeartbeatQueue } from './player/queue.js';
 import { Store } from './player/store.js';
 import { PlayTracker } from './player/tracker.js';

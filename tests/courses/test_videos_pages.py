@@ -34,7 +34,7 @@ def test_list_shows_my_organisations_videos_with_live_progress(client, sign_in, 
     assert f'data-api="/api/v1/videos/{mine.id}"' in html
     assert re.search(r'<progress max="100" value="37"', html)
     assert "1:35" in html  # the ready one's duration
-    assert '<script src="/static/js/videos.js" defer></script>' in html
+    assert '<script type="module" src="/static/js/videos.js"></script>' in html
     no_inline_code(html)
     assert other.id
 

@@ -1,7 +1,7 @@
 /* What the trainee sees around the video: the lesson's coverage, the course's 学时, messages,
    the "still there?" dialog and the captions button. Sentences come from the page (translated
    by the server); this file holds no text of its own. */
-import { clock, fill } from './api.js';
+import { clock, fill } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
