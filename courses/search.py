@@ -13,27 +13,17 @@ meanwhile answers from the database with the catalogue's LIKE search
 which answered. With ``QUEUE_IMMEDIATE`` (tests, development) the rebuild runs inline, so
 the index is there on the first search.
 """
-from pathlib import Path
-
 from flask import current_app
 
 from core.extensions import db
-from courses import listing, search_index
+from courses import listing, search_fallback, search_index, search_tasks
 from courses.models import Course
+from courses.search_index import index_root, prepare
 from courses.search_query import FACETS, SORTS, Hit, SearchQuery, SearchResult, run
-from courses.search_text import load_jieba, parse_query
+from courses.search_text import parse_query
 
-__all__ = ("FACETS", "SORTS", "Hit", "SearchQuery", "SearchResult", "courses_for", "find", "index_root", "run")
-
-
-def index_root() -> Path:
-    configured = current_app.config.get("SEARCH_INDEX_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "search"
-
-
-def prepare() -> None:
-    """Load jieba (once per process), caching its dictionary in the instance folder."""
-    load_jieba(current_app.instance_path)
+__all__ = ("FACETS", "SORTS", "Hit", "SearchQuery", "SearchResult", "courses_for", "find", "index_root", "prepare",
+           "run")
 
 
 def find(query: SearchQuery) -> SearchResult:
@@ -45,13 +35,9 @@ def find(query: SearchQuery) -> SearchResult:
     root = index_root()
     searcher = search_index.searcher(root)
     if searcher is None:
-        from courses import search_tasks  # it imports this module
-
         search_tasks.request_rebuild()
         searcher = search_index.searcher(root)
     if searcher is None:
-        from courses import search_fallback  # it imports this module
-
         return search_fallback.find(query, parsed)
     return run(searcher, query, parsed)
 

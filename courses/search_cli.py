@@ -2,7 +2,8 @@
 import click
 from flask.cli import AppGroup
 
-from courses import search, search_tasks
+from courses import search_tasks
+from courses.search_index import index_root
 
 search_cli = AppGroup("search", help="The course search index.")
 
@@ -16,4 +17,4 @@ def rebuild() -> None:
     """
     path, count = search_tasks.rebuild()
     click.echo(f"search: indexed {count} published courses into {path}")
-    click.echo(f"search: live index is {search.index_root() / 'current'} -> {path.name}")
+    click.echo(f"search: live index is {index_root() / 'current'} -> {path.name}")

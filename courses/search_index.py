@@ -18,6 +18,8 @@ that Whoosh cannot open (its pickled schema names a class that moved), counts as
 and is rebuilt.
 
 Only the worker (and ``flask search rebuild``) writes; both take ``write.lock`` first.
+``index_root()`` and ``prepare()`` are the only functions that read the app (its config
+and instance folder); the rest take the root as an argument.
 """
 import contextlib
 import fcntl
@@ -30,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import index as whoosh_index
@@ -38,7 +41,7 @@ from whoosh.searching import Searcher
 
 from courses import storage
 from courses.models import Course, Lesson
-from courses.search_text import ChineseTokenizer, pinyin_terms, vtt_text
+from courses.search_text import ChineseTokenizer, load_jieba, pinyin_terms, vtt_text
 
 SCHEMA_VERSION = 1
 GRACE_SECONDS = 600
@@ -80,6 +83,19 @@ def hours_bucket(tenths: int) -> str:
 def stamp(updated_at: datetime | None) -> str:
     """A course's ``updated_at`` as the index keeps it (``reconcile_index`` compares them)."""
     return updated_at.isoformat() if updated_at else ""
+
+
+# ---- this app's index -----------------------------------------------------------------------
+
+def index_root() -> Path:
+    """Where this app's index lives: ``SEARCH_INDEX_DIR``, else ``instance/search``."""
+    configured = current_app.config.get("SEARCH_INDEX_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "search"
+
+
+def prepare() -> None:
+    """Load jieba (once per process), caching its dictionary in the instance folder."""
+    load_jieba(current_app.instance_path)
 
 
 # ---- documents ------------------------------------------------------------------------------

@@ -3,9 +3,10 @@
 Publishing (``courses.publishing``: approve, apply a revision, withdraw) calls
 ``index_after_commit(course.id)``. Nothing is enqueued at that moment: the id waits in
 the session until its transaction commits, then ``index_course(id)`` is enqueued (a
-rollback forgets it). The task reads the course's *current* state and indexes it when it
-is published, removes it otherwise — so tasks may run late, twice or out of order and
-the index still ends right.
+rollback forgets it). The commit and rollback listeners belong to that session: the
+first such call attaches them (importing this module attaches nothing). The task reads
+the course's *current* state and indexes it when it is published, removes it otherwise
+— so tasks may run late, twice or out of order and the index still ends right.
 
 Why after the commit: a worker could otherwise run the task before the request commits
 and index the old state. With ``QUEUE_IMMEDIATE`` (tests) the task runs inline when it is
@@ -29,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.queue import periodic_task, task
-from courses import search, search_index
+from courses import search_index
 from courses.models import Course
+from courses.search_index import index_root, prepare
 
 log = logging.getLogger(__name__)
 PENDING = "search_pending_course_ids"
@@ -39,10 +41,13 @@ ASK_AGAIN_SECONDS = 600  # a rebuild asked for and not done by then is asked for
 
 def index_after_commit(course_id: int) -> None:
     """Enqueue ``index_course(course_id)`` once the current transaction commits."""
-    db.session.info.setdefault(PENDING, set()).add(course_id)
+    session = db.session()
+    session.info.setdefault(PENDING, set()).add(course_id)
+    if not event.contains(session, "after_commit", _enqueue_pending):
+        event.listen(session, "after_commit", _enqueue_pending)
+        event.listen(session, "after_rollback", _forget_pending)
 
 
-@event.listens_for(Session, "after_commit")
 def _enqueue_pending(session: Session) -> None:
     for course_id in sorted(session.info.pop(PENDING, ())):
         try:
@@ -51,7 +56,6 @@ def _enqueue_pending(session: Session) -> None:
             log.exception("search: could not enqueue the index update of course %s", course_id)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_pending(session: Session) -> None:
     session.info.pop(PENDING, None)
 
@@ -62,8 +66,8 @@ def _media_root() -> Path:
 
 def _write(course_ids: list[int]) -> None:
     """Index or remove ``course_ids`` (the whole index is built when there is none)."""
-    root = search.index_root()
-    search.prepare()
+    root = index_root()
+    prepare()
     with search_index.writer_lock(root), Session(db.engine) as session:
         ix = search_index.open_live(root)
         if ix is None:
@@ -84,8 +88,8 @@ def rebuild(only_if_missing: bool = False) -> tuple[Path, int] | None:
 
     With ``only_if_missing``, nothing happens when a usable index already exists.
     """
-    root = search.index_root()
-    search.prepare()
+    root = index_root()
+    prepare()
     with search_index.writer_lock(root), Session(db.engine) as session:
         if only_if_missing and search_index.open_live(root) is not None:
             return None
@@ -100,12 +104,12 @@ def rebuild_index() -> None:
     try:
         rebuild(only_if_missing=True)
     finally:
-        (search.index_root() / "rebuild.requested").unlink(missing_ok=True)
+        (index_root() / "rebuild.requested").unlink(missing_ok=True)
 
 
 def request_rebuild() -> None:
     """Ask the worker for a rebuild, unless one was asked for in the last ``ASK_AGAIN_SECONDS``."""
-    root = search.index_root()
+    root = index_root()
     root.mkdir(parents=True, exist_ok=True)
     marker = root / "rebuild.requested"
     try:
@@ -134,7 +138,7 @@ def stale_course_ids(indexed: dict[str, str], published: dict[str, str]) -> list
 @periodic_task(crontab(minute="17"))
 def reconcile_index() -> None:
     """Compare the index with the database and fix the difference (an existing index only)."""
-    root = search.index_root()
+    root = index_root()
     if search_index.live_dir(root) is None:
         return  # nothing to repair: the first search asks for a full build
     with Session(db.engine) as session:

@@ -3,11 +3,13 @@
 The tasks are taken from the SQLite queue and executed here, as the worker would.
 """
 import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core import queue
 from core.queue import huey
-from courses import publishing, search, search_index
+from courses import publishing, search, search_index, search_tasks
 from courses.search import SearchQuery
 
 
@@ -38,6 +40,21 @@ def test_the_index_update_is_queued_only_when_the_transaction_commits(app, make_
     assert huey.pending_count() == 1
     assert any("index_course" in name for name in run_queued())
     assert [hit.course_id for hit in search.find(SearchQuery(text="数据要素")).hits] == [course.id]
+
+
+def listening(target) -> bool:
+    return event.contains(target, "after_commit", search_tasks._enqueue_pending)
+
+
+def test_only_the_session_that_publishes_listens_for_its_commit(app, make_course):
+    assert not listening(Session)  # importing the module attached nothing to every session
+    course = make_course(title="知识产权保护", status="published")
+    search_tasks.index_after_commit(course.id)
+    search_tasks.index_after_commit(course.id)
+    with Session(db.engine) as bystander:
+        assert listening(db.session()) and not listening(bystander)
+    db.session.commit()
+    assert run_queued() == ["index_course"]  # once, however often it was asked
 
 
 def test_without_an_index_the_web_asks_once_and_answers_from_the_database(app, make_course):
