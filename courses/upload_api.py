@@ -51,7 +51,7 @@ from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError, error_response
-from courses import storage, uploads
+from courses import storage, tasks, uploads
 from courses.models import Upload, Video
 from courses.upload_tasks import remove
 from courses.uploads import TUS_VERSION
@@ -288,9 +288,7 @@ def _enqueue(video_id: int) -> None:
     video stays "processing" and the pipeline's sweep of stale jobs takes it up.
     """
     try:
-        from courses.tasks import process_video  # late: the pipeline module may land later
-
-        process_video(video_id)
+        tasks.process_video(video_id)
     except Exception:
         current_app.logger.exception("video %s could not be queued for processing", video_id)
 
