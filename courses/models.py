@@ -109,7 +109,7 @@ class Course(db.Model):
 
     @property
     def credit_hours(self) -> float:
-        """学时, to one decimal (ARCHITECTURE §4 rule 1)."""
+        """学时, to one decimal (docs/rules.md rule 1)."""
         return self.credit_tenths / 10
 
     @property

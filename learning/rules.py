@@ -1,4 +1,4 @@
-"""The study-hour rules (ARCHITECTURE §4) as plain functions: no app, no database, ``now`` passed in.
+"""The study-hour rules (docs/rules.md) as plain functions: no app, no database, ``now`` passed in.
 
 A heartbeat claims the media segments played since the previous one. The server checks
 their shape, caps what one heartbeat may claim, caps what the trainee may have played,
@@ -6,6 +6,9 @@ across all their sessions and lessons, by the wall-clock time that has passed (�
 maximum rate, plus a little slack, once), and merges what is left into the lesson's
 coverage. Whatever is cut is reported as an integrity event. Opening sessions is paced
 per trainee (:func:`session_open_turn`).
+
+By rule: :func:`parse_claim` 3–4, :func:`apply_heartbeat` 5–6, :func:`credit_year` 7,
+:func:`session_open_turn` 10, :func:`attention_due` and :func:`resume_clock` 11.
 """
 import math
 from dataclasses import dataclass, field
