@@ -7,9 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import pytest
 
+import config
 from app import create_app
+from core.cli import load_task_modules
 from tests.conftest import app_config
 from tests.core.worker_tasks import write_marker
 
@@ -43,7 +46,7 @@ def test_worker_runs_a_queued_task_and_stops_on_interrupt(tmp_path, queue_url):
     media.mkdir()
     env = {**os.environ, "ZHIXIN_QUEUE_URL": url, "ZHIXIN_MEDIA_ROOT": str(media),
            "ZHIXIN_DATABASE_URL": f"sqlite:///{tmp_path / 'z.db'}", "ZHIXIN_SECRET_KEY": "t",
-           "ZHIXIN_TASK_MODULES": json.dumps(["courses.tasks", "learning.tasks", "tests.core.worker_tasks"])}
+           "ZHIXIN_TASK_MODULES": json.dumps(["courses.tasks", "tests.core.worker_tasks"])}
     # Enqueue before the worker starts: the job must wait in the queue, not in this process.
     create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False, QUEUE_URL=url), instance_path=str(tmp_path / "i"))
     from core.queue import huey
@@ -58,3 +61,17 @@ def test_worker_runs_a_queued_task_and_stops_on_interrupt(tmp_path, queue_url):
         output, _ = worker.communicate(timeout=30)
     assert worker.returncode == 0, output
     assert "tests.core.worker_tasks" in output
+
+
+def test_every_configured_task_module_exists():
+    assert load_task_modules(config.Defaults.TASK_MODULES) == list(config.Defaults.TASK_MODULES)
+
+
+def test_a_task_module_that_does_not_exist_stops_the_worker_with_its_name(tmp_path):
+    app = create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False, TASK_MODULES=["courses.tasks", "courses.tasksz"]),
+                     instance_path=str(tmp_path / "i"))
+    result = app.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code == 1
+    assert "TASK_MODULES names 'courses.tasksz', which does not exist" in result.output
+    with pytest.raises(click.ClickException, match="'nowhere.tasks'"):
+        load_task_modules(["nowhere.tasks"])  # its package does not exist either
