@@ -27,6 +27,14 @@ def test_sqlite_queue_keeps_tasks_in_its_file_until_a_worker_runs_them(tmp_path)
     assert queue.huey.execute(task) == f"x:{app.config['MEDIA_ROOT']}"
 
 
+def test_create_app_opens_no_queue_until_a_task_is_enqueued(tmp_path):
+    create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False), instance_path=str(tmp_path / "i"))
+    assert not (tmp_path / "queue.db").exists()  # the app assembles; it does not connect
+    where_am_i("x")
+    assert (tmp_path / "queue.db").exists() and queue.huey.pending_count() == 1
+    queue.huey.flush()
+
+
 def test_unknown_queue_url_is_refused(tmp_path):
     with pytest.raises(ValueError, match="ZHIXIN_QUEUE_URL"):
         create_app(app_config(tmp_path, QUEUE_URL="amqp://nope"), instance_path=str(tmp_path / "i"))
