@@ -8,27 +8,13 @@ from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts import audit
 from accounts.access import login_required
-from core.db import utcnow
-from core.extensions import db
 from core.http import ApiError
-from courses import pipeline
-from courses.access import STAFF_ROLES, is_backstage
+from courses.access import STAFF_ROLES
+from courses.backstage import can_retry, start_retry, visible_video
 from courses.models import Video
-from courses.tasks import process_video
 
 bp = Blueprint("video_api", __name__, url_prefix="/api/v1")
-
-
-def visible_video(video_id: int) -> Video | None:
-    """The video if the current user may see its processing state, else None."""
-    video = db.session.get(Video, video_id)
-    return video if video is not None and is_backstage(current_user, video) else None
-
-
-def can_retry(user, video: Video) -> bool:
-    return user.role == "producer" and is_backstage(user, video)
 
 
 def video_json(video: Video, *, staff: bool) -> dict:
@@ -78,12 +64,3 @@ def retry(video_id: int):
     start_retry(found)
     return video_json(found, staff=False), 202
 
-
-def start_retry(video: Video) -> None:
-    """Reset ``video``, record who asked, commit, then queue the job (the edge for both
-    the API and the page)."""
-    pipeline.retry(video, utcnow())
-    audit.record("video_retry", target=f"video:{video.id}", filename=video.original_filename[:100])
-    db.session.commit()
-    process_video(video.id)
-    db.session.expire_all()

@@ -260,3 +260,12 @@ def test_a_lesson_row_of_another_course_is_404(client, producer, draft, make_cou
     response = client.post(f"/studio/courses/{draft.id}/lessons/{other.lessons[0].id}/remove")
     assert response.status_code == 404
     assert db.session.get(Lesson, other.lessons[0].id) is not None
+
+
+def test_a_video_status_has_one_name_in_the_studio_and_on_the_videos_page(client, producer, draft, make_video):
+    failed = make_video(owner=producer, status="failed", error="文件中没有视频画面。", original_filename="录音.m4a")
+    sign_in_as(client, producer)
+    studio = page(client.get(f"/studio/courses/{draft.id}"))
+    videos = page(client.get(f"/studio/videos/{failed.id}"))
+    assert '<span class="badge off">处理失败</span>' in studio
+    assert "data-status-label>处理失败</span>" in videos and 'data-label-ready="可用"' in videos
