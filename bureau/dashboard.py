@@ -4,44 +4,18 @@ the share meeting the annual requirement, the most-completed courses.
 Charts are drawn by ECharts (``static/js/dashboard.js``) from numbers the page carries in a
 ``<script type="application/json">`` block; every chart's numbers are also in a table.
 """
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from accounts.access import role_required
 from accounts.regions import region_name
 from bureau import stats
-from bureau.scope import Scope, ScopeError, scope_for
-from core.db import utcnow
+from bureau.officer import asked_scope, filter_context
+from core import policy
 from core.i18n import localized
-from learning.rules import credit_year
+from learning.progress import chosen_year
 
 bp = Blueprint("dashboard", __name__)
-
-
-def officer_scope() -> Scope:
-    """The signed-in officer's scope, narrowed to ``?region=`` when given; 403 outside it."""
-    try:
-        return scope_for(current_user).narrowed(request.args.get("region", "").strip() or None)
-    except ScopeError as error:
-        abort(403, error.message)
-
-
-def chosen_year() -> int:
-    """``?year=`` when it is a sensible year, else this year in China Standard Time."""
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else credit_year(utcnow())
-
-
-def required_tenths() -> int:
-    return round(float(current_app.config["ANNUAL_REQUIRED_HOURS"]) * 10)
-
-
-def filter_context(scope: Scope, year: int) -> dict:
-    """What ``integrity/_filters.html`` (year and region selector) needs."""
-    years = sorted(set(stats.selectable_years(scope, utcnow())) | {year}, reverse=True)
-    return {"scope": scope, "year": year, "years": years, "region": request.args.get("region", "").strip(),
-            "home_code": current_user.region_code}
 
 
 @bp.context_processor
@@ -68,8 +42,8 @@ def chart_data(overview: stats.Overview) -> dict:
 @bp.get("/bureau/")
 @role_required("bureau")
 def index():
-    scope = officer_scope()
+    scope = asked_scope()
     year = chosen_year()
-    overview = stats.overview(scope, year, required_tenths())
+    overview = stats.overview(scope, year, policy.required_tenths(scope.code, year))
     return render_template("dashboard/index.html", overview=overview, chart=chart_data(overview),
                            **filter_context(scope, year))

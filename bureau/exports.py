@@ -30,8 +30,9 @@ from werkzeug.wsgi import wrap_file
 from accounts import audit
 from accounts.access import current_api_token, role_required
 from bureau.export_writers import EXPORT_COLUMNS, csv_chunks, export_batches, write_xlsx
+from bureau.filters import RecordFilterForm, audit_filters
+from bureau.officer import officer_scope
 from bureau.records import COLUMNS, Filters, records_query
-from bureau.records_views import RecordFilterForm, audit_filters, officer_scope
 from bureau.scope import Scope, ScopeError
 from core.extensions import db
 from core.http import ApiError, wants_json

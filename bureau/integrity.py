@@ -16,10 +16,12 @@ from accounts.access import role_required
 from accounts.models import User
 from accounts.regions import region_name
 from bureau import signals
-from bureau.dashboard import chosen_year, filter_context, officer_scope
+from bureau.officer import asked_scope, filter_context
+from core import policy
 from core.extensions import db
 from core.paging import page_number
 from learning import certificates, progress, signing
+from learning.progress import chosen_year
 from learning.models import Certificate, IntegrityEvent
 
 bp = Blueprint("integrity", __name__)
@@ -73,7 +75,7 @@ def daily_tenths() -> int:
 @bp.get("/bureau/integrity")
 @role_required("bureau")
 def index():
-    scope, year = officer_scope(), chosen_year()
+    scope, year = asked_scope(), chosen_year()
     found = {
         "clipped": signals.flagged_by_events(scope, year, signals.CLIPPED_KINDS),
         "two_screens": signals.flagged_by_events(scope, year, signals.TWO_SCREENS_KINDS),
@@ -101,7 +103,7 @@ def _filter_user(scope) -> User | None:
 def signal(signal: str):
     if signal not in signals.SIGNALS:
         abort(404)
-    scope, year = officer_scope(), chosen_year()
+    scope, year = asked_scope(), chosen_year()
     person = _filter_user(scope)
     user_id = person.id if person else None
     ip = request.args.get("ip", "").strip()[:45]
@@ -141,7 +143,7 @@ def _record(person: User) -> dict:
 @bp.get("/bureau/trainees/<int:user_id>")
 @role_required("bureau")
 def trainee(user_id: int):
-    scope = officer_scope()
+    scope = asked_scope()
     person = signals.trainee(scope, user_id)
     if person is None:
         abort(404)
@@ -150,14 +152,14 @@ def trainee(user_id: int):
                  region_code=person.region_code, scope=scope.code, years=sorted(record["totals"]),
                  integrity_events=sum(record["event_counts"].values()), certificates=len(record["certificates"]))
     db.session.commit()
-    return render_template("integrity/trainee.html", person=person, required=current_app.config[
-        "ANNUAL_REQUIRED_HOURS"], **record)
+    return render_template("integrity/trainee.html", person=person,
+                           required=policy.required_hours(person.region_code), **record)
 
 
 @bp.get("/bureau/certificates")
 @role_required("bureau")
 def certificate_lookup():
-    scope = officer_scope()
+    scope = asked_scope()
     number = request.args.get("number", "").strip().upper()[:40]
     verdict = facts = holder = None
     if number:

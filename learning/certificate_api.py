@@ -10,13 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from accounts import audit
 from accounts.access import login_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
-from learning import certificates, signing
-from learning.certificate_views import lookup_limited, pdf_url, required_tenths, verify_url
+from learning import certificates, certifying, signing
+from learning.certifying import lookup_limited, pdf_url, verify_url
 from learning.models import Certificate
 
 bp = Blueprint("certificate_api", __name__, url_prefix="/api/v1")
@@ -52,13 +51,10 @@ def issue_certificate():
     """``{"kind": "course"|"year", "year": 2026, "course_id": 7}`` → 201 issued, 200 reused."""
     body = request.get_json(silent=True)
     key = _issue_key(body if isinstance(body, dict) else {})
-    cert, created = certificates.issue(current_user, key, required_tenths(), utcnow())
+    cert, created = certifying.issue_requested(current_user, key, utcnow())
     if cert is None:
         db.session.rollback()
         raise ApiError(404, "nothing_to_certify", _("没有可开具的学时证明：该课程或年度尚无学时。"))
-    if created:
-        audit.record("certificate_issued", target=f"certificate:{cert.number}", kind=cert.kind,
-                     year=cert.year, course_id=cert.course_id, hours=certificates.hours(cert.hours_tenths))
     db.session.commit()
     return summary(cert), 201 if created else 200
 

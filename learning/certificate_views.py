@@ -12,35 +12,13 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
 
-from accounts import audit
 from accounts.access import login_required
 from core.db import utcnow
-from core.extensions import db, limiter
-from learning import certificate_pdf, certificates, signing
+from core.extensions import db
+from learning import certificate_pdf, certificates, certifying, signing
+from learning.certifying import lookup_limited, verify_url
 
 bp = Blueprint("certificate_views", __name__)
-
-DEFAULT_LOOKUP_LIMIT = "30 per minute"
-
-
-def lookup_limit() -> str:
-    return current_app.config.get("CERTIFICATE_LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_LIMIT)
-
-
-# One budget per address for the page and the API look-up together.
-lookup_limited = limiter.shared_limit(lookup_limit, scope="certificate-lookup")
-
-
-def required_tenths() -> int:
-    return round(float(current_app.config["ANNUAL_REQUIRED_HOURS"]) * 10)
-
-
-def verify_url(number: str) -> str:
-    return url_for("certificate_views.verify", number=number, _external=True)
-
-
-def pdf_url(number: str) -> str:
-    return url_for("certificate_views.pdf", number=number, _external=True)
 
 
 class IssueForm(FlaskForm):
@@ -56,7 +34,7 @@ class IssueForm(FlaskForm):
 @bp.get("/me/certificates")
 @login_required
 def index():
-    offers = certificates.offers(current_user.id, required_tenths())
+    offers = certifying.offers(current_user)
     years = sorted({offer.basis.year for offer in offers}, reverse=True)
     return render_template("certificate_views/index.html", offers=offers, years=years)
 
@@ -67,14 +45,12 @@ def issue():
     form = IssueForm()
     if not form.validate_on_submit():
         abort(400)
-    cert, created = certificates.issue(current_user, form.key(), required_tenths(), utcnow())
+    cert, created = certifying.issue_requested(current_user, form.key(), utcnow())
     if cert is None:
         db.session.rollback()
         flash(_("没有可开具的学时证明：该课程或年度尚无学时。"), "error")
         return redirect(url_for(".index"))
     if created:
-        audit.record("certificate_issued", target=f"certificate:{cert.number}", kind=cert.kind,
-                     year=cert.year, course_id=cert.course_id, hours=certificates.hours(cert.hours_tenths))
         flash(_("已开具学时证明，编号 %(number)s。", number=cert.number), "success")
     else:
         flash(_("学时未变，沿用已开具的证明 %(number)s。", number=cert.number), "success")

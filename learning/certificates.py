@@ -5,8 +5,8 @@ Kinds
               Its hours are the course's ledger total (the completion plus any corrections),
               its year the completion's year (Asia/Shanghai).
   ``year``    one per year whose ledger total is positive. It lists every course with hours
-              that year; ``requirement_met`` (达标) when the total reaches
-              ``ANNUAL_REQUIRED_HOURS``.
+              that year; ``requirement_met`` (达标) when the total reaches the annual
+              requirement the caller passes (``core.policy.required_tenths``).
 
 Numbers: ``GX{year}-{region}-{serial}``, e.g. ``GX2026-110105-000123``: the certificate's
 year, the holder's six-digit region code (GB/T 2260; ``000000`` when unknown) and the

@@ -1,13 +1,23 @@
-"""A trainee's record, read from the ledger and the lesson progress: shared by page and API."""
+"""A trainee's record, read from the ledger and the lesson progress: shared by page and API
+(the trainee's own, and the bureau's view of it), with the credit year a request asks for."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import request
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from core.db import utcnow
 from core.extensions import db
 from courses.models import Course, Lesson, Video
 from learning.models import CreditRecord, LessonProgress
+from learning.rules import credit_year
+
+
+def chosen_year() -> int:
+    """``?year=`` of the request when it is a sensible year, else this year in China Standard Time."""
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else credit_year(utcnow())
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """我的学习: the trainee's own record — courses in progress, credited courses, the year's total."""
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from accounts.access import login_required
+from core import policy
 from core.db import utcnow
 from learning import progress
 from learning.rules import credit_year
@@ -10,16 +11,11 @@ from learning.rules import credit_year
 bp = Blueprint("record", __name__)
 
 
-def chosen_year() -> int:
-    """``?year=`` when it is a sensible year, else this year in China Standard Time."""
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else credit_year(utcnow())
-
-
 @bp.get("/me/learning")
 @login_required
 def index():
-    summary = progress.year_summary(current_user.id, chosen_year(), current_app.config["ANNUAL_REQUIRED_HOURS"])
+    year = progress.chosen_year()
+    summary = progress.year_summary(current_user.id, year, policy.required_hours(current_user.region_code, year))
     totals = progress.year_totals(current_user.id)
     return render_template(
         "record/index.html", summary=summary, in_progress=progress.in_progress(current_user.id),

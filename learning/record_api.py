@@ -1,10 +1,10 @@
 """GET /api/v1/me/progress: the trainee's credited hours for a year, per course."""
-from flask import Blueprint, current_app
+from flask import Blueprint
 from flask_login import current_user
 
 from accounts.access import login_required
+from core import policy
 from learning import progress
-from learning.record import chosen_year
 
 bp = Blueprint("record_api", __name__, url_prefix="/api/v1")
 
@@ -12,7 +12,8 @@ bp = Blueprint("record_api", __name__, url_prefix="/api/v1")
 @bp.get("/me/progress")
 @login_required
 def me_progress():
-    summary = progress.year_summary(current_user.id, chosen_year(), current_app.config["ANNUAL_REQUIRED_HOURS"])
+    year = progress.chosen_year()
+    summary = progress.year_summary(current_user.id, year, policy.required_hours(current_user.region_code, year))
     return {
         "year": summary.year,
         "credited_hours": summary.total,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from accounts.access import login_required
+from core import policy
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError, client_ip
@@ -26,12 +27,11 @@ bp = Blueprint("watch_api", __name__, url_prefix="/api/v1")
 
 
 def limits_for(duration: float) -> Limits:
-    cfg = current_app.config
-    return Limits(duration=duration, max_rate=float(cfg["MAX_PLAYBACK_RATE"]),
-                  slack_seconds=float(cfg["HEARTBEAT_SLACK_SECONDS"]),
-                  heartbeat_seconds=float(cfg["HEARTBEAT_SECONDS"]),
-                  max_segments=int(cfg["HEARTBEAT_MAX_SEGMENTS"]),
-                  completion_ratio=float(cfg["COMPLETION_RATIO"]))
+    return Limits(duration=duration, max_rate=float(policy.max_playback_rate()),
+                  slack_seconds=float(policy.heartbeat_slack_seconds()),
+                  heartbeat_seconds=float(policy.heartbeat_seconds()),
+                  max_segments=policy.heartbeat_max_segments(),
+                  completion_ratio=float(policy.completion_ratio()))
 
 
 @bp.post("/lessons/<int:lesson_id>/sessions")
@@ -71,11 +71,11 @@ def _opened(session, lesson: Lesson, progress, course: dict) -> dict:
         "furthest_position": max((b for _a, b in progress.intervals), default=0.0) if progress else 0.0,
         "covered_seconds": progress.covered_seconds if progress else 0.0,
         "completed": bool(progress and progress.completed_at),
-        "heartbeat_seconds": current_app.config["HEARTBEAT_SECONDS"],
-        "max_playback_rate": current_app.config["MAX_PLAYBACK_RATE"],
+        "heartbeat_seconds": policy.heartbeat_seconds(),
+        "max_playback_rate": policy.max_playback_rate(),
         "seek_lock": current_app.config["PLAYER_SEEK_LOCK"],
         "pause_when_hidden": current_app.config["PLAYER_PAUSE_WHEN_HIDDEN"],
-        "max_segments": int(current_app.config["HEARTBEAT_MAX_SEGMENTS"]),
+        "max_segments": policy.heartbeat_max_segments(),
         "course": course,
     }
 

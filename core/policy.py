@@ -1,0 +1,57 @@
+"""Study-hour policy: the one place that answers how study becomes 学时 and how much is required.
+
+Every room asks here, never ``current_app.config`` directly: how many minutes make one
+学时 (courses, at authoring), how many 学时 a year are required (learning, bureau), what
+share of a lesson completes it, and the limits a heartbeat is judged by (learning).
+
+Today each answer is the app's setting, the same for every region, year and subject, and
+is returned as configured (``45`` stays an int, ``0.1`` a float), so pages and API bodies
+show what they always showed. ``region`` (a GB/T 2260 code) and ``year`` are taken and
+ignored: the per-province rules make the answers depend on them (and on the subject
+type) here, without changing the callers. Call inside an app context.
+"""
+from flask import current_app
+
+
+def _setting(name: str):
+    return current_app.config[name]
+
+
+def minutes_per_hour(region: str | None = None, year: int | None = None):
+    """Minutes of lesson video that make one 学时 (``CREDIT_MINUTES_PER_HOUR``, default 45)."""
+    return _setting("CREDIT_MINUTES_PER_HOUR")
+
+
+def required_hours(region: str | None = None, year: int | None = None):
+    """学时 a trainee must earn in a credit year (``ANNUAL_REQUIRED_HOURS``, default 30)."""
+    return _setting("ANNUAL_REQUIRED_HOURS")
+
+
+def required_tenths(region: str | None = None, year: int | None = None) -> int:
+    """:func:`required_hours` in tenths of a 学时, as the ledger counts."""
+    return round(float(required_hours(region, year)) * 10)
+
+
+def completion_ratio(region: str | None = None, year: int | None = None):
+    """The share of a lesson's duration that must be covered to complete it (``COMPLETION_RATIO``)."""
+    return _setting("COMPLETION_RATIO")
+
+
+def max_playback_rate():
+    """The fastest playback credited in full (``MAX_PLAYBACK_RATE``, 1.0 = real time)."""
+    return _setting("MAX_PLAYBACK_RATE")
+
+
+def heartbeat_seconds():
+    """How often the player reports what was played (``HEARTBEAT_SECONDS``)."""
+    return _setting("HEARTBEAT_SECONDS")
+
+
+def heartbeat_slack_seconds():
+    """Seconds a heartbeat may claim beyond real time, for timers and networks (``HEARTBEAT_SLACK_SECONDS``)."""
+    return _setting("HEARTBEAT_SLACK_SECONDS")
+
+
+def heartbeat_max_segments() -> int:
+    """The most played segments one heartbeat may carry (``HEARTBEAT_MAX_SEGMENTS``)."""
+    return int(_setting("HEARTBEAT_MAX_SEGMENTS"))
