@@ -13,12 +13,12 @@ from core.db import utcnow
 from core.extensions import db
 from core.paging import page_number
 from courses import publishing
+from courses.authoring import LISTED, REVIEWERS, page_helpers, queue_query, refused, reviewable_course
 from courses.publishing import PublishingError
-from courses.review_api import LISTED, REVIEWERS, queue_query, reviewable_course
-from courses.studio import page_helpers
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 bp.context_processor(page_helpers)
+bp.register_error_handler(PublishingError, refused)
 
 PER_PAGE = 20
 
@@ -47,12 +47,7 @@ def _decide(course_id: int, approve: bool):
     course = reviewable_course(course_id, lock=True)
     if course is None:
         abort(404)
-    try:
-        result = publishing.decide(course, current_user, approve, request.form.get("reason", ""), utcnow())
-    except PublishingError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-        return redirect(url_for("review.course", course_id=course_id))
+    result = publishing.decide(course, current_user, approve, request.form.get("reason", ""), utcnow())
     db.session.commit()
     if approve:
         flash(_("已通过：《%(title)s》已发布到 %(year)s 年度目录。", title=result.title,
@@ -80,12 +75,7 @@ def withdraw(course_id: int):
     course = reviewable_course(course_id, lock=True)
     if course is None:
         abort(404)
-    try:
-        publishing.withdraw_course(course, utcnow())
-    except PublishingError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-    else:
-        db.session.commit()
-        flash(_("《%(title)s》已下架，学员已获得的学时不受影响。", title=course.title), "success")
+    publishing.withdraw_course(course, utcnow())
+    db.session.commit()
+    flash(_("《%(title)s》已下架，学员已获得的学时不受影响。", title=course.title), "success")
     return redirect(url_for("review.course", course_id=course_id))

@@ -6,35 +6,18 @@ the published course, which keeps its id); rejecting needs a reason the producer
 from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
 from courses import publishing
+from courses.authoring import LISTED, REVIEWERS, course_json, queue_query, refused, reviewable_course
 from courses.models import Course
 from courses.publishing import PublishingError
-from courses.studio_api import course_json
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1/review")
-
-REVIEWERS = ("reviewer", "admin")
-LISTED = ("submitted", "published", "rejected", "withdrawn")
-
-
-def reviewable_course(course_id: int, lock: bool = False) -> Course | None:
-    """Any course past its draft (a draft is its producer's business alone)."""
-    stmt = select(Course).where(Course.id == course_id, Course.status != "draft")
-    return db.session.scalar(stmt.with_for_update() if lock else stmt)
-
-
-def queue_query(status: str = "submitted"):
-    """Courses in ``status``: the submitted queue oldest first, other lists newest first."""
-    stmt = select(Course).where(Course.status == status)
-    if status == "submitted":
-        return stmt.order_by(Course.submitted_at.asc().nulls_last(), Course.id.asc())
-    return stmt.order_by(Course.updated_at.desc(), Course.id.desc())
+bp.register_error_handler(PublishingError, refused)
 
 
 def _course(course_id: int) -> Course:
@@ -75,10 +58,7 @@ def get_course(course_id: int):
 def decision(course_id: int):
     approve, reason = _decision_body()
     course = _course(course_id)
-    try:
-        result = publishing.decide(course, current_user, approve, reason, utcnow())
-    except PublishingError as e:
-        raise ApiError(422 if e.code == "reason_required" else 409, e.code, e.message) from None
+    result = publishing.decide(course, current_user, approve, reason, utcnow())
     db.session.commit()
     db.session.refresh(result)
     return course_json(result)
@@ -88,10 +68,7 @@ def decision(course_id: int):
 @role_required(*REVIEWERS)
 def withdraw(course_id: int):
     course = _course(course_id)
-    try:
-        publishing.withdraw_course(course, utcnow())
-    except PublishingError as e:
-        raise ApiError(409, e.code, e.message) from None
+    publishing.withdraw_course(course, utcnow())
     db.session.commit()
     db.session.refresh(course)
     return course_json(course)

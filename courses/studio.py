@@ -2,7 +2,8 @@
 
 Every view is for producers, on their organisation's courses only (another organisation's
 course is a 404). The rules live in ``courses.publishing``; the queries and JSON shapes
-are shared with the v1 calls in ``courses.studio_api``.
+are shared with the v1 calls in ``courses.studio_api`` through ``courses.authoring``; a
+refused transition is answered by ``authoring.refused`` (the message, back to the editor).
 """
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import StopValidation
 
@@ -19,44 +19,15 @@ from core.db import utcnow
 from core.extensions import db
 from core.i18n import localized
 from courses import captions, publishing
+from courses.authoring import (STATUS_ORDER, captions_problem, default_lesson_title, minutes_per_hour,
+                               organisation_video, organisation_videos, page_helpers, producer_course, refused)
 from courses.categories import CATEGORIES
 from courses.models import Course, Lesson
 from courses.publishing import FieldError, PublishingError
-from courses.studio_api import (captions_problem, default_lesson_title, minutes_per_hour, organisation_video,
-                                organisation_videos, producer_course)
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
-
-STATUS_NAMES = {
-    "draft": _l("草稿"), "submitted": _l("审核中"), "published": _l("已发布"),
-    "rejected": _l("已退回"), "withdrawn": _l("已下架"),
-}
-STATUS_ORDER = ("rejected", "draft", "submitted", "published", "withdrawn")
-VIDEO_STATUS_NAMES = {
-    "uploading": _l("上传中"), "processing": _l("处理中"), "ready": _l("就绪"), "failed": _l("处理失败"),
-}
-
-
-def video_page(video_id: int) -> str:
-    """The producer's page of a video (the videos room), or its path while that is not built."""
-    try:
-        return url_for("videos.detail", video_id=video_id)
-    except BuildError:
-        return f"/studio/videos/{video_id}"
-
-
-def rendition_sources(video) -> list[dict]:
-    """Renditions in the order a browser should try them: 720p or the best below, then the rest."""
-    return sorted(video.renditions, key=lambda r: (r["height"] > 720, -r["height"]))
-
-
-def page_helpers() -> dict:
-    return {"status_names": STATUS_NAMES, "video_status_names": VIDEO_STATUS_NAMES,
-            "video_page": video_page, "rendition_sources": rendition_sources,
-            "is_editable": publishing.is_editable}
-
-
 bp.context_processor(page_helpers)
+bp.register_error_handler(PublishingError, refused)
 
 
 def checked(clean):
@@ -176,13 +147,7 @@ def preview(course_id: int):
 
 def _act(course_id: int, action, success: str):
     """Run ``action(course)`` on a locked course, commit, and go back to its editor."""
-    course = _own_course(course_id, lock=True)
-    try:
-        result = action(course)
-    except PublishingError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-        return _to_editor(course_id)
+    result = action(_own_course(course_id, lock=True))
     db.session.commit()
     flash(success, "success")
     return _to_editor(result.id if isinstance(result, Course) else course_id)
@@ -302,12 +267,7 @@ def start_revision(course_id: int):
 @bp.post("/courses/<int:course_id>/delete")
 @role_required("producer")
 def delete_course(course_id: int):
-    course = _own_course(course_id, lock=True)
-    try:
-        publishing.delete_course(course)
-    except PublishingError as e:
-        flash(e.message, "error")
-        return _to_editor(course_id)
+    publishing.delete_course(_own_course(course_id, lock=True))
     db.session.commit()
     flash(_("已删除。"), "success")
     return redirect(url_for("studio.index"))

@@ -4,96 +4,29 @@ Producers see only their organisation's courses (``Course.organisation``, never 
 another organisation's course answers 404 like one that does not exist. Field errors
 are 422, illegal moves (editing a course under review, submitting without lessons) 409.
 """
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from accounts.access import role_required
-from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
 from courses import captions, publishing
-from courses.access import in_published_course
-from courses.models import Course, Lesson, Video
+from courses.authoring import (captions_problem, course_json, default_lesson_title, lesson_json, minutes_per_hour,
+                               organisation_video, producer_course, refused)
+from courses.models import Course, Lesson
 from courses.publishing import FieldError, PublishingError
 
 bp = Blueprint("studio_api", __name__, url_prefix="/api/v1/studio")
+bp.register_error_handler(PublishingError, refused)
 
 _CLEANERS = {
     "title": publishing.clean_title, "summary": publishing.clean_summary,
     "instructor": publishing.clean_instructor, "category": publishing.clean_category,
     "catalogue_year": publishing.clean_year,
 }
-
-
-# ---- shared with the studio pages ---------------------------------------------------------
-
-def producer_course(course_id: int, user: User, lock: bool = False) -> Course | None:
-    """``user``'s organisation's course ``course_id``, or None (also for no organisation)."""
-    if not user.organisation:
-        return None
-    stmt = select(Course).where(Course.id == course_id, Course.organisation == user.organisation)
-    return db.session.scalar(stmt.with_for_update() if lock else stmt)
-
-
-def organisation_videos(user: User):
-    """A query of the videos of ``user`` and of their organisation, newest first."""
-    mine = Video.owner_id == user.id
-    if user.organisation:
-        mine = or_(mine, Video.owner.has(User.organisation == user.organisation))
-    return select(Video).where(mine).order_by(Video.created_at.desc(), Video.id.desc())
-
-
-def organisation_video(video_id, user: User) -> Video | None:
-    if not isinstance(video_id, int) or isinstance(video_id, bool):
-        return None
-    return db.session.scalar(organisation_videos(user).where(Video.id == video_id))
-
-
-def minutes_per_hour() -> int:
-    return current_app.config["CREDIT_MINUTES_PER_HOUR"]
-
-
-def default_lesson_title(course: Course, video: Video) -> str:
-    stem = video.original_filename.rsplit(".", 1)[0].strip()
-    return stem[:128] or _("第%(n)s讲", n=len(course.lessons) + 1)
-
-
-def captions_problem(video: Video) -> str | None:
-    """Captions belong to the video: once it plays in a published course they are locked,
-    so that trainees keep seeing exactly what was reviewed."""
-    if in_published_course(video):
-        return _("该视频正在已发布的课程中播放，字幕随视频生效，不能再修改。")
-    return None
-
-
-def lesson_json(lesson: Lesson) -> dict:
-    video = lesson.video
-    return {
-        "id": lesson.id, "position": lesson.position, "title": lesson.title, "video_id": video.id,
-        "video_status": video.status, "duration_seconds": round(video.duration_seconds, 3),
-        "poster": url_for("media.poster", video_id=video.id) if video.poster_path else None,
-        "captions": url_for("media.captions", video_id=video.id) if video.captions_path else None,
-    }
-
-
-def course_json(course: Course) -> dict:
-    revision = publishing.open_revision(course) if course.status == "published" else None
-    stamps = ("submitted_at", "reviewed_at", "published_at", "withdrawn_at")
-    return {
-        "id": course.id, "title": course.title, "summary": course.summary, "instructor": course.instructor,
-        "organisation": course.organisation, "category": course.category.code,
-        "category_name": course.category.name, "catalogue_year": course.catalogue_year,
-        "status": course.status, "credit_hours": course.credit_hours,
-        "duration_seconds": round(sum(lesson.video.duration_seconds for lesson in course.lessons), 3),
-        "review_note": course.review_note if course.status == "rejected" else "",
-        "revision_of": course.revision_of_id, "revision": revision.id if revision else None,
-        "submit_problem": publishing.submit_problem(course),
-        **{name: getattr(course, name).isoformat() if getattr(course, name) else None for name in stamps},
-        "lessons": [lesson_json(lesson) for lesson in course.lessons],
-    }
 
 
 # ---- helpers of this module ---------------------------------------------------------------
@@ -127,10 +60,6 @@ def _lesson(course: Course, lesson_id: int) -> Lesson:
     if found is None:
         raise ApiError(404, "not_found", _("课时不存在。"))
     return found
-
-
-def _conflict(e: PublishingError) -> ApiError:
-    return ApiError(409, e.code, e.message)
 
 
 def _done(course: Course, status: int = 200):
@@ -175,10 +104,7 @@ def get_course(course_id: int):
 def update_course(course_id: int):
     course = _course(course_id, lock=True)
     values = _clean_fields(_json_body(), required=False)
-    try:
-        publishing.update_fields(course, values)
-    except PublishingError as e:
-        raise _conflict(e) from None
+    publishing.update_fields(course, values)
     return _done(course)
 
 
@@ -186,10 +112,7 @@ def update_course(course_id: int):
 @role_required("producer")
 def delete_course(course_id: int):
     course = _course(course_id, lock=True)
-    try:
-        publishing.delete_course(course)
-    except PublishingError as e:
-        raise _conflict(e) from None
+    publishing.delete_course(course)
     db.session.commit()
     return "", 204
 
@@ -208,8 +131,6 @@ def add_lesson(course_id: int):
         lesson = publishing.add_lesson(course, video, title, minutes_per_hour())
     except FieldError as e:
         raise ApiError(422, "invalid_title", str(e)) from None
-    except PublishingError as e:
-        raise (ApiError(422, e.code, e.message) if e.code == "video_not_ready" else _conflict(e)) from None
     db.session.commit()
     return {**lesson_json(lesson), "course": course_json(course)}, 201
 
@@ -224,8 +145,6 @@ def rename_lesson(course_id: int, lesson_id: int):
         publishing.check_editable(course)
     except FieldError as e:
         raise ApiError(422, "invalid_title", str(e)) from None
-    except PublishingError as e:
-        raise _conflict(e) from None
     lesson.title = title
     db.session.commit()
     return lesson_json(lesson)
@@ -235,10 +154,7 @@ def rename_lesson(course_id: int, lesson_id: int):
 @role_required("producer")
 def remove_lesson(course_id: int, lesson_id: int):
     course = _course(course_id, lock=True)
-    try:
-        publishing.remove_lesson(course, _lesson(course, lesson_id), minutes_per_hour())
-    except PublishingError as e:
-        raise _conflict(e) from None
+    publishing.remove_lesson(course, _lesson(course, lesson_id), minutes_per_hour())
     return _done(course)
 
 
@@ -249,10 +165,7 @@ def reorder_lessons(course_id: int):
     ids = _json_body().get("lesson_ids")
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         raise ApiError(422, "invalid_order", _("lesson_ids 应为课时编号的列表。"))
-    try:
-        publishing.reorder_lessons(course, ids)
-    except PublishingError as e:
-        raise (ApiError(422, e.code, e.message) if e.code == "invalid_order" else _conflict(e)) from None
+    publishing.reorder_lessons(course, ids)
     return _done(course)
 
 
@@ -266,10 +179,7 @@ def _captions_lesson(course_id: int, lesson_id: int) -> Lesson:
     """The lesson whose captions may change now: its course locked and editable, its video ready."""
     course = _course(course_id, lock=True)
     lesson = _lesson(course, lesson_id)
-    try:
-        publishing.check_editable(course)
-    except PublishingError as e:
-        raise _conflict(e) from None
+    publishing.check_editable(course)
     if problem := captions_problem(lesson.video):
         raise ApiError(409, "captions_locked", problem)
     return lesson
@@ -300,10 +210,7 @@ def delete_captions(course_id: int, lesson_id: int):
 
 def _transition(course_id: int, action) -> tuple[dict, int]:
     course = _course(course_id, lock=True)
-    try:
-        action(course, utcnow())
-    except PublishingError as e:
-        raise _conflict(e) from None
+    action(course, utcnow())
     return _done(course)
 
 
@@ -324,8 +231,5 @@ def withdraw(course_id: int):
 def start_revision(course_id: int):
     """A draft revision of a published course (201), to edit and submit like any course."""
     course = _course(course_id, lock=True)
-    try:
-        revision = publishing.revise_course(course, utcnow())
-    except PublishingError as e:
-        raise _conflict(e) from None
+    revision = publishing.revise_course(course, utcnow())
     return _done(revision, 201)
