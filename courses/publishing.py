@@ -115,7 +115,7 @@ def check_editable(course: Course) -> None:
 
 
 def recompute_credit(course: Course, minutes_per_hour: int) -> int:
-    """Set and return the course's 学时 in tenths from its lessons (ARCHITECTURE §4 rule 1)."""
+    """Set and return the course's 学时 in tenths from its lessons (docs/rules.md rule 1)."""
     total = sum(lesson.video.duration_seconds for lesson in course.lessons)
     course.credit_tenths = credit_tenths(total, minutes_per_hour)
     return course.credit_tenths

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from core import policy
 from core.db import utcnow
 from core.extensions import db
 from courses import search_tasks
@@ -93,7 +94,7 @@ def _seed_courses(producer, settings: media.Settings, max_seconds: float | None)
 
 
 def _finish(course) -> None:
-    if seed.finish_course(course, current_app.config["CREDIT_MINUTES_PER_HOUR"], utcnow()):
+    if seed.finish_course(course, policy.minutes_per_hour(), utcnow()):
         click.echo(_("发布：《%(title)s》，%(hours).1f 学时。", title=course.title, hours=course.credit_hours))
     db.session.commit()
 

@@ -147,7 +147,7 @@ def course_credit(user_id: int, course_id: int) -> CreditRecord | None:
 
 
 def credit_course_if_complete(user_id: int, course_id: int, now: datetime) -> CreditRecord | None:
-    """Write the course's one completion record once every lesson is complete (rule 7).
+    """Write the course's one completion record once every lesson is complete (docs/rules.md rule 7).
 
     A course worth 0 学时 is completed but credits nothing, so it writes no record.
     """
