@@ -136,14 +136,18 @@ def live_server(tmp_path, live_overrides):
     assert not live.errors, f"the server raised while serving the test: {live.errors!r}"
 
 
+def render_lecture(tmp_path_factory, title: str, subtitle: str, seconds: int, fps: int) -> Path:
+    """A lecture slide of ``seconds`` (H.264/AAC MP4 at 640×360, as the transcoder makes), by ffmpeg."""
+    path = tmp_path_factory.mktemp("clips") / f"lecture-{seconds}s.mp4"
+    clips.render_slide_clip(path, title=title, subtitle=subtitle, seconds=seconds, fps=fps, size=(640, 360),
+                            font_file=clips.find_cjk_font(), timeout=60)
+    return path
+
+
 @pytest.fixture(scope="session")
 def lecture_clip(tmp_path_factory) -> Path:
-    """A 6-second lecture slide (H.264/AAC MP4, as the transcoder makes), rendered once by ffmpeg."""
-    path = tmp_path_factory.mktemp("clips") / "lecture.mp4"
-    clips.render_slide_clip(path, title="数字经济概论 · 第1讲", subtitle="数据要素与数字化转型",
-                            seconds=6, fps=10, size=(640, 360), font_file=clips.find_cjk_font(),
-                            timeout=60)
-    return path
+    """A 6-second lecture slide, rendered once."""
+    return render_lecture(tmp_path_factory, "数字经济概论 · 第1讲", "数据要素与数字化转型", seconds=6, fps=10)
 
 
 @pytest.fixture

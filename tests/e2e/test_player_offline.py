@@ -15,10 +15,9 @@ from core.extensions import db
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson
 from courses.rules import credit_tenths
-from demo import clips
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
 from tests.conftest import make_id_number
-from tests.e2e.conftest import PLAYED_SECONDS, errors_of, ready_video, sign_in
+from tests.e2e.conftest import PLAYED_SECONDS, errors_of, ready_video, render_lecture, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -33,10 +32,7 @@ def live_overrides():
 
 @pytest.fixture(scope="module")
 def ten_second_clip(tmp_path_factory):
-    path = tmp_path_factory.mktemp("clips") / "lecture-10s.mp4"
-    clips.render_slide_clip(path, title="网络安全基础 · 第1讲", subtitle="个人信息保护", seconds=10, fps=10,
-                            size=(640, 360), font_file=clips.find_cjk_font(), timeout=60)
-    return path
+    return render_lecture(tmp_path_factory, "网络安全基础 · 第1讲", "个人信息保护", seconds=10, fps=10)
 
 
 @pytest.fixture

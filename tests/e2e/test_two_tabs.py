@@ -15,10 +15,9 @@ from core.db import utcnow
 from core.extensions import db
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson
-from demo import clips
 from learning.models import IntegrityEvent, LessonProgress, WatchSession
 from tests.conftest import make_id_number
-from tests.e2e.conftest import PLAYED_SECONDS, click_to_play, errors_of, ready_video, sign_in
+from tests.e2e.conftest import PLAYED_SECONDS, click_to_play, errors_of, ready_video, render_lecture, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -33,10 +32,7 @@ def live_overrides():
 
 @pytest.fixture(scope="module")
 def twenty_second_clip(tmp_path_factory):
-    path = tmp_path_factory.mktemp("clips") / "lecture-20s.mp4"
-    clips.render_slide_clip(path, title="数字经济概论", subtitle="数据要素与数字化转型", seconds=20, fps=5,
-                            size=(640, 360), font_file=clips.find_cjk_font(), timeout=60)
-    return path
+    return render_lecture(tmp_path_factory, "数字经济概论", "数据要素与数字化转型", seconds=20, fps=5)
 
 
 @pytest.fixture
