@@ -1,7 +1,7 @@
 """v1 watch calls: open a watch session, send heartbeats, answer an attention check.
 
-Every heartbeat is one short transaction committed before the answer (docs/rules.md rule 9): a crash
-loses at most the heartbeat in flight, and its retry (same ``seq``) changes nothing.
+Every heartbeat is one short transaction committed before the answer (docs/rules.md rule 9):
+a crash loses at most the heartbeat in flight, and its retry (same ``seq``) changes nothing.
 """
 import math
 import secrets
