@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from core import errors, i18n, queue, security
+from core import errors, i18n, inputs, queue, security
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
+    inputs.init_app(app)
     _register_blueprints(app)
     errors.init_app(app)
     security.init_app(app)

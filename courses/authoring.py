@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from accounts.models import User
 from core.extensions import db
 from core.http import error_response, wants_json
+from core.inputs import is_id
 from courses import publishing
 from courses.access import in_published_course
 from courses.backstage import VIDEO_STATUS_NAMES, rendition_sources
@@ -51,7 +52,7 @@ def organisation_videos(user: User):
 
 def organisation_video(video_id, user: User) -> Video | None:
     """The video ``video_id`` (any JSON value) of ``user``'s organisation, or None."""
-    if not isinstance(video_id, int) or isinstance(video_id, bool):
+    if not is_id(video_id):
         return None
     return db.session.scalar(organisation_videos(user).where(Video.id == video_id))
 

@@ -79,3 +79,71 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, make_user, login):
     cookie = next(value for name, value in response.headers.items()
                   if name == "Set-Cookie" and value.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+TOO_LARGE = "9" * 20  # beyond every id column, on SQLite (2**63 - 1) and PostgreSQL (2**31 - 1) alike
+
+
+@pytest.mark.parametrize("method, url", [("GET", f"/api/v1/courses/{TOO_LARGE}"),
+                                         ("GET", f"/api/v1/videos/{TOO_LARGE}"),
+                                         ("PUT", f"/api/v1/studio/courses/1/lessons/{TOO_LARGE}/captions")])
+def test_an_api_id_too_large_for_any_row_is_a_json_404(client, sign_in, make_user, make_course, method, url):
+    producer = make_user("producer", organisation="知新制作中心")
+    make_course(producer=producer)
+    sign_in(producer)
+    response = client.open(url, method=method)
+    assert response.status_code == 404
+    assert response.get_json() == {"error": {"code": "not_found", "message": "页面不存在，或已被移除。"}}
+
+
+def test_a_page_id_too_large_for_any_row_is_the_404_page(client):
+    response = client.get(f"/courses/{TOO_LARGE}")
+    assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
+
+
+NESTED = "[" * 5000 + "]" * 5000  # too deep for Python's parser, yet a few kilobytes
+
+
+def test_json_nested_too_deeply_is_refused_like_any_bad_body(client, sign_in, make_user, make_category):
+    make_category()
+    sign_in(make_user("producer", organisation="知新制作中心"))
+    response = client.post("/api/v1/studio/courses", data=NESTED, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": {"code": "invalid_json", "message": "请求体应为 JSON 对象。"}}
+    assert client.get("/api/v1/studio/courses").get_json()["items"] == []
+
+
+def test_json_nested_too_deeply_asks_a_certificate_for_nothing(client, sign_in, make_user):
+    sign_in(make_user())
+    response = client.post("/api/v1/me/certificates", data=NESTED, content_type="application/json")
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_request"
+    assert client.get("/api/v1/me/certificates").get_json()["items"] == []
+
+
+BAD_REQUEST = {"error": {"code": "bad_request", "message": "请求有误。"}}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/courses?category=digital%00", "/api/v1/certificates/GX2026%00"])
+def test_a_nul_character_in_a_url_is_a_400(client, make_course, url):
+    make_course()
+    response = client.get(url)
+    assert response.status_code == 400 and response.get_json() == BAD_REQUEST
+
+
+def test_a_nul_character_in_a_json_text_field_changes_nothing(client, sign_in, make_user, make_course):
+    producer = make_user("producer", organisation="知新制作中心")
+    course = make_course(status="draft", producer=producer)
+    sign_in(producer)
+    response = client.patch(f"/api/v1/studio/courses/{course.id}", json={"title": "数据\x00安全"})
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_json"
+    assert client.get(f"/api/v1/studio/courses/{course.id}").get_json()["title"] == "数字经济概论"
+    # An escaped backslash before u0000 is the text "\u0000", not a NUL: it is kept.
+    kept = client.patch(f"/api/v1/studio/courses/{course.id}", data='{"title": "a\\\\u0000"}',
+                        content_type="application/json")
+    assert kept.status_code == 200 and kept.get_json()["title"] == "a\\u0000"
+
+
+def test_a_nul_character_in_a_form_is_the_400_page(client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"identifier": user.phone + "\x00", "password": "x"})
+    assert response.status_code == 400 and "请求有误" in response.get_data(as_text=True)

@@ -175,6 +175,15 @@ def test_lessons_are_reordered_renamed_and_removed_with_hours_recounted(client, 
     assert client.delete(f"{base}/lessons/{ids[2]}").status_code == 404
 
 
+@pytest.mark.parametrize("video_id", [2**31, 10**30, True, "1"])
+def test_a_lesson_naming_no_possible_video_is_422_and_adds_nothing(client, producer, draft, video_id):
+    sign_in_as(client, producer)
+    response = client.post(f"/api/v1/studio/courses/{draft.id}/lessons", json={"video_id": video_id})
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {"code": "invalid_video", "message": "找不到该视频，或它不属于您的机构。"}
+    assert len(client.get(f"/api/v1/studio/courses/{draft.id}").get_json()["lessons"]) == 2
+
+
 @pytest.mark.parametrize("body, code", [
     ({**NEW, "title": ""}, "invalid_title"),
     ({**NEW, "category": "cooking"}, "invalid_category"),
