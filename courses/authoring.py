@@ -6,7 +6,7 @@ The rules themselves are in ``courses.publishing``; this module only finds, show
 answers. Producers see their organisation's courses only (``Course.organisation``, never
 empty); reviewers and admins see every course past its draft.
 """
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -56,9 +56,6 @@ def organisation_video(video_id, user: User) -> Video | None:
         return None
     return db.session.scalar(organisation_videos(user).where(Video.id == video_id))
 
-
-def minutes_per_hour() -> int:
-    return current_app.config["CREDIT_MINUTES_PER_HOUR"]
 
 
 def default_lesson_title(course: Course, video: Video) -> str:

@@ -15,11 +15,12 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import StopValidation
 
 from accounts.access import role_required
+from core import policy
 from core.db import utcnow
 from core.extensions import db
 from core.i18n import localized
 from courses import captions, publishing
-from courses.authoring import (STATUS_ORDER, captions_problem, default_lesson_title, minutes_per_hour,
+from courses.authoring import (STATUS_ORDER, captions_problem, default_lesson_title,
                                organisation_video, organisation_videos, page_helpers, producer_course, refused)
 from courses.categories import CATEGORIES
 from courses.models import Course, Lesson
@@ -168,7 +169,7 @@ def add_lesson(course_id: int):
         return _to_editor(course_id)
 
     def add(course):
-        publishing.add_lesson(course, video, title or default_lesson_title(course, video), minutes_per_hour())
+        publishing.add_lesson(course, video, title or default_lesson_title(course, video), policy.minutes_per_hour())
 
     return _act(course_id, add, _("课时已添加，学时已重新计算。"))
 
@@ -188,7 +189,7 @@ def move_lesson(course_id: int, lesson_id: int):
 @role_required("producer")
 def remove_lesson(course_id: int, lesson_id: int):
     def remove(course):
-        publishing.remove_lesson(course, _own_lesson(course, lesson_id), minutes_per_hour())
+        publishing.remove_lesson(course, _own_lesson(course, lesson_id), policy.minutes_per_hour())
 
     return _act(course_id, remove, _("课时已移除，学时已重新计算。"))
 

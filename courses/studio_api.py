@@ -10,11 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.access import role_required
+from core import policy
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
 from courses import captions, publishing
-from courses.authoring import (captions_problem, course_json, default_lesson_title, lesson_json, minutes_per_hour,
+from courses.authoring import (captions_problem, course_json, default_lesson_title, lesson_json,
                                organisation_video, producer_course, refused)
 from courses.models import Course, Lesson
 from courses.publishing import FieldError, PublishingError
@@ -128,7 +129,7 @@ def add_lesson(course_id: int):
     title = body.get("title")
     try:
         title = publishing.clean_lesson_title(title) or default_lesson_title(course, video)
-        lesson = publishing.add_lesson(course, video, title, minutes_per_hour())
+        lesson = publishing.add_lesson(course, video, title, policy.minutes_per_hour())
     except FieldError as e:
         raise ApiError(422, "invalid_title", str(e)) from None
     db.session.commit()
@@ -154,7 +155,7 @@ def rename_lesson(course_id: int, lesson_id: int):
 @role_required("producer")
 def remove_lesson(course_id: int, lesson_id: int):
     course = _course(course_id, lock=True)
-    publishing.remove_lesson(course, _lesson(course, lesson_id), minutes_per_hour())
+    publishing.remove_lesson(course, _lesson(course, lesson_id), policy.minutes_per_hour())
     return _done(course)
 
 

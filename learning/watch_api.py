@@ -80,14 +80,6 @@ def _opened(session, lesson: Lesson, progress, course: dict) -> dict:
     }
 
 
-def _json_body():
-    """The request's JSON, or None when it is not JSON (nested too deeply included)."""
-    try:
-        return request.get_json(silent=True)
-    except RecursionError:
-        return None
-
-
 def _refuse(user_id: int, kind: str, error: ApiError, session_id: str | None = None,
             lesson_id: int | None = None, **details):
     """Record the refused claim as an integrity event, commit it, and answer with ``error``."""
@@ -165,7 +157,7 @@ def heartbeat(session_id: str):
     now = utcnow()  # after the lock: a record stamped now commits within moments (docs/sync.md)
     session, limits = locked.session, limits_for(locked.duration)
     try:
-        claim = parse_claim(_json_body(), limits)
+        claim = parse_claim(request.get_json(silent=True), limits)
     except SegmentError as refused:
         _refuse(user_id, "invalid_heartbeat", ApiError(422, refused.code, refused.message), session.id,
                 session.lesson_id, code=refused.code)
@@ -228,7 +220,7 @@ def answer_attention(session_id: str):
     locked = ledger.lock_session(user_id, session_id[:64])
     if locked is None or locked.session.user_id != user_id:
         raise ApiError(404, "not_found", _("观看会话不存在。"))
-    body = _json_body()
+    body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     session = locked.session
     if not session.attention_token or body.get("token") != session.attention_token:

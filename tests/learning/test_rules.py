@@ -4,9 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from learning.rules import (MAX_SEQ, Claim, Limits, SegmentError, apply_heartbeat, budget_start, clip,
-                            credit_year, merge_intervals, parse_claim, parse_segments, resume_clock,
-                            session_open_turn, total_length, trainee_allowance)
+from learning.rules import (Claim, Limits, SegmentError, apply_heartbeat, budget_start, clip,
+                            credit_year, merge_intervals, parse_segments, total_length, trainee_allowance)
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 LIMITS = Limits(duration=600.0, max_rate=1.0, slack_seconds=3.0, heartbeat_seconds=15.0)
