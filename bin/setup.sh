@@ -30,6 +30,8 @@ have_package() {
     python3) command -v python3 >/dev/null 2>&1 ;;
     python3-venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 ;;
     wrk|nginx) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ;;
+    # The browser tests drive exactly this program (tests/e2e/conftest.py).
+    chromium) deb_installed chromium && [ -x /usr/bin/chromium ] ;;
     *) deb_installed "$1" ;;
   esac
 }
