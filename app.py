@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from core import errors, i18n, inputs, queue, security
+from core import errors, i18n, inputs, language, queue, security
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -21,7 +21,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     _register_blueprints(app)
     errors.init_app(app)
     security.init_app(app)
-    i18n.init_app(app)
+    language.init_app(app)
     _register_cli(app)
     return app
 
@@ -30,7 +30,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale,
+    babel.init_app(app, locale_selector=language.select_locale,
                    default_translation_directories=str(ROOT / "translations"))
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -43,10 +43,13 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from accounts import account_api, admin, auth
-    from bureau import dashboard, exports, integrity, openapi, records_api, records_views
-    from courses import (catalogue, catalogue_api, media, review, review_api, search_views, studio,
-                         studio_api, upload, upload_api, video_api, videos)
+    from bureau import dashboard, exports, integrity, records_api, records_views
+    from courses.catalogue import catalogue, catalogue_api
+    from courses.media import media, upload, upload_api, video_api, videos
+    from courses.search import search_views
+    from courses.studio import review, review_api, studio, studio_api
     from learning import certificate_api, certificate_views, record, record_api, watch_api
+    from openapi import openapi
 
     rooms = (
         (i18n,),
@@ -54,7 +57,8 @@ def _register_blueprints(app: Flask) -> None:
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api),
         (watch_api, record, record_api, certificate_views, certificate_api),
-        (dashboard, records_views, exports, integrity, records_api, openapi),
+        (dashboard, records_views, exports, integrity, records_api),
+        (openapi,),
     )
     for room in rooms:
         for module in room:
@@ -65,7 +69,7 @@ def _register_cli(app: Flask) -> None:
     import demo
     from accounts import cli as accounts_cli
     from core import cli as core_cli
-    from courses import search_cli
+    from courses.search import cli as search_cli
     from learning import cli as learning_cli
 
     for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, search_cli.search_cli,

@@ -52,10 +52,10 @@ class Defaults:
     INTEGRITY_DAILY_HOURS = 10  # credited hours in one day before it is a signal
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
-    TASK_MODULES = ("courses.tasks", "courses.upload_tasks", "courses.search_tasks")  # `flask worker` imports each
+    TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks")  # `flask worker` imports each
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
-    SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search_index.py); empty = instance/search
+    SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search/index.py); empty = instance/search
     SEARCH_QUERY_MAX_CHARS = 100  # longer queries are cut (and the page says so)
 
 

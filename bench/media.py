@@ -139,7 +139,7 @@ def build_world(work: Path, megabytes: int) -> tuple[str, Path]:
     returns the rendition's URL path and its file."""
     from app import create_app
     from core.extensions import db
-    from courses import storage
+    from courses.media import storage
     from courses.categories import ensure_categories
     from courses.models import Course, Lesson, Video
 

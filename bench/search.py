@@ -3,13 +3,13 @@
     .venv/bin/python bench/search.py [--courses 10000] [--queries 1000] [--seed 6]
 
 It generates courses (titles, summaries, instructors, organisations, categories, years,
-学时) from word pools, builds the real index with ``courses.search_index`` (the same
+学时) from word pools, builds the real index with ``courses.search.index`` (the same
 documents as production: jieba words, single characters, pinyin) and, from the same
 documents, an SQLite FTS5 table with the ``trigram`` tokenizer. Then it runs the same
 mixed queries — Chinese words, single characters, full pinyin, initials, several words —
 through both, each doing a search page's work:
 
-- ``whoosh``: ``courses.search.run`` — parse (jieba), match in every field, the status
+- ``whoosh``: ``courses.search.engine.run`` — parse (jieba), match in every field, the status
   filter, facet counts over all matches, the top 12 with highlighted title and snippet;
   timed twice: as it runs (each searcher remembers the documents of the words it has
   looked up) and ``cold`` (that memory off: every word read from the index again);
@@ -103,7 +103,7 @@ def _words(text: str) -> list[str]:
 # ---- the two engines ------------------------------------------------------------------------
 
 def build_whoosh(documents: list[dict], root: Path) -> float:
-    from courses import search_index
+    from courses.search import index as search_index
 
     started = time.perf_counter()
     search_index.build(root, documents)
@@ -126,7 +126,7 @@ def build_fts(documents: list[dict], path: Path) -> tuple[sqlite3.Connection, di
 
 def fts_search(connection: sqlite3.Connection, facts: dict, words: list[str]) -> tuple[int, list[int]]:
     """The FTS5 counterpart of a search page: every match, facets, top 12 with snippets."""
-    from courses.search_text import highlight, snippet
+    from courses.search.text import highlight, snippet
 
     long_words = [w for w in words if len(w) >= 3]
     short = [w for w in words if len(w) < 3]
@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
-    from courses import search, search_index, search_text
+    from courses.search import engine as search, index as search_index, text as search_text
 
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="zhixin-search-bench-") as tmp:
@@ -191,7 +191,7 @@ def main() -> None:
 
 
 def report(searcher, connection, facts, queries, search, search_text) -> None:
-    from courses import search_query
+    from courses.search import query as search_query
 
     def whoosh(item):
         parsed = search_text.parse_query(item[1], 100)

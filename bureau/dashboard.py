@@ -12,7 +12,7 @@ from accounts.regions import region_name
 from bureau import stats
 from bureau.officer import asked_scope, filter_context
 from core import policy
-from core.i18n import localized
+from core.language import localized
 from learning.progress import chosen_year
 
 bp = Blueprint("dashboard", __name__)

@@ -13,7 +13,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from accounts.idnumber import mask_id_number
 from accounts.regions import is_region_code
 from bureau.records import Filters
-from core.i18n import localized
+from core.language import localized
 from courses.categories import CATEGORIES
 
 FILTER_FIELDS = ("year", "region", "employer", "category", "completed_from", "completed_to", "person")

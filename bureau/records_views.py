@@ -17,7 +17,7 @@ from bureau.records import COLUMNS, Filters, records_query
 from bureau.scope import Scope, ScopeError
 from core.extensions import db
 from core.paging import page_count, page_number
-from core.i18n import localized
+from core.language import localized
 from courses.categories import CATEGORIES
 from learning.models import CreditRecord
 

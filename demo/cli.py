@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from core import policy
 from core.db import utcnow
 from core.extensions import db
-from courses import search_tasks
+from courses.search import tasks as search_tasks
 from courses.categories import ensure_categories
 from courses.models import Category, Video
 from demo import clips, media, seed

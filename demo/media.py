@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
-from courses import storage
+from courses.media import storage
 from courses.models import Video
 from demo import clips
 

@@ -12,7 +12,7 @@ from accounts.idnumber import normalize_id_number
 from accounts.models import ROLES, User
 from core.db import utcnow
 from core.extensions import db
-from courses import storage
+from courses.media import storage
 from courses.categories import ensure_categories
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths

@@ -9,7 +9,7 @@ trainee's open watch session, the producer's draft course, an upload in progress
 examples name these rows' ids in their path, so that they reach the views' real code
 rather than their 404s. Whatever the input, no answer may be a server error.
 
-Only the server-error check runs here: tests/bureau/test_openapi_live.py checks that
+Only the server-error check runs here: tests/openapi/test_openapi_live.py checks that
 answers match the document. Each 500 this fuzz found has its own regression test next to
 the tests of its room (tests/core/test_errors.py, tests/courses/test_studio_api.py).
 The examples are derandomized: every run sends the same requests.
@@ -28,7 +28,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
-from bureau.openapi import spec
+from openapi.openapi import spec
 from core.db import utcnow
 from learning.rules import credit_year
 from tests.bureau.records_helpers import bearer, credit, token_for

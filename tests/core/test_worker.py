@@ -46,7 +46,7 @@ def test_worker_runs_a_queued_task_and_stops_on_interrupt(tmp_path, queue_url):
     media.mkdir()
     env = {**os.environ, "ZHIXIN_QUEUE_URL": url, "ZHIXIN_MEDIA_ROOT": str(media),
            "ZHIXIN_DATABASE_URL": f"sqlite:///{tmp_path / 'z.db'}", "ZHIXIN_SECRET_KEY": "t",
-           "ZHIXIN_TASK_MODULES": json.dumps(["courses.tasks", "tests.core.worker_tasks"])}
+           "ZHIXIN_TASK_MODULES": json.dumps(["courses.media.tasks", "tests.core.worker_tasks"])}
     # Enqueue before the worker starts: the job must wait in the queue, not in this process.
     create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False, QUEUE_URL=url), instance_path=str(tmp_path / "i"))
     from core.queue import huey
@@ -68,7 +68,7 @@ def test_every_configured_task_module_exists():
 
 
 def test_a_task_module_that_does_not_exist_stops_the_worker_with_its_name(tmp_path):
-    app = create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False, TASK_MODULES=["courses.tasks", "courses.tasksz"]),
+    app = create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False, TASK_MODULES=["courses.media.tasks", "courses.tasksz"]),
                      instance_path=str(tmp_path / "i"))
     result = app.test_cli_runner().invoke(args=["worker"])
     assert result.exit_code == 1

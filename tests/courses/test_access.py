@@ -1,11 +1,11 @@
-"""Who may play a video and see its poster (courses.access), and where media lives (courses.storage)."""
+"""Who may play a video and see its poster (courses.access), and where media lives (courses.media.storage)."""
 from pathlib import Path
 
 import pytest
 from flask_login import AnonymousUserMixin
 
 from core.extensions import db
-from courses import storage
+from courses.media import storage
 from courses.access import can_view_poster, can_view_video, in_published_course, poster_audience
 from courses.models import Lesson
 

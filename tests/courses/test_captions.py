@@ -1,8 +1,8 @@
 """WebVTT captions: what is accepted, and the message a producer gets for what is not."""
 import pytest
 
-from courses import captions, storage
-from courses.captions import CaptionsError
+from courses.media import captions, storage
+from courses.media.captions import CaptionsError
 
 GOOD = (
     "WEBVTT - 数字经济概论\n"

@@ -10,7 +10,7 @@ from gunicorn.http.wsgi import FileWrapper as GunicornFileWrapper
 from werkzeug.test import EnvironBuilder
 
 from core.extensions import db
-from courses import storage
+from courses.media import storage
 
 ORG = "知新制作中心"
 DATA = random.Random(20260101).randbytes(2000)

@@ -4,8 +4,8 @@ import subprocess
 
 import pytest
 
-from courses import transcode
-from courses.probe import Refused
+from courses.media import transcode
+from courses.media.probe import Refused
 from tests.courses.test_pipeline_support import (add_upload, check_ready, ffprobe, make_clip, media_root,  # noqa: F401
                                                  process, producer)
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from courses import probe, transcode
-from courses.probe import MediaInfo, Refused
+from courses.media import probe, transcode
+from courses.media.probe import MediaInfo, Refused
 
 
 @pytest.mark.parametrize("source, sizes", [

@@ -13,7 +13,7 @@ import pytest
 
 from core.extensions import db
 from courses.models import Video
-from courses.tasks import process_video
+from courses.media.tasks import process_video
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 ORG = "知新制作中心"

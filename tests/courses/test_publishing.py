@@ -1,4 +1,4 @@
-"""A course's transitions (courses.publishing): plain objects first, then the database parts."""
+"""A course's transitions (courses.studio.publishing): plain objects first, then the database parts."""
 from datetime import datetime, timezone
 
 import pytest
@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
-from courses import publishing
+from courses.studio import publishing
 from courses.models import Course, Lesson, Video
-from courses.publishing import FieldError, PublishingError
+from courses.studio.publishing import FieldError, PublishingError
 
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)
 REVIEWER = User(id=77, role="reviewer")

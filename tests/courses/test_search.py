@@ -4,8 +4,8 @@ import threading
 import pytest
 
 from core.extensions import db
-from courses import search, search_index, search_tasks
-from courses.search import SearchQuery
+from courses.search import engine as search, index as search_index, tasks as search_tasks
+from courses.search.engine import SearchQuery
 
 
 def find(text: str, **fields) -> search.SearchResult:
@@ -243,7 +243,7 @@ def test_a_rebuild_swaps_while_readers_keep_searching(app, make_course, built):
 
 
 def test_a_searcher_remembers_words_within_its_bound(app, make_course, built, monkeypatch):
-    from courses import search_query
+    from courses.search import query as search_query
 
     for title in ("环境保护", "环境监测", "保护生物"):
         make_course(title=title)
@@ -260,7 +260,7 @@ def test_matches_outside_titles_follow_title_matches_newest_first_when_the_word_
         app, make_course, built, monkeypatch):
     from datetime import datetime, timezone
 
-    from courses import search_query
+    from courses.search import query as search_query
 
     for day, title in enumerate(["旧课", "新课", "更新的课"], start=1):
         make_course(title=title, summary="讲到了碳达峰。", published_at=datetime(2026, 3, day, tzinfo=timezone.utc))

@@ -2,8 +2,8 @@
 import pytest
 
 from core.extensions import db
-from courses import search, search_index, search_tasks
-from courses.search import SearchQuery
+from courses.search import engine as search, index as search_index, tasks as search_tasks
+from courses.search.engine import SearchQuery
 from tests.conftest import sign_in_as
 
 ORG = "知新制作中心"

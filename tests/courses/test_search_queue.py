@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 from core.extensions import db
 from core import queue
 from core.queue import huey
-from courses import publishing, search, search_index, search_tasks
-from courses.search import SearchQuery
+from courses.search import engine as search, index as search_index, tasks as search_tasks
+from courses.studio import publishing
+from courses.search.engine import SearchQuery
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Search text rules without the app: Chinese tokens, pinyin, reading a query, snippets, captions."""
 import pytest
 
-from courses import search_text
-from courses.search_text import (highlight, index_tokens, parse_query, pinyin_terms, snippet,
+from courses.search import text as search_text
+from courses.search.text import (highlight, index_tokens, parse_query, pinyin_terms, snippet,
                                  vtt_text)
 
 

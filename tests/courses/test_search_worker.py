@@ -14,7 +14,8 @@ from accounts.models import User
 from app import create_app
 from core.db import utcnow
 from core.extensions import db
-from courses import publishing, search, search_index
+from courses.search import engine as search, index as search_index
+from courses.studio import publishing
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson, Video
 from tests.conftest import app_config, make_id_number, make_phone

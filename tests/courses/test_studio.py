@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accounts.models import AuditLog
 from core.extensions import db
-from courses import storage
+from courses.media import storage
 from courses.models import Course, Lesson
 from tests.conftest import sign_in_as
 

@@ -18,7 +18,7 @@ from accounts.models import User
 from app import create_app
 from core.db import utcnow
 from core.extensions import db
-from courses import pipeline, tasks
+from courses.media import pipeline, tasks
 from courses.models import Video
 from tests.conftest import app_config, make_id_number, make_phone
 from tests.courses.test_pipeline_support import (add_upload, check_ready, leftovers, made_files, media_root,  # noqa: F401
@@ -216,7 +216,7 @@ def test_a_real_worker_process_transcodes_a_queued_upload(tmp_path, queue_kind):
         tasks.process_video(video_id)  # enqueued, not run: the queue is not immediate
         assert huey.pending_count() == 1
     env = {**os.environ, "ZHIXIN_QUEUE_URL": url, "ZHIXIN_DATABASE_URL": database, "ZHIXIN_MEDIA_ROOT": str(media),
-           "ZHIXIN_SECRET_KEY": "t", "ZHIXIN_TASK_MODULES": json.dumps(["courses.tasks"])}
+           "ZHIXIN_SECRET_KEY": "t", "ZHIXIN_TASK_MODULES": json.dumps(["courses.media.tasks"])}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", "1"],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

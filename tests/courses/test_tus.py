@@ -18,7 +18,7 @@ from accounts.tokens import issue_token
 from core import queue
 from core.db import utcnow
 from core.extensions import db
-from courses import storage, uploads
+from courses.media import storage, uploads
 from courses.models import Upload, Video
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -172,7 +172,7 @@ def test_the_finished_upload_is_queued_for_processing(client, tus):
     url = created_url(client, tus)
     assert send(client, url, tus, 0, DATA).status_code == 204
     pending = [(type(task).__module__, task.name, task.args) for task in queue.huey.pending()]
-    assert pending == [("courses.tasks", "process_video", (int(url.rsplit("/", 1)[1]),))]
+    assert pending == [("courses.media.tasks", "process_video", (int(url.rsplit("/", 1)[1]),))]
 
 
 def test_a_zero_byte_upload_is_finished_at_creation(client, tus):

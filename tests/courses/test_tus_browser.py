@@ -5,7 +5,7 @@ import re
 import pytest
 
 from core.extensions import db
-from courses import storage
+from courses.media import storage
 from courses.models import Video
 from tests.conftest import sign_in_as
 from tests.courses.test_tus import OCTETS, TUS, Chunks, error_code, part_file, stream, upload_of

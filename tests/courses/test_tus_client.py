@@ -25,7 +25,7 @@ from accounts.tokens import issue_token
 from app import create_app
 from core.db import utcnow
 from core.extensions import db
-from courses import storage
+from courses.media import storage
 from courses.models import Upload, Video
 from tests.conftest import app_config, make_id_number
 

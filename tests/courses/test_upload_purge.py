@@ -8,9 +8,9 @@ from sqlalchemy import select
 from core import queue
 from core.db import utcnow
 from core.extensions import db
-from courses import storage, uploads
+from courses.media import storage, uploads
 from courses.models import Upload, Video
-from courses.upload_tasks import purge_expired, purge_expired_uploads
+from courses.media.upload_tasks import purge_expired, purge_expired_uploads
 from tests.courses.test_tus import DATA, bearer, created_url, send, upload_of
 
 
@@ -97,7 +97,7 @@ def test_purge_removes_old_partial_files_that_no_row_names(app, client, tus):
 
 def test_the_purge_runs_every_ten_minutes_on_the_queue(client, tus):
     task_class = purge_expired_uploads.task_class
-    assert queue.huey._registry.string_to_task("courses.upload_tasks.purge_expired_uploads") is task_class
+    assert queue.huey._registry.string_to_task("courses.media.upload_tasks.purge_expired_uploads") is task_class
     # The consumer asks with naive UTC times (the queue is ``utc=True``).
     runs = [minute for minute in range(60) if task_class().validate_datetime(datetime(2026, 3, 1, 8, minute))]
     assert runs == [0, 10, 20, 30, 40, 50]

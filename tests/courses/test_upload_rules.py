@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from werkzeug.exceptions import ClientDisconnected
 
-from courses import uploads
+from courses.media import uploads
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 

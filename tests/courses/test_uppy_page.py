@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from courses.upload import CHUNK_BYTES, chunk_bytes, format_bytes
+from courses.media.upload import CHUNK_BYTES, chunk_bytes, format_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "static" / "vendor" / "uppy"

@@ -27,7 +27,7 @@ from sqlalchemy import text
 from accounts.models import User
 from app import create_app
 from core.extensions import db, limiter
-from courses import storage
+from courses.media import storage
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson, Video
 from courses.rules import credit_tenths

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.extensions import db
-from courses import storage
+from courses.media import storage
 from courses.models import Course, Lesson
 from learning.models import IntegrityEvent, LessonProgress, WatchSession
 from tests.e2e.conftest import PLAYED_SECONDS, errors_of, sign_in

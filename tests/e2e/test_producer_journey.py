@@ -22,7 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from accounts.models import User
 from core.extensions import db
-from courses import search
+from courses.search import engine as search
 from courses.models import Upload, Video
 from tests.conftest import PASSWORD, engine_options, make_id_number
 

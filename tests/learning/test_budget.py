@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from courses import publishing
+from courses.studio import publishing
 from learning.models import LessonProgress, WatchBudget, WatchSession
 from tests.learning.conftest import events, progress
 

@@ -1,7 +1,7 @@
 """What a trainee's record keeps when the course changes under it."""
 from core.db import utcnow
 from core.extensions import db
-from courses import publishing
+from courses.studio import publishing
 from tests.learning.conftest import credits, progress
 
 

@@ -1,0 +1,106 @@
+"""v1 catalogue calls: the public course list and a published course with its lessons.
+
+With ``q``, the list comes from the course search (``courses.search.engine``: the same engine
+as the ``/search`` page, ranked by relevance unless ``sort`` says otherwise); the
+response has the same shape either way.
+"""
+from math import ceil
+
+from flask import Blueprint, current_app, request, url_for
+from flask_babel import gettext as _
+
+from core.extensions import db
+from core.http import ApiError
+from courses import listing
+from courses.search import engine as search
+from courses.models import Course, Lesson
+
+bp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1")
+
+MAX_PER_PAGE = 100
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ApiError(422, f"invalid_{name}", _("参数 %(name)s 应为 %(low)s 到 %(high)s 之间的整数。",
+                                                 name=name, low=low, high=high))
+    return int(raw)
+
+
+def course_summary(course: Course) -> dict:
+    first = course.lessons[0] if course.lessons else None
+    return {
+        "id": course.id,
+        "title": course.title,
+        "summary": course.summary,
+        "instructor": course.instructor,
+        "organisation": course.organisation,
+        "category": course.category.code,
+        "category_name": course.category.name,
+        "catalogue_year": course.catalogue_year,
+        "credit_hours": course.credit_hours,
+        "lesson_count": len(course.lessons),
+        "duration_seconds": round(listing.total_seconds(course), 3),
+        "poster": url_for("media.poster", video_id=first.video_id) if first and first.video.poster_path else None,
+        "url": url_for("catalogue.course", course_id=course.id),
+    }
+
+
+def lesson_detail(lesson: Lesson) -> dict:
+    video = lesson.video
+    return {
+        "id": lesson.id,
+        "position": lesson.position,
+        "title": lesson.title,
+        "duration_seconds": round(video.duration_seconds, 3),
+        "sources": [
+            {"url": url_for("media.rendition", video_id=video.id, height=r["height"]),
+             "height": r["height"], "width": r.get("width"), "type": "video/mp4"}
+            for r in sorted(video.renditions, key=lambda r: r["height"])
+        ],
+        "poster": url_for("media.poster", video_id=video.id) if video.poster_path else None,
+        "captions": url_for("media.captions", video_id=video.id) if video.captions_path else None,
+    }
+
+
+@bp.get("/courses")
+def courses():
+    code = request.args.get("category", "")
+    category = listing.category_by_code(code) if code else None
+    if code and category is None:
+        raise ApiError(422, "invalid_category", _("没有这个课程类别：%(code)s", code=code))
+    year = _int_arg("year", None, 2000, 2100)
+    page_number = _int_arg("page", 1, 1, 100000)
+    per_page = _int_arg("per_page", current_app.config["PAGE_SIZE"], 1, MAX_PER_PAGE)
+    q = request.args.get("q", "")
+    if q.strip():
+        return _search(q, code, year, page_number, per_page)
+    page = db.paginate(listing.published_courses(category=category, year=year),
+                       page=page_number, per_page=per_page, error_out=False)
+    return {
+        "items": [course_summary(course) for course in page.items],
+        "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages,
+    }
+
+
+def _search(q: str, category: str, year: int | None, page: int, per_page: int) -> dict:
+    sort = request.args.get("sort") or "relevance"
+    if sort not in search.SORTS:
+        raise ApiError(422, "invalid_sort", _("参数 sort 应为 %(choices)s 之一。", choices=", ".join(search.SORTS)))
+    result = search.find(search.SearchQuery(text=q, category=category or None, year=year, sort=sort,
+                                            page=page, per_page=per_page))
+    return {
+        "items": [course_summary(course) for _hit, course in search.courses_for(result.hits)],
+        "page": page, "per_page": per_page, "total": result.total, "pages": ceil(result.total / per_page),
+    }
+
+
+@bp.get("/courses/<int:course_id>")
+def course(course_id: int):
+    found = listing.published_course(course_id)
+    if found is None:
+        raise ApiError(404, "not_found", _("课程不存在或尚未发布。"))
+    return {**course_summary(found), "lessons": [lesson_detail(lesson) for lesson in found.lessons]}

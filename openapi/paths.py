@@ -1,0 +1,140 @@
+"""The v1 calls for everyone: catalogue, watching, the trainee's own data, certificates, the bureau sync."""
+from openapi.build import (PUBLIC, SIGNED_IN, SIGNED_IN_WRITE, error, for_role, json_body, json_response,
+                                  operation, path_param, query, shared, signed_in)
+from openapi.schemas import CATEGORY, STR, enum, obj
+from courses.search.engine import SORTS
+
+V1 = "/api/v1"
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}}
+YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
+
+
+def catalogue() -> dict:
+    return {
+        f"{V1}/courses": {"get": operation(
+            "listCourses", "The public catalogue: published courses", "catalogue",
+            {"200": json_response("One page of courses.", "CourseList"),
+             "422": error("invalid_category, invalid_year, invalid_page, invalid_per_page or invalid_sort.")},
+            security=PUBLIC, parameters=[
+                query("category", CATEGORY), query("year", YEAR, "Catalogue year."),
+                query("q", STR, "Words to search for (the course search, as on /search)."),
+                query("sort", enum(*SORTS), "With q: the order (relevance by default)."),
+                query("page", {"type": "integer", "minimum": 1}),
+                query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+            ])},
+        f"{V1}/courses/{{course_id}}": {"get": operation(
+            "getCourse", "A published course with its lessons and their renditions", "catalogue",
+            {"200": json_response("The course.", "CourseDetail"), "404": shared("NotFound")},
+            security=PUBLIC, parameters=[path_param("course_id")])},
+    }
+
+
+def watching() -> dict:
+    session_id = path_param("session_id", STR, "The watch session's id from opening it.")
+    return {
+        f"{V1}/lessons/{{lesson_id}}/sessions": {"post": operation(
+            "openSession", "Open a watch session (closes the trainee's other sessions)", "watching",
+            signed_in({"201": json_response("The session.", "WatchSession"), "404": shared("NotFound"),
+                       "429": error("The trainee opens sessions too often (code too_many_sessions); "
+                                    "Retry-After says when the next may open.", RETRY_AFTER)}),
+            security=SIGNED_IN_WRITE, parameters=[path_param("lesson_id")],
+            description="Openings are paced per trainee: a burst of WATCH_SESSION_OPENS_PER_MINUTE, then one "
+                        "every 60 / WATCH_SESSION_OPENS_PER_MINUTE seconds.")},
+        f"{V1}/sessions/{{session_id}}/heartbeats": {"post": operation(
+            "sendHeartbeat", "Report the segments played since the last heartbeat", "watching",
+            signed_in({
+                "200": json_response("What was credited, and the lesson's and course's state.", "HeartbeatState"),
+                "404": shared("NotFound"),
+                "409": error("The session was closed: the trainee plays elsewhere (code playing_elsewhere)."),
+                "410": error("The course was withdrawn (code lesson_unavailable), or published again since the "
+                             "session opened (code session_expired): open a new session."),
+                "413": error("The body is too large (code too_large)."),
+                "422": error("Invalid body, seq, segments or rate (code names it: invalid_body, invalid_seq, "
+                             "invalid_segments, segment_out_of_range, segments_unordered, too_many_segments, "
+                             "invalid_rate)."),
+            }), security=SIGNED_IN_WRITE, parameters=[session_id], body=json_body("Heartbeat"),
+            description="Played seconds beyond the server's wall clock × MAX_PLAYBACK_RATE are not credited; the "
+                        "budget is the trainee's, shared by all their sessions and lessons. "
+                        "A repeated seq is answered with the current state (duplicate: true).")},
+        f"{V1}/sessions/{{session_id}}/attention": {"post": operation(
+            "answerAttention", "Answer an attention check (\"are you still there?\")", "watching",
+            signed_in({"200": json_response("Checked; the next check's time.", "AttentionResult"),
+                       "404": shared("NotFound"), "422": error("Wrong or stale token (code invalid_token).")}),
+            security=SIGNED_IN_WRITE, parameters=[session_id], body=json_body("AttentionAnswer"))},
+    }
+
+
+def me() -> dict:
+    return {
+        f"{V1}/me": {"get": operation(
+            "getMe", "The caller's own profile (ID number and phone masked)", "accounts",
+            signed_in({"200": json_response("The caller.", "Me")}), security=SIGNED_IN)},
+        f"{V1}/me/progress": {"get": operation(
+            "getProgress", "The trainee's credited hours for a year, per course", "learning",
+            signed_in({"200": json_response("The year's progress.", "Progress")}), security=SIGNED_IN,
+            parameters=[query("year", YEAR, "Defaults to this year (Asia/Shanghai).")])},
+    }
+
+
+def certificates() -> dict:
+    return {
+        f"{V1}/me/certificates": {
+            "get": operation(
+                "listMyCertificates", "The trainee's valid certificates, newest first", "certificates",
+                signed_in({"200": json_response("The certificates.", "CertificateList")}), security=SIGNED_IN),
+            "post": operation(
+                "issueCertificate", "Issue (or reuse) a course or year certificate", "certificates",
+                signed_in({
+                    "200": json_response("An unchanged certificate already issued.", "Certificate"),
+                    "201": json_response("Issued now.", "Certificate"),
+                    "404": error("Nothing to certify (code nothing_to_certify)."),
+                    "422": error("kind, year or course_id missing or invalid (code invalid_request)."),
+                }), security=SIGNED_IN_WRITE, body=json_body("CertificateRequest")),
+        },
+        f"{V1}/certificates/public-key": {"get": operation(
+            "getPublicKey", "The Ed25519 key that signs certificates", "certificates",
+            {"200": json_response("The key and how payloads are canonicalised.", "PublicKey")}, security=PUBLIC)},
+        f"{V1}/certificates/{{number}}": {"get": operation(
+            "verifyCertificate", "Public verification of a certificate number", "certificates", {
+                "200": json_response("valid or superseded (the facts, holder masked), or invalid.",
+                                     {"oneOf": [{"$ref": "#/components/schemas/Verification"},
+                                                {"$ref": "#/components/schemas/VerificationInvalid"}]}),
+                "404": json_response("No certificate has this number.", "VerificationNotFound"),
+                "429": shared("TooManyRequests"),
+            }, security=PUBLIC, parameters=[path_param("number", STR, "e.g. GX2026-110105-000123")])},
+    }
+
+
+RECORDS_DESCRIPTION = """Region-scoped credit records for incremental sync (docs/sync.md).
+
+Rows come in (updated_at, id) order. Follow next_cursor until has_more is false; the last
+page's synced_until is the updated_since of the next run. A page only holds rows whose
+updated_at is older than SYNC_LAG_SECONDS, so that a record committed late is never skipped:
+each version of a record is delivered exactly once. Upsert by id. Each page is audited."""
+
+
+def bureau() -> dict:
+    return {f"{V1}/bureau/records": {"get": operation(
+        "listBureauRecords", "Credit records in the officer's (and token's) region", "bureau",
+        for_role({
+            "200": json_response("One page.", "BureauRecordsPage"),
+            "403": error("Not a bureau officer (code forbidden), or a region outside the scope "
+                         "(code forbidden_region)."),
+            "422": error("invalid_year, invalid_region, invalid_updated_since, invalid_cursor or invalid_limit."),
+        }), security=SIGNED_IN, description=RECORDS_DESCRIPTION, parameters=[
+            query("year", YEAR, "Credit year (Asia/Shanghai)."),
+            query("region", {"type": "string", "pattern": "^[0-9]{6}$"},
+                  "A GB/T 2260 code inside the caller's scope."),
+            query("updated_since", {"type": "string", "format": "date-time"},
+                  "Only records with updated_at after this instant (ISO 8601 with a zone)."),
+            query("cursor", STR, "next_cursor of the previous page, unchanged."),
+            query("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}),
+        ])}}
+
+
+def meta() -> dict:
+    return {f"{V1}/openapi.json": {"get": operation(
+        "getOpenApi", "This description", "meta",
+        {"200": json_response("OpenAPI 3.1.", {**obj({"openapi": STR, "info": {"type": "object"},
+                                                      "paths": {"type": "object"}}), "additionalProperties": True})},
+        security=PUBLIC)}}
