@@ -5,10 +5,26 @@
    again, strictly in order (one request at a time), when the network is back, after a
    growing delay, or on the next page load. The server answers a heartbeat it already has
    with "duplicate": true; that counts as delivered, so nothing is counted twice. The queue
-   is shared by the tabs of the browser (one localStorage): each tab sends from its head. */
+   is shared by the tabs of the browser (one localStorage): each tab sends from its head.
+
+   One failure is said nothing about: a proxy's 502/503/504 or a reset connection is usually
+   gone by the next try (a kept-alive connection closed under the request, a server restart),
+   so the same heartbeat (same seq) is sent once more, quietly. Only when that fails too does
+   the page say that records are waiting. A server that says when to come back (Retry-After,
+   on 503 under overload or 429) is asked again then, not sooner, give or take a random part so
+   that its players do not all come back at once. */
 
 const RETRY_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+const QUIET_FAILURES = 1;
 const KEY = 'queue';
+
+/** The wait a response's Retry-After asks for, in ms (seconds or an HTTP date), or null. */
+export function retryAfterMs(response, now = Date.now()) {
+  const value = (response.headers.get('Retry-After') || '').trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = value ? Date.parse(value) : NaN;
+  return Number.isFinite(at) ? Math.max(at - now, 0) : null;
+}
 
 function same(a, b) {
   return a.session === b.session && a.seq === b.seq;
@@ -26,6 +42,7 @@ export class HeartbeatQueue {
     this.hooks = hooks;
     this.running = null;
     this.failures = 0;
+    this.wait = null;  // what the last refusal's Retry-After asked for (ms), if it said
     this.timer = null;
     this.held = false;
     window.addEventListener('online', () => this.retryNow());
@@ -40,9 +57,10 @@ export class HeartbeatQueue {
     return this.entries().length;
   }
 
-  /** True while the head of the queue could not be sent (offline, server trouble). */
+  /** True while the head of the queue could not be sent, even when sent again (offline,
+      server trouble); a single failure, retried quietly, is not worth a word. */
   get failing() {
-    return this.failures > 0;
+    return this.failures > QUIET_FAILURES;
   }
 
   push(entry) {
@@ -87,13 +105,17 @@ export class HeartbeatQueue {
 
   async deliver(entry) {
     let response;
+    this.wait = null;
     try {
       response = await this.hooks.send(entry);
     } catch (error) {
       return 'retry';  // the network: offline, reset, DNS
     }
     const status = response.status;
-    if (status >= 500 || status === 408 || status === 429) return 'retry';
+    if (status >= 500 || status === 408 || status === 429) {
+      this.wait = retryAfterMs(response);
+      return 'retry';
+    }
     const reply = await response.json().catch(() => ({}));
     if (response.ok) {
       this.drop((e) => !same(e, entry));
@@ -114,9 +136,13 @@ export class HeartbeatQueue {
     return 'next';
   }
 
+  /** Send again after the server's Retry-After (plus up to half of it again, at random), or
+      after a back-off growing with each failure. */
   schedule() {
     clearTimeout(this.timer);
-    const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1];
+    const delay = this.wait !== null
+      ? this.wait * (1 + Math.random() / 2)
+      : RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1];
     this.timer = setTimeout(() => this.pump(), delay);
   }
 
