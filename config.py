@@ -52,7 +52,8 @@ class Defaults:
     INTEGRITY_DAILY_HOURS = 10  # credited hours in one day before it is a signal
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
-    TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks")  # `flask worker` imports each
+    # `flask worker` imports each; a name that does not exist stops it
+    TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
     SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search/index.py); empty = instance/search

@@ -11,7 +11,7 @@ synchronous=NORMAL, busy_timeout) or PostgreSQL's defaults as the app uses them.
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 URL = os.environ.get("BENCH_DATABASE_URL", "")
 SQLITE = URL.startswith("sqlite:///")
@@ -54,7 +54,7 @@ def application(environ, start_response):
     body = json.loads(environ["wsgi.input"].read(length))
     seq = body["seq"]
     played = sum(b - a for a, b in body["segments"])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f") if SQLITE else now
     conn = _connection()
     cursor = conn.execute(UPDATE, (seq, played, stamp, parts[4], seq))

@@ -106,8 +106,9 @@ def bench_database(kind: str, args, work: Path) -> bool:
     print(f"  killed worker {counts['killed_worker']} at {args.seconds / 5:g} s, then the whole server at "
           f"{args.seconds * 2 / 5:g} s; gunicorn answered again {counts['down_seconds']:.1f} s after its restart")
     print(f"  heartbeats at the crash: {counts['acked_at_crash']} answered 200, {counts['pending_at_crash']} sent and "
-          f"unanswered, {counts['committed_at_crash']} committed; at the end {counts['committed_at_end']} committed; answered 200: {ok}; acknowledged per "
-          f"viewer, summed: {sum(v.acked for v in crashed)}; socket errors {errors}; other statuses {others}")
+          f"unanswered, {counts['committed_at_crash']} committed; at the end {counts['committed_at_end']} committed; "
+          f"answered 200: {ok}; acknowledged per viewer, summed: {sum(v.acked for v in crashed)}; "
+          f"socket errors {errors}; other statuses {others}")
     print(f"  with kills: {ok / seconds:,.0f} hb/s; without: {baseline.ok / baseline.seconds:,.0f} hb/s "
           f"({ok / seconds / max(baseline.ok / baseline.seconds, 1e-9):.0%}), p99 {max(r.p99_ms for r in results):.1f}"
           f" vs {baseline.p99_ms:.1f} ms")
@@ -125,7 +126,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"gunicorn: 2 gthread workers × 8 threads; rate limits off; {args.seconds:g} s of load at "
           f"{args.concurrency} concurrent, {args.viewers} viewers, {args.segment:g} s per heartbeat")
-    harness.run_per_database(bench_database, args, "crash", "no committed heartbeat lost, nobody credited more than it sent")
+    harness.run_per_database(bench_database, args, "crash",
+                             "no committed heartbeat lost, nobody credited more than it sent")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +123,7 @@ def build(db_path: Path, instance: Path, rows: int) -> None:
     from courses.models import Course
     from learning.models import Certificate
 
-    rng, now = random.Random(5), datetime.now(timezone.utc)
+    rng, now = random.Random(5), datetime.now(UTC)
     app = make_app(db_path, instance)
     with app.app_context():
         db.create_all()

@@ -19,7 +19,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -127,7 +127,7 @@ def seed(url: str, work: Path, users: int) -> dict:
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "QUEUE_URL": f"sqlite:///{work / 'queue.db'}",
                       "MEDIA_ROOT": str(work / "media")}, instance_path=str(work / "instance"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         producer = User(role="producer", real_name="制作方", id_number="110105198001010011", phone="13800000000",
@@ -147,9 +147,9 @@ def seed(url: str, work: Path, users: int) -> dict:
         plain = ["zx_" + secrets.token_urlsafe(32) for _ in user_ids]
         db.session.execute(insert(ApiToken), [
             {"user_id": uid, "name": "bench", "token_hash": hash_token(p), "prefix": p[:10], "created_at": now}
-            for uid, p in zip(user_ids, plain)])
+            for uid, p in zip(user_ids, plain, strict=True)])
         db.session.commit()
-        return {"lesson_id": lesson.id, "tokens": list(zip(user_ids, plain))}
+        return {"lesson_id": lesson.id, "tokens": list(zip(user_ids, plain, strict=True))}
 
 
 # --- gunicorn -----------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ def insert_sessions(world: World, tokens: list[tuple[int, str]]) -> list[Viewer]
     from sqlalchemy import text
 
     viewers = [Viewer(i, uid, tok, secrets.token_hex(16)) for i, (uid, tok) in enumerate(tokens)]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f") if world.kind == "sqlite" else now
     engine = world.engine()
     with engine.begin() as conn:
@@ -345,8 +345,8 @@ def _read_result(path: Path, by_index: dict[int, Viewer]) -> WrkResult:
         kind, *fields = line.split()
         if kind == "summary":
             requests, duration, connect, read, write, status, timeout, p50, p99, top = map(int, fields[:10])
-            summary = (requests, duration / 1e6, {"connect": connect, "read": read, "write": write,
-                                                  "status": status, "timeout": timeout}, p50 / 1e3, p99 / 1e3, top / 1e3)
+            errors = {"connect": connect, "read": read, "write": write, "status": status, "timeout": timeout}
+            summary = (requests, duration / 1e6, errors, p50 / 1e3, p99 / 1e3, top / 1e3)
         elif kind == "status":
             statuses[int(fields[0])] = statuses.get(int(fields[0]), 0) + int(fields[1])
         elif kind == "viewer":

@@ -139,8 +139,8 @@ def build_world(work: Path, megabytes: int) -> tuple[str, Path]:
     returns the rendition's URL path and its file."""
     from app import create_app
     from core.extensions import db
-    from courses.media import storage
     from courses.categories import ensure_categories
+    from courses.media import storage
     from courses.models import Course, Lesson, Video
 
     app = create_app(app_config(work), instance_path=str(work / "instance"))

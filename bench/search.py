@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def make_courses(n: int, rng: random.Random) -> list:
             summary=summary, instructor=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.randint(1, 2))),
             organisation=rng.choice(ORGS), category=rng.choice(categories), status="published",
             catalogue_year=rng.randint(2023, 2026), credit_tenths=rng.randint(5, 60),
-            published_at=datetime(2026, 1, 1, tzinfo=timezone.utc).fromtimestamp(1_700_000_000 + i * 600, timezone.utc),
+            published_at=datetime(2026, 1, 1, tzinfo=UTC).fromtimestamp(1_700_000_000 + i * 600, UTC),
         ))
     return courses
 
@@ -169,7 +169,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
-    from courses.search import engine as search, index as search_index, text as search_text
+    from courses.search import engine as search
+    from courses.search import index as search_index
+    from courses.search import text as search_text
 
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="zhixin-search-bench-") as tmp:

@@ -21,8 +21,8 @@ from core import policy
 from core.extensions import db
 from core.paging import page_number
 from learning import certificates, progress, signing
-from learning.progress import chosen_year
 from learning.models import Certificate, IntegrityEvent
+from learning.progress import chosen_year
 
 bp = Blueprint("integrity", __name__)
 

@@ -26,7 +26,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
@@ -75,7 +75,7 @@ class Page:
 
 def iso_utc(moment: datetime) -> str:
     """``2026-03-01T02:03:04.000567Z``: UTC with microseconds, so that positions never blur."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def parse_instant(text: str) -> datetime:
@@ -84,7 +84,7 @@ def parse_instant(text: str) -> datetime:
     moment = datetime.fromisoformat(re.sub(r"(T[\d:.]+) (\d\d:?\d\d)$", r"\1+\2", text.strip()))
     if moment.tzinfo is None:
         raise ValueError("no time zone")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def _mac(secret: str, payload: bytes) -> bytes:

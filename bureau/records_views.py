@@ -16,8 +16,8 @@ from bureau.officer import officer_scope
 from bureau.records import COLUMNS, Filters, records_query
 from bureau.scope import Scope, ScopeError
 from core.extensions import db
-from core.paging import page_count, page_number
 from core.language import localized
+from core.paging import page_count, page_number
 from courses.categories import CATEGORIES
 from learning.models import CreditRecord
 
@@ -71,7 +71,7 @@ def _page(stmt, count: int) -> dict:
     number = min(page_number(), pages)
     newest_first = stmt.order_by(None).order_by(CreditRecord.updated_at.desc(), CreditRecord.id.desc())
     rows = db.session.execute(newest_first.limit(PER_PAGE).offset((number - 1) * PER_PAGE))
-    return {"rows": [dict(zip(COLUMNS, row)) for row in rows], "number": number, "pages": pages}
+    return {"rows": [dict(zip(COLUMNS, row, strict=True)) for row in rows], "number": number, "pages": pages}
 
 
 def _audit_lookup(scope: Scope, filters: Filters, count: int) -> None:

@@ -55,12 +55,12 @@ class china_date(FunctionElement):
 
 @compiles(china_date, "sqlite")
 def _china_date_sqlite(element, compiler, **kw):
-    return "date(%s, '+8 hours')" % compiler.process(element.clauses, **kw)
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
 @compiles(china_date, "postgresql")
 def _china_date_postgresql(element, compiler, **kw):
-    return "to_char((%s) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')" % compiler.process(element.clauses, **kw)
+    return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
 
 
 @dataclass(frozen=True)

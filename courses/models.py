@@ -2,8 +2,7 @@
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import (JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -54,7 +53,7 @@ class Video(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     log_tail: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     width: Mapped[int] = mapped_column(Integer, default=0)
     height: Mapped[int] = mapped_column(Integer, default=0)
@@ -90,18 +89,18 @@ class Course(db.Model):
     review_note: Mapped[str] = mapped_column(Text, default="")
     # A pending revision of a published course is a course of its own pointing here;
     # trainees keep seeing the published course until the revision is approved.
-    revision_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("courses.id"), index=True)
-    reviewer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category] = relationship()
     producer: Mapped[User] = relationship(foreign_keys=[producer_id])
-    reviewer: Mapped[Optional[User]] = relationship(foreign_keys=[reviewer_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     revision_of: Mapped[Optional["Course"]] = relationship(remote_side=[id])
     lessons: Mapped[list["Lesson"]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
@@ -155,8 +154,8 @@ class Upload(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    video_id: Mapped[Optional[int]] = mapped_column(ForeignKey("videos.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("videos.id"))
 
     owner: Mapped[User] = relationship()
-    video: Mapped[Optional[Video]] = relationship()
+    video: Mapped[Video | None] = relationship()

@@ -4,10 +4,11 @@ Rendering runs in worker threads and touches only files; the rows are written by
 caller's thread (``record``), as a session is not shared between threads.
 """
 import os
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from courses.media import storage
 from courses.models import Video

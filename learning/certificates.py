@@ -29,7 +29,7 @@ successor. Rows are never deleted.
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -119,7 +119,7 @@ def mask_name(name: str) -> str:
 
 
 def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def course_bases(rows: list[LedgerRow]) -> list[Basis]:

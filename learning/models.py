@@ -1,9 +1,20 @@
 """What was learned: watch sessions, per-lesson progress, the credit ledger, integrity events."""
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -24,14 +35,14 @@ class WatchSession(db.Model):
     # credit already earned lives in credit_records, which point at the course.
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     # Played seconds accepted so far: the budget rule compares it with wall-clock time.
     played_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     open: Mapped[bool] = mapped_column(Boolean, default=True)
-    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    attention_due_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    attention_token: Mapped[Optional[str]] = mapped_column(String(32))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attention_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attention_token: Mapped[str | None] = mapped_column(String(32))
     ip: Mapped[str] = mapped_column(String(45), default="")
 
     user: Mapped[User] = relationship()
@@ -50,9 +61,9 @@ class WatchBudget(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     # The instant up to which credited playback has used the trainee's real time (rules.budget_start).
-    played_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    played_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The pacing clock of session openings (rules.session_open_turn).
-    opens_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    opens_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LessonProgress(db.Model):
@@ -69,7 +80,7 @@ class LessonProgress(db.Model):
     covered_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     position: Mapped[float] = mapped_column(Float, default=0.0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    completed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     lesson: Mapped[Lesson] = relationship()
 
@@ -112,8 +123,8 @@ class IntegrityEvent(db.Model):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    session_id: Mapped[Optional[str]] = mapped_column(String(32), index=True)
-    lesson_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
+    session_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(32), index=True)
     claimed_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     credited_seconds: Mapped[float] = mapped_column(Float, default=0.0)
@@ -135,18 +146,18 @@ class Certificate(db.Model):
     __table_args__ = (Index("ix_certificates_user_year", "user_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(8))
     year: Mapped[int] = mapped_column(Integer)
-    course_id: Mapped[Optional[int]] = mapped_column(ForeignKey("courses.id"))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     hours_tenths: Mapped[int] = mapped_column(Integer)
     requirement_met: Mapped[bool] = mapped_column(Boolean, default=False)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     signature: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default="valid")
-    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("certificates.id"))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
-    course: Mapped[Optional[Course]] = relationship()
+    course: Mapped[Course | None] = relationship()

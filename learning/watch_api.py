@@ -20,8 +20,7 @@ from core.extensions import db
 from core.http import ApiError, client_ip
 from courses.models import Course, Lesson
 from learning import ledger
-from learning.rules import (Claim, Limits, SegmentError, apply_heartbeat, budget_start, parse_claim,
-                            resume_clock)
+from learning.rules import Claim, Limits, SegmentError, apply_heartbeat, budget_start, parse_claim, resume_clock
 
 bp = Blueprint("watch_api", __name__, url_prefix="/api/v1")
 

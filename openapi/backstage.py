@@ -1,8 +1,21 @@
 """The v1 calls behind the scenes: studio (producers), review, videos and tus uploads."""
-from openapi.build import (PUBLIC, SIGNED_IN, SIGNED_IN_WRITE, error, for_role, header, json_body,
-                                  json_response, operation, path_param, query, shared, signed_in)
-from openapi.schemas import INT, STR, enum
 from courses.models import COURSE_STATUSES
+from openapi.build import (
+    PUBLIC,
+    SIGNED_IN,
+    SIGNED_IN_WRITE,
+    error,
+    for_role,
+    header,
+    json_body,
+    json_response,
+    operation,
+    path_param,
+    query,
+    shared,
+    signed_in,
+)
+from openapi.schemas import INT, STR, enum
 
 V1 = "/api/v1"
 COURSE = path_param("course_id")

@@ -1,8 +1,20 @@
 """The v1 calls for everyone: catalogue, watching, the trainee's own data, certificates, the bureau sync."""
-from openapi.build import (PUBLIC, SIGNED_IN, SIGNED_IN_WRITE, error, for_role, json_body, json_response,
-                                  operation, path_param, query, shared, signed_in)
-from openapi.schemas import CATEGORY, STR, enum, obj
 from courses.search.engine import SORTS
+from openapi.build import (
+    PUBLIC,
+    SIGNED_IN,
+    SIGNED_IN_WRITE,
+    error,
+    for_role,
+    json_body,
+    json_response,
+    operation,
+    path_param,
+    query,
+    shared,
+    signed_in,
+)
+from openapi.schemas import CATEGORY, STR, enum, obj
 
 V1 = "/api/v1"
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}}

@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.security import generate_password_hash
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from accounts.idnumber import check_digit
 from accounts.models import User

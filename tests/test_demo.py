@@ -12,8 +12,8 @@ from accounts.idnumber import normalize_id_number
 from accounts.models import ROLES, User
 from core.db import utcnow
 from core.extensions import db
-from courses.media import storage
 from courses.categories import ensure_categories
+from courses.media import storage
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
 from demo import seed

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from core.extensions import db
 from core.http import ApiError
 from courses import listing
-from courses.search import engine as search
 from courses.models import Course, Lesson
+from courses.search import engine as search
 
 bp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1")
 

@@ -13,10 +13,10 @@ from accounts import audit
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
-from courses.media import pipeline
 from courses.access import STAFF_ROLES, is_backstage
-from courses.models import Video
+from courses.media import pipeline
 from courses.media.tasks import process_video
+from courses.models import Video
 
 # The names the upload page and the videos pages show (tests/e2e: 可用, 处理失败).
 VIDEO_STATUS_NAMES = {

@@ -21,7 +21,7 @@ Expires and Set-Cookie on such a response and drops its other headers, hence the
     }
 """
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -32,8 +32,8 @@ from werkzeug.utils import send_file
 from werkzeug.wsgi import wrap_file
 
 from core.extensions import db, login_manager
-from courses.media import storage
 from courses.access import can_view_video, poster_audience
+from courses.media import storage
 from courses.models import Video
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -106,7 +106,7 @@ def _send(path: Path, mimetype: str) -> Response:
     if not stat.S_ISREG(info.st_mode):
         abort(404)
     etag = f"{info.st_mtime_ns:x}-{info.st_size:x}"
-    modified = datetime.fromtimestamp(int(info.st_mtime), timezone.utc)
+    modified = datetime.fromtimestamp(int(info.st_mtime), UTC)
     environ = range_environ(request.environ, etag, modified, info.st_size)
     response = send_file(
         path, environ, mimetype=mimetype, etag=etag, last_modified=modified,

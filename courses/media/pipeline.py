@@ -15,18 +15,18 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
 from core.extensions import db
 from courses.media import probe, storage, transcode
-from courses.models import Video
 from courses.media.probe import Refused
+from courses.models import Video
 
 MAX_ATTEMPTS = 3  # starts of a job whose worker died, before it is given up
 PROBE_TIMEOUT = 120.0
@@ -94,9 +94,9 @@ def sweep(now: datetime, stale_minutes: float, media_root: Path,
     requeue = []
     for video_id in stale_video_ids(now, stale_minutes):
         still = and_(Video.id == video_id, _stale(now, stale_minutes))
+        error = _("处理多次中断（已尝试 %(n)s 次），已停止。请点击“重试”，或联系管理员。", n=max_attempts)
         gave_up = _update(and_(still, Video.attempts >= max_attempts), status="failed", progress=0,
-                          error_code="stalled", error=_("处理多次中断（已尝试 %(n)s 次），已停止。请点击“重试”，或联系管理员。",
-                                                        n=max_attempts),
+                          error_code="stalled", error=error,
                           renditions=[], poster_path="", heartbeat_at=None, updated_at=now)
         if gave_up:
             discard(video_id, media_root, keep_captions=_has_captions(video_id))

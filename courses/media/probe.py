@@ -10,6 +10,7 @@ ffmpeg-python 0.2.0's ``ffmpeg.probe`` runs ffprobe with no timeout (a hostile f
 could hold a worker forever), so ``probe`` runs ffprobe itself, with the same
 ``-show_format -show_streams -of json`` arguments plus the allow-lists and a timeout.
 """
+import itertools
 import json
 import os
 import statistics
@@ -228,7 +229,7 @@ def real_frame_rate(times: list[float]) -> Fraction | None:
     file reports 60 and 1000 for 30 fps, a slow-motion clip 30 and 13.3).
     """
     ordered = sorted(set(times))
-    gaps = [b - a for a, b in zip(ordered, ordered[1:]) if b > a]
+    gaps = [b - a for a, b in itertools.pairwise(ordered) if b > a]
     if not gaps:
         return None
     middle = statistics.median(gaps)

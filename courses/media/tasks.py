@@ -15,8 +15,8 @@ from core import queue
 from core.db import utcnow
 from core.extensions import db
 from courses.media import pipeline
-from courses.models import Video
 from courses.media.probe import Refused
+from courses.models import Video
 
 log = logging.getLogger(__name__)
 

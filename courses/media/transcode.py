@@ -16,10 +16,10 @@ import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from fractions import Fraction
 from math import floor
 from pathlib import Path
-from typing import Callable
 
 from flask_babel import gettext as _
 

@@ -52,9 +52,9 @@ from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError, error_response
 from courses.media import storage, tasks, uploads
-from courses.models import Upload, Video
 from courses.media.upload_tasks import remove
 from courses.media.uploads import TUS_VERSION
+from courses.models import Upload, Video
 
 PREFIX = "/api/v1/uploads"
 bp = Blueprint("upload_api", __name__, url_prefix=PREFIX)

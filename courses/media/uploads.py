@@ -10,10 +10,11 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 

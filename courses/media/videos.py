@@ -13,8 +13,14 @@ from accounts.access import role_required
 from core.extensions import db
 from core.paging import page_number
 from courses.access import STAFF_ROLES
-from courses.media.backstage import (VIDEO_STATUS_NAMES, can_retry, listed_videos, rendition_sources, start_retry,
-                               visible_video)
+from courses.media.backstage import (
+    VIDEO_STATUS_NAMES,
+    can_retry,
+    listed_videos,
+    rendition_sources,
+    start_retry,
+    visible_video,
+)
 
 bp = Blueprint("videos", __name__, url_prefix="/studio/videos")
 

@@ -17,8 +17,8 @@ from flask import current_app
 
 from core.extensions import db
 from courses import listing
-from courses.search import fallback, index, tasks
 from courses.models import Course
+from courses.search import fallback, index, tasks
 from courses.search.index import index_root, prepare
 from courses.search.query import FACETS, SORTS, Hit, SearchQuery, SearchResult, run
 from courses.search.text import parse_query

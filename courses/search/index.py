@@ -28,9 +28,9 @@ import secrets
 import shutil
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from flask import current_app
 from sqlalchemy import select
@@ -120,7 +120,7 @@ def course_document(course: Course, captions: str = "") -> dict:
     ``text`` joins the fields with line breaks: a phrase of characters never spans two.
     """
     category = course.category
-    published = course.published_at or course.created_at or datetime.now(timezone.utc)
+    published = course.published_at or course.created_at or datetime.now(UTC)
     summary, instructor, organisation = course.summary or "", course.instructor or "", course.organisation or ""
     searched = (course.title, summary, instructor, organisation, category.name, category.name_en,
                 str(course.catalogue_year), captions)
@@ -192,7 +192,7 @@ def writer_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS):
 def build(root: Path, documents: Iterable[dict]) -> tuple[Path, int]:
     """Write ``documents`` into a new directory and make it live; the caller holds the lock."""
     root.mkdir(parents=True, exist_ok=True)
-    stamp_now = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp_now = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     fresh = root / f"index-{stamp_now}-{secrets.token_hex(3)}"
     fresh.mkdir()
     ix = whoosh_index.create_in(str(fresh), make_schema())

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from core.extensions import db
 from core.paging import Pager
 from courses import listing
-from courses.search import engine as search
 from courses.categories import CATEGORIES
 from courses.models import Category
+from courses.search import engine as search
 from courses.search.index import HOUR_BUCKETS
 
 bp = Blueprint("search_views", __name__)

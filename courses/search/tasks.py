@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from core.extensions import db
 from core.queue import periodic_task, task
-from courses.search import index
 from courses.models import Course
+from courses.search import index
 from courses.search.index import index_root, prepare
 
 log = logging.getLogger(__name__)

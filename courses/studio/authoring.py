@@ -15,10 +15,10 @@ from accounts.models import User
 from core.extensions import db
 from core.http import error_response, wants_json
 from core.inputs import is_id
-from courses.studio import publishing
 from courses.access import in_published_course
 from courses.media.backstage import VIDEO_STATUS_NAMES, rendition_sources
 from courses.models import Course, Lesson, Video
+from courses.studio import publishing
 from courses.studio.publishing import PublishingError
 
 REVIEWERS = ("reviewer", "admin")

@@ -27,10 +27,10 @@ from sqlalchemy import select
 from accounts import audit
 from accounts.models import User
 from core.extensions import db
-from courses.search import tasks as search_tasks
 from courses.categories import ensure_categories
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
+from courses.search import tasks as search_tasks
 
 EDITABLE_STATUSES = ("draft", "rejected", "withdrawn")
 COURSE_FIELDS = ("title", "summary", "instructor", "category_id", "catalogue_year")

@@ -11,9 +11,9 @@ from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
+from courses.models import Course
 from courses.studio import publishing
 from courses.studio.authoring import LISTED, REVIEWERS, course_json, queue_query, refused, reviewable_course
-from courses.models import Course
 from courses.studio.publishing import PublishingError
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1/review")
@@ -30,7 +30,8 @@ def _course(course_id: int) -> Course:
 def _decision_body() -> tuple[bool, str]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("approve"), bool):
-        raise ApiError(422, "invalid_decision", _("请求体应为 {\"approve\": true} 或 {\"approve\": false, \"reason\": \"…\"}。"))
+        raise ApiError(422, "invalid_decision",
+                       _('请求体应为 {"approve": true} 或 {"approve": false, "reason": "…"}。'))
     reason = body.get("reason", "")
     if not isinstance(reason, str):
         raise ApiError(422, "invalid_reason", _("退回理由应为文字。"))

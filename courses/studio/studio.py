@@ -19,12 +19,20 @@ from core import policy
 from core.db import utcnow
 from core.extensions import db
 from core.language import localized
-from courses.media import captions
-from courses.studio import publishing
-from courses.studio.authoring import (STATUS_ORDER, captions_problem, default_lesson_title,
-                               organisation_video, organisation_videos, page_helpers, producer_course, refused)
 from courses.categories import CATEGORIES
+from courses.media import captions
 from courses.models import Course, Lesson
+from courses.studio import publishing
+from courses.studio.authoring import (
+    STATUS_ORDER,
+    captions_problem,
+    default_lesson_title,
+    organisation_video,
+    organisation_videos,
+    page_helpers,
+    producer_course,
+    refused,
+)
 from courses.studio.publishing import FieldError, PublishingError
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")

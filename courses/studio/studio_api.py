@@ -15,10 +15,17 @@ from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
 from courses.media import captions
-from courses.studio import publishing
-from courses.studio.authoring import (captions_problem, course_json, default_lesson_title, lesson_json,
-                               organisation_video, producer_course, refused)
 from courses.models import Course, Lesson
+from courses.studio import publishing
+from courses.studio.authoring import (
+    captions_problem,
+    course_json,
+    default_lesson_title,
+    lesson_json,
+    organisation_video,
+    producer_course,
+    refused,
+)
 from courses.studio.publishing import FieldError, PublishingError
 
 bp = Blueprint("studio_api", __name__, url_prefix="/api/v1/studio")
@@ -90,7 +97,8 @@ def create_course():
     if not current_user.organisation:
         raise ApiError(403, "no_organisation", _("您的账号没有所属机构，请联系管理员设置后再创建课程。"))
     values = _clean_fields(_json_body(), required=True)
-    course = Course(**values, producer=current_user._get_current_object(), organisation=current_user.organisation, status="draft")
+    course = Course(**values, producer=current_user._get_current_object(), organisation=current_user.organisation,
+                    status="draft")
     db.session.add(course)
     return _done(course, 201)
 

@@ -1,14 +1,14 @@
 """initial schema
 
 Revision ID: 4a83030d4b97
-Revises: 
+Revises:
 Create Date: 2026-11-27 09:06:36.191878
 
 """
-from alembic import op
 import sqlalchemy as sa
-import core.db
+from alembic import op
 
+import core.db
 
 # revision identifiers, used by Alembic.
 revision = '4a83030d4b97'

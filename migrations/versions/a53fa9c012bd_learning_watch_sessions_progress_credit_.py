@@ -5,10 +5,10 @@ Revises: fe7c5a54309f
 Create Date: 2026-11-27 09:35:19.926762
 
 """
-from alembic import op
 import sqlalchemy as sa
-import core.db
+from alembic import op
 
+import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'a53fa9c012bd'

@@ -7,8 +7,8 @@ Create Date: 2026-11-27 09:40:00
 A snapshot of the categories as they were when this revision was written; later changes
 to courses/categories.py get revisions of their own.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = 'b7c1d2e3f4a5'
 down_revision = '4a83030d4b97'

@@ -8,10 +8,10 @@ Revises: a53fa9c012bd
 Create Date: 2026-12-03 12:10:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-import core.db
+from alembic import op
 
+import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'c3d9e1f2a7b8'

@@ -7,10 +7,10 @@ Revises: b7c1d2e3f4a5
 Create Date: 2026-11-27 09:32:52.603299
 
 """
-from alembic import op
 import sqlalchemy as sa
-import core.db
+from alembic import op
 
+import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'fe7c5a54309f'

@@ -12,7 +12,8 @@ def test_the_owner_sees_their_full_data(client, make_user, login):
     login(user)
     response = client.get("/me")
     page = text(response)
-    for shown in ("11010519491231002X", user.phone, "课程制作方", "广东省深圳市南山区（440305）", "知新传媒", "编辑", "知新制作中心"):
+    for shown in ("11010519491231002X", user.phone, "课程制作方", "广东省深圳市南山区（440305）", "知新传媒", "编辑",
+                  "知新制作中心"):
         assert shown in page
     assert response.headers["Cache-Control"] == "no-store"
 

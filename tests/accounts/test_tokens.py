@@ -15,7 +15,8 @@ def bearer(token: str) -> dict:
 
 
 def cli_token(app, user, *extra) -> str:
-    result = app.test_cli_runner().invoke(args=["tokens", "create", "--user", user.phone, "--name", "省平台对接", *extra])
+    args = ["tokens", "create", "--user", user.phone, "--name", "省平台对接", *extra]
+    result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     return result.output.strip().splitlines()[-1]
 

@@ -1,5 +1,5 @@
 """Field rules shared by the registration form and the CLI, as plain functions."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -86,8 +86,8 @@ def test_roles_ask_for_their_own_fields():
 
 
 def test_china_today_turns_over_at_midnight_beijing_time():
-    assert v.china_today(datetime(2025, 12, 31, 15, 59, tzinfo=timezone.utc)) == date(2025, 12, 31)
-    assert v.china_today(datetime(2025, 12, 31, 16, 0, tzinfo=timezone.utc)) == date(2026, 1, 1)
+    assert v.china_today(datetime(2025, 12, 31, 15, 59, tzinfo=UTC)) == date(2025, 12, 31)
+    assert v.china_today(datetime(2025, 12, 31, 16, 0, tzinfo=UTC)) == date(2026, 1, 1)
 
 
 def test_masks():

@@ -1,27 +1,18 @@
 """A small world of credit records for the records page and export tests, and readers of the files."""
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import openpyxl
-import pytest
 
 from accounts.tokens import issue_token
 from core.db import utcnow
 from core.extensions import db
 from learning.models import Certificate, CreditRecord
 
-AWARDED = datetime(2025, 3, 1, 16, 30, tzinfo=timezone.utc)  # 2025-03-02 00:30:00 in China
+AWARDED = datetime(2025, 3, 1, 16, 30, tzinfo=UTC)  # 2025-03-02 00:30:00 in China
 HEADER = ["姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
           "完成时间", "证书编号"]
-
-
-@pytest.fixture
-def officer(make_user, login):
-    """A Shenzhen city officer, signed in."""
-    user = make_user("bureau", real_name="王科长", region_code="440300")
-    login(user)
-    return user
 
 
 def credit(user, course, tenths: int = 15, year: int = 2025, at: datetime = AWARDED,

@@ -2,7 +2,7 @@
 
 Times are given in China Standard Time (what an officer reads) and stored as UTC.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from core.extensions import db
 from learning.models import CreditRecord, IntegrityEvent, WatchSession
@@ -13,7 +13,7 @@ _sessions = iter(range(1, 10**9))
 
 def china(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     """A China Standard Time wall-clock moment, as the aware UTC datetime the database keeps."""
-    return datetime(year, month, day, hour, minute, tzinfo=CHINA).astimezone(timezone.utc)
+    return datetime(year, month, day, hour, minute, tzinfo=CHINA).astimezone(UTC)
 
 
 def credit(user, course, tenths: int, at: datetime, basis: str = "completion", year: int | None = None,

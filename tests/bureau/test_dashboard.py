@@ -92,7 +92,7 @@ def test_the_charts_get_the_same_numbers_as_the_tables(client, login, world):
     login(world["officer"])
     html = client.get("/bureau/?year=2026").get_data(as_text=True)
     data = chart_data(html)
-    assert dict(zip(data["category"]["labels"], data["category"]["hours"]))["数字技术"] == 37.0
+    assert dict(zip(data["category"]["labels"], data["category"]["hours"], strict=True))["数字技术"] == 37.0
     assert data["month"]["hours"][2:4] == [25.0, 17.0] and len(data["month"]["labels"]) == 12
     assert data["share"]["values"] == [1, 1]
     assert data["courses"] == {"labels": ["数字经济概论", "安全生产<法规>"], "completions": [2, 1]}

@@ -1,7 +1,7 @@
 """CSV and XLSX exports over HTTP: contents, filters, formula injection, sheet split, audit."""
 import contextvars
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 import pytest
@@ -12,8 +12,7 @@ from accounts.models import AuditLog
 from accounts.regions import region_name
 from core.extensions import db
 from learning.models import CreditRecord
-from tests.bureau.records_helpers import (AWARDED, HEADER, certificate, credit, officer,  # noqa: F401
-                                          read_csv, read_xlsx, xlsx_rows)
+from tests.bureau.records_helpers import AWARDED, HEADER, certificate, credit, read_csv, read_xlsx, xlsx_rows
 from tests.conftest import make_id_number
 
 
@@ -40,10 +39,10 @@ def world(make_user, make_course, make_category):
     }
     records = {
         "x": credit(people["x"], digital, 15),
-        "plus": credit(people["plus"], safety, 20, year=2024, at=datetime(2024, 6, 30, 17, 0, tzinfo=timezone.utc)),
-        "plain": credit(people["plain"], digital, 30, at=datetime(2025, 5, 1, 2, 0, tzinfo=timezone.utc)),
+        "plus": credit(people["plus"], safety, 20, year=2024, at=datetime(2024, 6, 30, 17, 0, tzinfo=UTC)),
+        "plain": credit(people["plain"], digital, 30, at=datetime(2025, 5, 1, 2, 0, tzinfo=UTC)),
         "correction": credit(people["plain"], digital, -15, basis="correction", reason="重复计入",
-                             at=datetime(2025, 5, 2, 2, 0, tzinfo=timezone.utc)),
+                             at=datetime(2025, 5, 2, 2, 0, tzinfo=UTC)),
         "outside": credit(people["outside"], digital, 15),
     }
     certificate(people["x"], digital, "ZX-2025-000123")
@@ -116,7 +115,7 @@ def test_the_xlsx_starts_a_new_sheet_with_the_header_every_n_rows(app, client, o
     course = make_course()
     for n in range(7):
         credit(make_user(real_name=f"学员{n}", region_code="440305"), course,
-               at=datetime(2025, 1, 1 + n, tzinfo=timezone.utc))
+               at=datetime(2025, 1, 1 + n, tzinfo=UTC))
     sheets = read_xlsx(export(client, "xlsx"))
     assert [len(sheet) for sheet in sheets] == [4, 4, 2]
     assert all(sheet[0][0] == "姓名" and sheet[0][-1] == "证书编号" for sheet in sheets)

@@ -1,6 +1,6 @@
 """诚信监测 pages: signals and drill-downs in scope only, the audited trainee record and
 certificate look-up, and who may open them."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +10,8 @@ from core.extensions import db
 from learning import certificates
 from tests.bureau.stats_world import china, credit, event, watch_session
 
-PAGES = ("/bureau/", "/bureau/integrity", "/bureau/integrity/clipped", "/bureau/certificates?number=GX2026-440305-000001")
+PAGES = ("/bureau/", "/bureau/integrity", "/bureau/integrity/clipped",
+         "/bureau/certificates?number=GX2026-440305-000001")
 
 
 @pytest.fixture
@@ -125,7 +126,7 @@ def test_a_trainee_outside_the_scope_is_404_and_not_audited(client, login, world
 
 
 def issue_certificate(user):
-    now = datetime(2026, 5, 11, tzinfo=timezone.utc)
+    now = datetime(2026, 5, 11, tzinfo=UTC)
     cert, _ = certificates.issue(user, ("year", 2026, None), 300, now)
     db.session.commit()
     return cert
@@ -139,7 +140,8 @@ def test_certificate_look_up_in_scope_shows_the_holder_and_is_audited(client, lo
     assert f"/bureau/trainees/{world['inside'].id}" in html
     [row] = audit_rows("certificate_lookup")
     assert row.actor_id == world["officer"].id
-    assert (row.details["number"], row.details["status"], row.details["holder_in_scope"]) == (cert.number, "valid", True)
+    details = row.details
+    assert (details["number"], details["status"], details["holder_in_scope"]) == (cert.number, "valid", True)
 
 
 def test_certificate_look_up_outside_scope_shows_public_facts_only(client, login, world):

@@ -32,7 +32,8 @@ def world(make_user, make_course):
     far = make_user(real_name="far", region_code="440306")
     far2 = make_user(real_name="far2", region_code="440306")
     clipper, twin, crammer, owl, steady = (people[n] for n in ("clipper", "twin", "crammer", "owl", "steady"))
-    event(clipper, "faster_than_real_time", china(2026, 3, 1, 9), ip="192.0.2.1", lesson=lesson, claimed=40, credited=18)
+    event(clipper, "faster_than_real_time", china(2026, 3, 1, 9), ip="192.0.2.1", lesson=lesson,
+          claimed=40, credited=18)
     event(clipper, "faster_than_real_time", china(2026, 3, 2, 9), ip="192.0.2.1", lesson=lesson)
     event(clipper, "oversized_body", china(2026, 3, 3, 9), ip="192.0.2.1")
     event(clipper, "repeated_seq", china(2026, 3, 4, 9), ip="192.0.2.1")

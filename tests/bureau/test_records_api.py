@@ -1,6 +1,6 @@
 """The docking API: GET /api/v1/bureau/records with bureau tokens, its scope, paging, errors and audit."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from core.extensions import db
 from tests.bureau.records_helpers import bearer, certificate, credit, token_for
 
 URL = "/api/v1/bureau/records"
-OLD = datetime(2025, 3, 1, 16, 30, 0, 123456, tzinfo=timezone.utc)
+OLD = datetime(2025, 3, 1, 16, 30, 0, 123456, tzinfo=UTC)
 
 
 @pytest.fixture

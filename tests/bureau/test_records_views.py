@@ -1,7 +1,7 @@
 """The 学时记录 page: filters, totals, pagination, masked ID numbers, export links, audited look-ups."""
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from accounts.models import AuditLog
 from accounts.regions import region_name
 from bureau import records_views
 from core.extensions import db
-from tests.bureau.records_helpers import credit, officer  # noqa: F401 (officer: a fixture)
+from tests.bureau.records_helpers import credit
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def trainees(make_user, make_course, make_category):
     guan = make_user(real_name="关二", region_code="440306", employer="宝安中学")
     for day, (person, course, tenths) in enumerate([(liu, digital, 15), (liu, ip, 20), (guan, digital, 15),
                                                      (guan, ip, 10), (guan, digital, -5)], start=1):
-        credit(person, course, tenths, at=datetime(2025, 4, day, tzinfo=timezone.utc),
+        credit(person, course, tenths, at=datetime(2025, 4, day, tzinfo=UTC),
                basis="correction" if tenths < 0 else "completion")
     return liu, guan
 

@@ -10,6 +10,8 @@ The world (2026 unless said):
   out  450100 南宁: 50 学时 digital; staff  440305: a producer with 10 学时 — neither ever counts
   a also has 4 学时 of cybersecurity in 2025.
 """
+from datetime import UTC
+
 import pytest
 
 from bureau import stats
@@ -92,7 +94,8 @@ def test_hours_by_month_in_china_time_and_adding_up(world):
 
 def test_top_courses_by_completions_in_scope(world):
     top = stats.top_courses(Scope("440000"), 2026)
-    assert [(row.title, row.completions, row.tenths) for row in top] == [("数字经济概论", 3, 310), ("知识产权保护", 1, 100)]
+    assert [(row.title, row.completions, row.tenths) for row in top] == [
+        ("数字经济概论", 3, 310), ("知识产权保护", 1, 100)]
     county = stats.top_courses(Scope("440305"), 2026)
     assert [(row.title, row.completions) for row in county] == [("数字经济概论", 1), ("知识产权保护", 1)]
     assert stats.top_courses(Scope("440000"), 2026, limit=1)[0].title == "数字经济概论"
@@ -115,7 +118,7 @@ def test_an_empty_scope_has_zero_figures(world):
 
 
 def test_selectable_years(world):
-    from datetime import datetime, timezone
-    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    from datetime import datetime
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     assert stats.selectable_years(Scope("440000"), now) == [2026, 2025]
     assert stats.selectable_years(Scope("450000"), now) == [2026]

@@ -4,7 +4,7 @@ import random
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, select
@@ -77,7 +77,7 @@ def test_the_lag_is_what_delivers_a_record_committed_after_a_client_paged_past_i
         officer, course, make_user, lag, delivered):
     """A transaction stamps updated_at at t and commits later; a client pages through meanwhile.
     With a lag longer than the transaction it gets the record exactly once; without, never."""
-    t = datetime(2026, 5, 10, 2, 0, tzinfo=timezone.utc)
+    t = datetime(2026, 5, 10, 2, 0, tzinfo=UTC)
     early = [credit(make_user(region_code="440305"), course, at=t - timedelta(seconds=3 - i)).id for i in range(3)]
     late_user = make_user(region_code="440306")
     scope = scope_for(officer)
@@ -88,7 +88,7 @@ def test_the_lag_is_what_delivers_a_record_committed_after_a_client_paged_past_i
 
 
 def test_records_sharing_an_updated_at_page_by_id(client, officer, course, make_user):
-    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     ids = [credit(make_user(region_code="440305"), course, at=at).id for _ in range(5)]
     received, cursor = [], None
     while True:
@@ -164,7 +164,7 @@ def test_a_client_syncing_while_records_are_written_receives_each_exactly_once(
 
 def test_issuing_a_course_certificate_sends_its_record_again_with_the_number(
         client, officer, course, make_user, login, monkeypatch):
-    clock = Clock(datetime(2026, 5, 10, 2, 0, tzinfo=timezone.utc))
+    clock = Clock(datetime(2026, 5, 10, 2, 0, tzinfo=UTC))
     monkeypatch.setattr(bureau.records_api, "utcnow", clock)
     monkeypatch.setattr(learning.certificate_api, "utcnow", clock)
     trainee = make_user(region_code="440305")
@@ -192,7 +192,7 @@ def test_issuing_a_course_certificate_sends_its_record_again_with_the_number(
 
 
 def test_synced_until_never_goes_back_before_updated_since():
-    horizon = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    horizon = datetime(2026, 1, 1, tzinfo=UTC)
     assert synced_until(horizon, None) == horizon
     assert synced_until(horizon, horizon + timedelta(hours=1)) == horizon + timedelta(hours=1)
     assert synced_until(horizon, horizon - timedelta(hours=1)) == horizon

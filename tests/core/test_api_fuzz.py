@@ -28,9 +28,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
-from openapi.openapi import spec
 from core.db import utcnow
 from learning.rules import credit_year
+from openapi.openapi import spec
 from tests.bureau.records_helpers import bearer, credit, token_for
 
 V1 = "/api/v1"

@@ -1,5 +1,5 @@
 """Storage guarantees every room relies on."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ def test_timestamps_come_back_timezone_aware_utc(app):
     db.session.commit()
     db.session.expire_all()
     stored = db.session.get(AuditLog, row.id).at
-    assert stored == datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)
+    assert stored == datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
     assert stored.utcoffset() == timedelta(0)
 
 

@@ -68,10 +68,11 @@ def test_every_configured_task_module_exists():
 
 
 def test_a_task_module_that_does_not_exist_stops_the_worker_with_its_name(tmp_path):
-    app = create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False, TASK_MODULES=["courses.media.tasks", "courses.tasksz"]),
+    app = create_app(app_config(tmp_path, QUEUE_IMMEDIATE=False, TASK_MODULES=["courses.media.tasks",
+                                                                                 "courses.media.tasksz"]),
                      instance_path=str(tmp_path / "i"))
     result = app.test_cli_runner().invoke(args=["worker"])
     assert result.exit_code == 1
-    assert "TASK_MODULES names 'courses.tasksz', which does not exist" in result.output
+    assert "TASK_MODULES names 'courses.media.tasksz', which does not exist" in result.output
     with pytest.raises(click.ClickException, match="'nowhere.tasks'"):
         load_task_modules(["nowhere.tasks"])  # its package does not exist either

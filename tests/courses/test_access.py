@@ -5,8 +5,8 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from core.extensions import db
-from courses.media import storage
 from courses.access import can_view_poster, can_view_video, in_published_course, poster_audience
+from courses.media import storage
 from courses.models import Lesson
 
 ORG = "知新制作中心"

@@ -2,7 +2,6 @@
 import pytest
 
 from core.extensions import db
-from courses.models import Lesson, Video
 from tests.conftest import sign_in_as
 
 

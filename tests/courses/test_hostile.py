@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.courses.test_pipeline_support import (add_upload, check_ready, leftovers, made_files, make_clip,  # noqa: F401
-                                                 media_root, process, producer, sample)
+from tests.courses.test_pipeline_support import (
+    add_upload,
+    check_ready,
+    leftovers,
+    made_files,
+    make_clip,
+    process,
+    sample,
+)
 
 
 def zero_bytes(folder: Path) -> Path:

@@ -6,8 +6,7 @@ import pytest
 
 from courses.media import transcode
 from courses.media.probe import Refused
-from tests.courses.test_pipeline_support import (add_upload, check_ready, ffprobe, make_clip, media_root,  # noqa: F401
-                                                 process, producer)
+from tests.courses.test_pipeline_support import add_upload, check_ready, ffprobe, make_clip, process
 
 
 def sizes(video) -> list[tuple[int, int]]:

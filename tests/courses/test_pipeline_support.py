@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from core.extensions import db
-from courses.models import Video
 from courses.media.tasks import process_video
+from courses.models import Video
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 ORG = "知新制作中心"
@@ -134,12 +134,3 @@ def make_clip(path: Path, *, size: str = "320x240", seconds: float = 2.0, rate: 
     subprocess.run([*args, str(path)], check=True, timeout=120, capture_output=True)
     return path
 
-
-@pytest.fixture
-def media_root(app) -> Path:
-    return Path(app.config["MEDIA_ROOT"])
-
-
-@pytest.fixture
-def producer(make_user):
-    return make_user("producer", organisation=ORG)

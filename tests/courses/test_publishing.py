@@ -1,16 +1,16 @@
 """A course's transitions (courses.studio.publishing): plain objects first, then the database parts."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
-from courses.studio import publishing
 from courses.models import Course, Lesson, Video
+from courses.studio import publishing
 from courses.studio.publishing import FieldError, PublishingError
 
-NOW = datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 REVIEWER = User(id=77, role="reviewer")
 
 

@@ -1,5 +1,5 @@
 """Review: the queue, the preview, approving into the catalogue, rejecting with a reason, withdrawing."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from courses.models import Course
 from tests.conftest import sign_in_as
 
 ORG = "知新制作中心"
-DAY = datetime(2026, 3, 1, tzinfo=timezone.utc)
+DAY = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -75,7 +75,8 @@ def test_the_preview_plays_every_lesson(client, reviewer, submitted):
     html = text(client.get(f"/review/courses/{course.id}"))
     assert html.count("<video") == 2
     for lesson in course.lessons:
-        assert html.index(f"/media/videos/{lesson.video_id}/720p.mp4") < html.index(f"/media/videos/{lesson.video_id}/360p.mp4")
+        renditions = f"/media/videos/{lesson.video_id}"
+        assert html.index(f"{renditions}/720p.mp4") < html.index(f"{renditions}/360p.mp4")
         assert f'poster="/media/videos/{lesson.video_id}/poster.jpg"' in html
     assert "通过并发布" in html and "退回理由（必填" in html
 

@@ -6,8 +6,7 @@ refused with its reason. The traps each sample sets are checked where it sets th
 """
 import pytest
 
-from tests.courses.test_pipeline_support import (check_ready, ffprobe, made_files, media_root,  # noqa: F401
-                                                 process, producer, add_upload, sample)
+from tests.courses.test_pipeline_support import add_upload, check_ready, ffprobe, made_files, process, sample
 
 # name → (renditions as (width, height), declared duration)
 READY = {

@@ -1,10 +1,13 @@
 """The search engine on a real index: ranking, facets, pinyin, only published, hostile input, swaps."""
 import threading
+from datetime import UTC
 
 import pytest
 
 from core.extensions import db
-from courses.search import engine as search, index as search_index, tasks as search_tasks
+from courses.search import engine as search
+from courses.search import index as search_index
+from courses.search import tasks as search_tasks
 from courses.search.engine import SearchQuery
 
 
@@ -51,11 +54,11 @@ def test_facets_count_every_match_by_category_year_and_hours(make_course, make_c
 
 
 def test_sorting_by_hours_and_newest(make_course, built):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     for n, (lessons, day) in enumerate([(3, 2), (1, 3), (2, 1)]):
         make_course(title=f"安全课{n}", lessons=lessons, lesson_seconds=2700,
-                    published_at=datetime(2026, 3, day, tzinfo=timezone.utc))
+                    published_at=datetime(2026, 3, day, tzinfo=UTC))
     built()
     assert titles(find("安全课", sort="hours_desc")) == ["安全课0", "安全课2", "安全课1"]
     assert titles(find("安全课", sort="hours_asc")) == ["安全课1", "安全课2", "安全课0"]
@@ -258,13 +261,13 @@ def test_a_searcher_remembers_words_within_its_bound(app, make_course, built, mo
 
 def test_matches_outside_titles_follow_title_matches_newest_first_when_the_word_is_common(
         app, make_course, built, monkeypatch):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from courses.search import query as search_query
 
     for day, title in enumerate(["旧课", "新课", "更新的课"], start=1):
-        make_course(title=title, summary="讲到了碳达峰。", published_at=datetime(2026, 3, day, tzinfo=timezone.utc))
-    make_course(title="碳达峰概论", published_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        make_course(title=title, summary="讲到了碳达峰。", published_at=datetime(2026, 3, day, tzinfo=UTC))
+    make_course(title="碳达峰概论", published_at=datetime(2026, 1, 1, tzinfo=UTC))
     built()
     assert titles(find("碳达峰"))[0] == "碳达峰概论"  # BM25 on the text for the rest
     monkeypatch.setattr(search_query, "TEXT_SCORING_POSTINGS", 0)

@@ -2,7 +2,9 @@
 import pytest
 
 from core.extensions import db
-from courses.search import engine as search, index as search_index, tasks as search_tasks
+from courses.search import engine as search
+from courses.search import index as search_index
+from courses.search import tasks as search_tasks
 from courses.search.engine import SearchQuery
 from tests.conftest import sign_in_as
 

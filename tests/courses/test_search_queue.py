@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from core.extensions import db
 from core import queue
+from core.extensions import db
 from core.queue import huey
-from courses.search import engine as search, index as search_index, tasks as search_tasks
-from courses.studio import publishing
+from courses.search import engine as search
+from courses.search import index as search_index
+from courses.search import tasks as search_tasks
 from courses.search.engine import SearchQuery
+from courses.studio import publishing
 
 
 @pytest.fixture

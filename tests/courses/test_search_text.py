@@ -2,8 +2,7 @@
 import pytest
 
 from courses.search import text as search_text
-from courses.search.text import (highlight, index_tokens, parse_query, pinyin_terms, snippet,
-                                 vtt_text)
+from courses.search.text import highlight, index_tokens, parse_query, pinyin_terms, snippet, vtt_text
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,10 +14,11 @@ from accounts.models import User
 from app import create_app
 from core.db import utcnow
 from core.extensions import db
-from courses.search import engine as search, index as search_index
-from courses.studio import publishing
 from courses.categories import ensure_categories
 from courses.models import Course, Lesson, Video
+from courses.search import engine as search
+from courses.search import index as search_index
+from courses.studio import publishing
 from tests.conftest import app_config, make_id_number, make_phone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +52,9 @@ def test_the_worker_indexes_an_approval_and_removes_a_withdrawal(tmp_path):
         reviewer = User(role="reviewer", real_name="赵六", id_number=make_id_number(), phone=make_phone(),
                         employer="", region_code="110105", password_hash="x")
         video = Video(owner=producer, status="ready", duration_seconds=2700)
-        course = Course(title="突发事件应对", summary="", instructor="李老师", category=ensure_categories()["emergency"],
-                        producer=producer, organisation="知新制作中心", status="submitted", catalogue_year=2026,
+        course = Course(title="突发事件应对", summary="", instructor="李老师",
+                        category=ensure_categories()["emergency"], producer=producer, organisation="知新制作中心",
+                        status="submitted", catalogue_year=2026,
                         lessons=[Lesson(position=1, title="第1讲", video=video)])
         db.session.add_all([producer, reviewer, course])
         db.session.commit()

@@ -60,8 +60,9 @@ def test_a_course_goes_from_draft_to_catalogue_and_back_out(client, producer, re
     assert "尚未处理完成" in refused.get_json()["error"]["message"]
     assert client.post(lessons, json={"title": "别人的", "video_id": foreign.id}).status_code == 422
 
-    first = client.post(lessons, json={"title": "第一讲 总论", "video_id": make_video(owner=producer, duration=1800).id})
-    second = client.post(lessons, json={"title": "第二讲 实务", "video_id": make_video(owner=producer, duration=900).id})
+    long_video, short_video = make_video(owner=producer, duration=1800), make_video(owner=producer, duration=900)
+    first = client.post(lessons, json={"title": "第一讲 总论", "video_id": long_video.id})
+    second = client.post(lessons, json={"title": "第二讲 实务", "video_id": short_video.id})
     assert first.status_code == second.status_code == 201
     assert (first.get_json()["position"], second.get_json()["position"]) == (1, 2)
     assert second.get_json()["course"]["credit_hours"] == 1.0

@@ -21,8 +21,7 @@ from core.extensions import db
 from courses.media import pipeline, tasks
 from courses.models import Video
 from tests.conftest import app_config, make_id_number, make_phone
-from tests.courses.test_pipeline_support import (add_upload, check_ready, leftovers, made_files, media_root,  # noqa: F401
-                                                 process, producer, sample)
+from tests.courses.test_pipeline_support import add_upload, check_ready, leftovers, made_files, process, sample
 
 ROOT = Path(__file__).resolve().parents[2]
 STALE = 10

@@ -9,8 +9,8 @@ from core import queue
 from core.db import utcnow
 from core.extensions import db
 from courses.media import storage, uploads
-from courses.models import Upload, Video
 from courses.media.upload_tasks import purge_expired, purge_expired_uploads
+from courses.models import Upload, Video
 from tests.courses.test_tus import DATA, bearer, created_url, send, upload_of
 
 

@@ -2,14 +2,14 @@
 import base64
 import hashlib
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from werkzeug.exceptions import ClientDisconnected
 
 from courses.media import uploads
 
-NOW = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def b64(value: bytes) -> str:

@@ -4,8 +4,7 @@ import pytest
 from accounts.models import AuditLog
 from core.extensions import db
 from courses.models import Video
-from tests.courses.test_pipeline_support import ORG, add_upload, media_root, sample  # noqa: F401
-
+from tests.courses.test_pipeline_support import ORG, add_upload, sample
 
 
 @pytest.fixture

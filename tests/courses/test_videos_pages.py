@@ -6,8 +6,7 @@ import pytest
 from accounts.models import AuditLog
 from core.extensions import db
 from courses.models import Video
-from tests.courses.test_pipeline_support import ORG, add_upload, media_root, sample  # noqa: F401
-
+from tests.courses.test_pipeline_support import ORG, add_upload, sample
 
 
 @pytest.fixture
@@ -57,7 +56,8 @@ def test_list_is_not_for_trainees_or_bureau(client, sign_in, make_user, role):
 def test_failed_video_page_shows_the_reason_and_ffmpeg_lines_to_staff_only(client, sign_in, make_user,
                                                                            make_video, owner):
     video = make_video(owner=owner, status="failed", error_code="no_video_stream",
-                       error="文件中没有视频画面（可能是纯音频文件）。", log_tail="Stream map '0:v:0' matches no streams")
+                       error="文件中没有视频画面（可能是纯音频文件）。",
+                       log_tail="Stream map '0:v:0' matches no streams")
     sign_in(owner)
     html = client.get(f"/studio/videos/{video.id}").get_data(as_text=True)
     assert "文件中没有视频画面" in html and "no_video_stream" in html

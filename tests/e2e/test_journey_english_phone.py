@@ -3,7 +3,7 @@ phone's screen (390 × 844 CSS pixels, touch): nothing scrolls sideways, the hea
 navigation link are on the screen, nothing in the header overlaps, and the video fits the width.
 """
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -46,7 +46,7 @@ def live_overrides():
 def credited_trainee(live_server, seeded_course) -> dict:
     """A trainee credited this year with the seeded course, as its completion would record."""
     person = add_trainee(live_server.app)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with live_server.app.app_context():
         db.session.add(CreditRecord(user_id=person["id"], course_id=seeded_course["id"], year=credit_year(now),
                                     hours_tenths=20, basis="completion", awarded_at=now, updated_at=now))

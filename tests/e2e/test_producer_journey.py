@@ -22,8 +22,8 @@ from werkzeug.security import generate_password_hash
 
 from accounts.models import User
 from core.extensions import db
-from courses.search import engine as search
 from courses.models import Upload, Video
+from courses.search import engine as search
 from tests.conftest import PASSWORD, engine_options, make_id_number
 
 pytestmark = pytest.mark.e2e

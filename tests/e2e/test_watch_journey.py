@@ -83,7 +83,7 @@ def test_trainee_watches_a_course_and_is_credited_what_was_played(page, live_ser
             select(LessonProgress, Lesson).join(Lesson, Lesson.id == LessonProgress.lesson_id)
             .where(LessonProgress.user_id == user_id).order_by(Lesson.position)).all()
         assert [lesson.id for _progress, lesson in rows] == seeded_course["lesson_ids"]
-        for (progress, lesson), seconds in zip(rows, played):
+        for (progress, lesson), seconds in zip(rows, played, strict=True):
             # The server credited what the browser says it played, up to the probed duration.
             assert progress.covered_seconds == pytest.approx(min(seconds, lesson.duration_seconds), abs=0.25)
             assert progress.completed_at is not None

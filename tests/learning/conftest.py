@@ -1,6 +1,6 @@
 """A trainee watching through the v1 calls, with the server's clock in the test's hands."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ class Clock:
     """The server's ``now`` for the watch calls: starts at a fixed instant, moves when told."""
 
     def __init__(self):
-        self.now = datetime(2026, 5, 10, 2, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 5, 10, 2, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

@@ -4,14 +4,24 @@ No app, no database, time injected. :class:`Trainee` keeps what the database kee
 budget's clock, each lesson's coverage, the open session) and applies the rules as the
 heartbeat does.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learning.rules import (MAX_SEQ, Claim, Limits, SegmentError, apply_heartbeat, attention_due, budget_start,
-                            parse_claim, resume_clock, session_open_turn)
+from learning.rules import (
+    MAX_SEQ,
+    Claim,
+    Limits,
+    SegmentError,
+    apply_heartbeat,
+    attention_due,
+    budget_start,
+    parse_claim,
+    resume_clock,
+    session_open_turn,
+)
 
-T0 = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 LIMITS = Limits(duration=600.0, max_rate=1.0, slack_seconds=3.0, heartbeat_seconds=15.0)
 
 

@@ -1,14 +1,14 @@
 """Certificate rules without the app: numbers, what the ledger supports, the canonical payload."""
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from learning import certificates as c
 from learning.certificates import Holder, LedgerRow
 
-NOW = datetime(2026, 5, 10, 17, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 10, 17, 30, tzinfo=UTC)
 HOLDER = Holder("张三丰", "110105********002X", "北京市第一医院", "110105")
 
 

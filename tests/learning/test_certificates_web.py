@@ -1,5 +1,5 @@
 """学时证明 through the pages and the v1 calls: issuing, reissuing, public verification."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from learning.models import Certificate, CreditRecord
 
 def credit(user, course, year=2026, tenths=None, basis="completion", reason="", day=1):
     """A ledger row, as the heartbeat flow (completion) or a correction would write it."""
-    at = datetime(year, 6, day, 4, 0, tzinfo=timezone.utc)
+    at = datetime(year, 6, day, 4, 0, tzinfo=UTC)
     db.session.add(CreditRecord(user_id=user.id, course_id=course.id, year=year,
                                 hours_tenths=course.credit_tenths if tenths is None else tenths,
                                 basis=basis, reason=reason, awarded_at=at, updated_at=at))
@@ -217,7 +217,7 @@ def test_a_correction_writer_can_reissue_at_once(app, client, trainee, course, m
         issue(client, kind, 2026, course_id)
     before = {(c.kind, c.course_id): c.number for c in rows(trainee)}
     credit(trainee, course, tenths=-5, basis="correction", reason="重复计入", day=3)
-    issued = certificates.refresh(trainee, 300, datetime(2026, 7, 1, tzinfo=timezone.utc))
+    issued = certificates.refresh(trainee, 300, datetime(2026, 7, 1, tzinfo=UTC))
     db.session.commit()
     assert sorted((c.kind, c.hours_tenths) for c in issued) == [("course", 15), ("year", 25)]
     now_valid = {(c.kind, c.course_id): c.number for c in rows(trainee) if c.status == "valid"}
@@ -232,7 +232,7 @@ def test_a_certificate_with_nothing_left_to_certify_is_withdrawn(client, trainee
     issue(client, "course", 2026, course.id)
     number = only_valid(trainee, "course").number
     credit(trainee, course, tenths=-10, basis="correction", reason="误计", day=2)
-    certificates.refresh(trainee, 300, datetime(2026, 7, 1, tzinfo=timezone.utc))
+    certificates.refresh(trainee, 300, datetime(2026, 7, 1, tzinfo=UTC))
     db.session.commit()
     assert [c.status for c in rows(trainee)] == ["superseded"]
     body = client.get(f"/api/v1/certificates/{number}").get_json()

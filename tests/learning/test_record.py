@@ -1,12 +1,12 @@
 """我的学习 and GET /api/v1/me/progress: what a trainee sees of their own hours."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from core.extensions import db
 from learning.models import CreditRecord
 
 
 def credit(user, course, year, tenths, basis="completion", reason="", day=1):
-    at = datetime(year, 6, day, 4, 0, tzinfo=timezone.utc)
+    at = datetime(year, 6, day, 4, 0, tzinfo=UTC)
     db.session.add(CreditRecord(user_id=user.id, course_id=course.id, year=year, hours_tenths=tenths,
                                 basis=basis, reason=reason, awarded_at=at, updated_at=at))
     db.session.commit()
@@ -29,7 +29,7 @@ def test_progress_counts_the_years_credits_per_course(make_viewer, make_course, 
 
 def test_progress_defaults_to_this_year_in_china(make_viewer):
     viewer = make_viewer()
-    year = datetime.now(timezone.utc).astimezone().year
+    year = datetime.now(UTC).astimezone().year
     assert viewer.client.get("/api/v1/me/progress").get_json()["year"] in (year, year + 1)
 
 

@@ -1,13 +1,24 @@
 """The study-hour rules on their own: no app, no database, time injected."""
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learning.rules import (Claim, Limits, SegmentError, apply_heartbeat, budget_start, clip,
-                            credit_year, merge_intervals, parse_segments, total_length, trainee_allowance)
+from learning.rules import (
+    Claim,
+    Limits,
+    SegmentError,
+    apply_heartbeat,
+    budget_start,
+    clip,
+    credit_year,
+    merge_intervals,
+    parse_segments,
+    total_length,
+    trainee_allowance,
+)
 
-T0 = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 LIMITS = Limits(duration=600.0, max_rate=1.0, slack_seconds=3.0, heartbeat_seconds=15.0)
 
 
@@ -117,8 +128,8 @@ def test_completion_uses_the_ratio():
 
 
 @pytest.mark.parametrize("utc,year", [
-    (datetime(2025, 12, 31, 15, 59, tzinfo=timezone.utc), 2025),
-    (datetime(2025, 12, 31, 16, 0, tzinfo=timezone.utc), 2026),  # midnight in Beijing
+    (datetime(2025, 12, 31, 15, 59, tzinfo=UTC), 2025),
+    (datetime(2025, 12, 31, 16, 0, tzinfo=UTC), 2026),  # midnight in Beijing
 ])
 def test_credit_year_is_the_china_calendar_year(utc, year):
     assert credit_year(utc) == year

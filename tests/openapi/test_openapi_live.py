@@ -5,17 +5,17 @@ Each test also checks that it exercised every operation of its part of the spec.
 """
 import base64
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 import learning.watch_api
-from openapi.openapi import spec
 from core.extensions import db
 from learning.models import Certificate
-from tests.openapi.openapi_checker import Checker
+from openapi.openapi import spec
 from tests.bureau.records_helpers import bearer, credit, token_for
+from tests.openapi.openapi_checker import Checker
 
 V1 = "/api/v1"
 
@@ -58,7 +58,7 @@ def test_catalogue(api, make_course):
 
 
 def test_watching(api, make_user, make_course, login, monkeypatch):
-    clock = [datetime(2026, 5, 10, 2, 0, tzinfo=timezone.utc)]
+    clock = [datetime(2026, 5, 10, 2, 0, tzinfo=UTC)]
     monkeypatch.setattr(learning.watch_api, "utcnow", lambda: clock[0])
     lesson = make_course(lessons=1).lessons[0]
     opened = f"{V1}/lessons/{{lesson_id}}/sessions"
