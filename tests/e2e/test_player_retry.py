@@ -17,7 +17,8 @@ from tests.e2e.conftest import PLAYED_SECONDS, click_to_play, errors_of, sign_in
 pytestmark = pytest.mark.e2e
 
 HELD_BACK = "暂时无法上传学习记录"
-BAD_GATEWAY = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+BAD_GATEWAY = ("<html><head><title>502 Bad Gateway</title></head>"
+               "<body><center><h1>502 Bad Gateway</h1></center></body></html>")
 # Every text #player-status shows, as it shows it, kept in the page.
 WATCH_STATUS = """() => { window.statusSeen = [];
     new MutationObserver(() => window.statusSeen.push(document.getElementById('player-status').textContent))
