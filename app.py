@@ -35,7 +35,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     queue.init_app(app)
-    import accounts.access  # noqa: F401  (registers the login loaders)
+    import accounts.access  # registers the login loaders
     import accounts.models  # noqa: F401  (every model is known to migrations)
     import courses.models  # noqa: F401
     import learning.models  # noqa: F401

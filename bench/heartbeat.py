@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness  # noqa: E402
+import harness
 
 
 def measure(server: harness.Server, viewers: list, connections: int, args, work: Path) -> harness.WrkResult:

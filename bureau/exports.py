@@ -163,7 +163,7 @@ def records_xlsx():
         _audit_export("xlsx", scope, filters, rows)
         db.session.commit()
         size = os.path.getsize(path)
-        file = open(path, "rb")  # noqa: SIM115  (closed by the response)
+        file = open(path, "rb")  # closed by the response
     finally:
         os.unlink(path)  # the open handle keeps the bytes until the response closes it
     response = Response(wrap_file(request.environ, file, _CHUNK), mimetype=XLSX_TYPE, direct_passthrough=True)

@@ -165,7 +165,7 @@ def open_live(root: Path):
         return None
     try:
         return whoosh_index.open_dir(str(path))
-    except Exception:  # noqa: BLE001 — an index we cannot read is an index to rebuild
+    except Exception:  # an index we cannot read is an index to rebuild
         return None
 
 
@@ -269,7 +269,7 @@ def searcher(root: Path) -> Searcher | None:
         # across deletions (segments compare by id), so a withdrawn course would be found.
         close_searcher()
         current = whoosh_index.open_dir(str(path)).searcher() if path is not None else None
-    except Exception:  # noqa: BLE001 — unreadable counts as absent (it gets rebuilt)
+    except Exception:  # unreadable counts as absent (it gets rebuilt)
         close_searcher()
         return None
     _local.entry = (path, current) if current is not None else None

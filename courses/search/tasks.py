@@ -52,7 +52,7 @@ def _enqueue_pending(session: Session) -> None:
     for course_id in sorted(session.info.pop(PENDING, ())):
         try:
             index_course(course_id)
-        except Exception:  # noqa: BLE001 — the commit stands; reconcile_index repairs the index
+        except Exception:  # the commit stands; reconcile_index repairs the index
             log.exception("search: could not enqueue the index update of course %s", course_id)
 
 
@@ -123,7 +123,7 @@ def request_rebuild() -> None:
             return  # the rebuild just finished
     try:
         rebuild_index()
-    except Exception:  # noqa: BLE001 — the queue is down: search from the database meanwhile
+    except Exception:  # the queue is down: search from the database meanwhile
         log.exception("search: could not enqueue the index rebuild")
         marker.unlink(missing_ok=True)
 

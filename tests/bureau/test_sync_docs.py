@@ -22,7 +22,7 @@ def example() -> dict:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     assert len(blocks) == 1
     namespace: dict = {}
-    exec(compile(blocks[0], str(DOC), "exec"), namespace)  # noqa: S102 (our own documentation)
+    exec(compile(blocks[0], str(DOC), "exec"), namespace)  # our own documentation
     return namespace
 
 

@@ -224,7 +224,7 @@ def test_a_rebuild_swaps_while_readers_keep_searching(app, make_course, built):
                     if path not in seen:
                         seen.add(path)
                         swapped.set()
-            except Exception as error:  # noqa: BLE001 — the test reports it below
+            except Exception as error:  # the test reports it below
                 errors.append(error)
             finally:
                 search_index.close_searcher()
