@@ -37,7 +37,7 @@ from bureau.scope import Scope, ScopeError
 from core.extensions import db
 from core.http import ApiError, wants_json
 from core.security import has_bearer_token
-from learning.rules import CHINA
+from core.tz import CHINA
 
 bp = Blueprint("exports", __name__, url_prefix="/bureau/exports")
 

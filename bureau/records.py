@@ -10,9 +10,9 @@ from sqlalchemy import Select, and_, or_, select
 
 from accounts.models import User
 from bureau.scope import Scope
+from core.tz import CHINA
 from courses.models import Category, Course
 from learning.models import Certificate, CreditRecord
-from learning.rules import CHINA
 
 COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
            "course_title", "category", "hours_tenths", "completed_at", "certificate_number", "updated_at")

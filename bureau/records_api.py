@@ -30,13 +30,13 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from accounts import audit
 from accounts.access import current_api_token, role_required
 from accounts.regions import is_region_code
+from bureau.officer import officer_scope
 from bureau.records import Filters, after_cursor, records_query
-from bureau.scope import Scope, ScopeError, scope_for
+from bureau.scope import Scope, ScopeError
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
@@ -200,13 +200,11 @@ def _after() -> Position | None:
 
 
 def _scope(region: str | None) -> Scope:
-    token = current_api_token()
+    """The officer's scope narrowed to ``region``: an outside region is refused before anything is read."""
     try:
-        scope = scope_for(current_user, token.region_code if token else None)
-        scope.narrowed(region)  # refuse an outside region before reading anything
+        return officer_scope(region)
     except ScopeError as e:
         raise ApiError(403, "forbidden_region", e.message) from None
-    return scope
 
 
 def _audit(filters: Filters, cursor: bool, rows: int) -> None:

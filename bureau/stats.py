@@ -15,9 +15,10 @@ from sqlalchemy import Select, case, distinct, func, select, union
 from accounts.models import User
 from bureau.scope import Scope
 from core.extensions import db
+from core.tz import CHINA
 from courses.models import Category, Course
 from learning.models import CreditRecord, WatchSession
-from learning.rules import CHINA, credit_year
+from learning.rules import credit_year
 
 TOP_COURSES = 10
 

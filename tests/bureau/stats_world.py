@@ -5,8 +5,9 @@ Times are given in China Standard Time (what an officer reads) and stored as UTC
 from datetime import UTC, datetime
 
 from core.extensions import db
+from core.tz import CHINA
 from learning.models import CreditRecord, IntegrityEvent, WatchSession
-from learning.rules import CHINA, credit_year
+from learning.rules import credit_year
 
 _sessions = iter(range(1, 10**9))
 
