@@ -100,6 +100,16 @@ def heartbeats_of(page) -> list[str]:
     return sent
 
 
+def stopped_keeping_its_seconds(tab, app, user_id: int, lesson_id: int, at_least: float) -> float:
+    """``tab`` says it was stopped; the server kept what it played there (at least ``at_least``
+    seconds, no more than its video played) and the tab shows that figure. Returns it."""
+    assert_stopped_here(tab)
+    seconds = covered(app, user_id)[lesson_id]
+    assert at_least <= seconds <= tab.locator("video").evaluate(PLAYED_SECONDS) + 0.25
+    assert tab.evaluate(COVERED) == pytest.approx(seconds, abs=0.25)
+    return seconds
+
+
 def test_two_tabs_never_count_at_once(page, live_server, lessons, trainee, screenshot):
     app, user_id = live_server.app, trainee["id"]
     first_console = errors_of(page)
@@ -114,10 +124,7 @@ def test_two_tabs_never_count_at_once(page, live_server, lessons, trainee, scree
     second.goto(f"/lessons/{lessons['a2']}")
     click_to_play(second)
 
-    assert_stopped_here(page)
-    a1 = covered(app, user_id)[lessons["a1"]]
-    assert 1 <= a1 <= page.locator("video").evaluate(PLAYED_SECONDS) + 0.25
-    assert page.evaluate(COVERED) == pytest.approx(a1, abs=0.25)
+    a1 = stopped_keeping_its_seconds(page, app, user_id, lessons["a1"], at_least=1)
     screenshot(page, "tab-1-stopped")
     first_beats = heartbeats_of(page)
     try_to_play(page)
@@ -134,10 +141,7 @@ def test_two_tabs_never_count_at_once(page, live_server, lessons, trainee, scree
     page.bring_to_front()
     page.goto(f"/lessons/{lessons['b1']}")
     click_to_play(page)
-    assert_stopped_here(second)
-    a2 = covered(app, user_id)[lessons["a2"]]
-    assert 8 <= a2 <= second.locator("video").evaluate(PLAYED_SECONDS) + 0.25
-    assert second.evaluate(COVERED) == pytest.approx(a2, abs=0.25)
+    a2 = stopped_keeping_its_seconds(second, app, user_id, lessons["a2"], at_least=8)
     second_beats = heartbeats_of(second)
     try_to_play(second)
 
