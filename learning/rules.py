@@ -7,8 +7,8 @@ maximum rate, plus a little slack, once), and merges what is left into the lesso
 coverage. Whatever is cut is reported as an integrity event. Opening sessions is paced
 per trainee (:func:`session_open_turn`).
 
-By rule: :func:`parse_claim` 3–4, :func:`apply_heartbeat` 5–6, :func:`credit_year` 7,
-:func:`session_open_turn` 10, :func:`attention_due` and :func:`resume_clock` 11.
+By rule: :func:`parse_claim` 3–4, :func:`heartbeat_allowance` 5a, :func:`apply_heartbeat` 5–6,
+:func:`credit_year` 7, :func:`session_open_turn` 10, :func:`attention_due` and :func:`resume_clock` 11.
 """
 import math
 from dataclasses import dataclass, field
@@ -41,7 +41,7 @@ class Limits:
 
     @property
     def per_heartbeat(self) -> float:
-        """The most one heartbeat may claim: two intervals (a late timer) at the top rate."""
+        """The most one heartbeat may always claim: two intervals (a late timer) at the top rate."""
         return 2 * self.heartbeat_seconds * self.max_rate + self.slack_seconds
 
 
@@ -172,6 +172,22 @@ def trainee_allowance(start: datetime, now: datetime, limits: Limits) -> float:
     return (now - start).total_seconds() * limits.max_rate + limits.slack_seconds
 
 
+def heartbeat_allowance(last_beat: datetime | None, now: datetime, limits: Limits) -> float:
+    """Seconds one heartbeat of a session may claim at ``now`` (docs/rules.md rule 5a): two
+    intervals' worth (:attr:`Limits.per_heartbeat`), or more when the server itself credited
+    the session's previous heartbeat, at ``last_beat``, longer ago: that wall-clock time at the
+    top rate, plus the slack. None (no heartbeat yet): two intervals' worth.
+
+    Measured on the server's clock, an overloaded server that answers late (so the player's
+    next claim covers its wait too) cannot turn honest seconds into clipped ones; the
+    trainee's clock (rule 5b, :func:`trainee_allowance`) still keeps every claim within wall time.
+    """
+    if last_beat is None:
+        return limits.per_heartbeat
+    since = (now - last_beat).total_seconds() * limits.max_rate + limits.slack_seconds
+    return max(limits.per_heartbeat, since)
+
+
 def played_until_after(start: datetime, played_seconds: float, limits: Limits) -> datetime:
     """The trainee's playback clock once ``played_seconds`` more were credited from ``start``."""
     return start + timedelta(seconds=played_seconds / limits.max_rate)
@@ -192,14 +208,18 @@ def attention_due(carried, now: datetime, minutes: float) -> datetime | None:
     return min([due for due in carried if due is not None] + [now + timedelta(minutes=minutes)])
 
 
-def apply_heartbeat(intervals, start: datetime, claim: Claim, now: datetime, limits: Limits) -> Outcome:
-    """Credit what ``claim`` may honestly have played since ``start`` (:func:`budget_start`);
-    report what was cut. ``Outcome.played_until`` is the trainee's clock afterwards."""
+def apply_heartbeat(intervals, start: datetime, claim: Claim, now: datetime, limits: Limits,
+                    last_beat: datetime | None = None) -> Outcome:
+    """Credit what ``claim`` may honestly have played since ``start`` (:func:`budget_start`),
+    in one heartbeat acknowledged by the server at ``last_beat`` before
+    (:func:`heartbeat_allowance`); report what was cut. ``Outcome.played_until`` is the
+    trainee's clock afterwards."""
     claimed = total_length(claim.segments)
     events = []
-    accepted = clip(claim.segments, limits.per_heartbeat)
+    per_heartbeat = heartbeat_allowance(last_beat, now, limits)
+    accepted = clip(claim.segments, per_heartbeat)
     if total_length(accepted) < claimed - 1e-6:
-        events.append({"kind": "oversized_heartbeat", "allowed": limits.per_heartbeat})
+        events.append({"kind": "oversized_heartbeat", "allowed": round(per_heartbeat, 3)})
     allowance = trainee_allowance(start, now, limits)
     within_budget = clip(accepted, allowance)
     if total_length(within_budget) < total_length(accepted) - 1e-6:

@@ -179,7 +179,8 @@ def _credit(locked: ledger.LockedSession, claim: Claim, now, limits: Limits) -> 
     """Credit what the claim may honestly have played, record what was cut, commit."""
     session, budget = locked.session, locked.budget
     outcome = apply_heartbeat(locked.progress.intervals if locked.progress else [],
-                              budget_start(budget.played_until, session.opened_at), claim, now, limits)
+                              budget_start(budget.played_until, session.opened_at), claim, now, limits,
+                              last_beat=session.last_heartbeat_at)
     budget.played_until = outcome.played_until
     session.played_seconds += outcome.played_seconds
     session.last_heartbeat_at = now

@@ -12,6 +12,7 @@ from learning.rules import (
     budget_start,
     clip,
     credit_year,
+    heartbeat_allowance,
     merge_intervals,
     parse_segments,
     total_length,
@@ -133,3 +134,60 @@ def test_completion_uses_the_ratio():
 ])
 def test_credit_year_is_the_china_calendar_year(utc, year):
     assert credit_year(utc) == year
+
+
+# --- rule 5a on the server's clock: late answers clip no honest seconds ----------------------
+
+def late_player(rounds: int, queued: float, interval: float = 15.0):
+    """An honest player at 1× behind a server whose every answer comes ``queued`` seconds late:
+    it sends a heartbeat ``interval`` s after the previous answer arrived, claiming everything
+    played since its previous heartbeat; the server answers when the request's turn comes.
+    Yields (claim, when the server handles it, when it handled the previous one or None)."""
+    sent, handled_before = 0.0, None  # the session opened at T0
+    for _ in range(rounds):
+        send = interval if handled_before is None else handled_before + interval
+        handled = send + queued
+        yield (sent, send), handled, handled_before
+        sent, handled_before = send, handled
+
+
+def last(seconds: float | None) -> datetime | None:
+    return None if seconds is None else at(seconds)
+
+
+def test_an_honest_player_whose_answers_come_late_is_credited_every_second():
+    intervals, start, played, now = [], T0, 0.0, 0.0
+    for n, ((a, b), handled, previous) in enumerate(late_player(rounds=12, queued=25)):
+        outcome = apply_heartbeat(intervals, start, Claim(n + 1, [(a, b)]), at(handled), LIMITS,
+                                  last_beat=last(previous))
+        assert outcome.events == [] and outcome.credited_seconds == b - a
+        intervals, start, played, now = outcome.intervals, next_start(outcome), played + b - a, handled
+    assert b - a > LIMITS.per_heartbeat  # each claim was longer than two intervals' worth
+    assert total_length(intervals) == played <= now  # every second played, never more than wall time
+
+
+def test_a_late_claim_is_measured_from_the_servers_last_acknowledged_beat():
+    assert heartbeat_allowance(at(40), at(80), LIMITS) == 40 + LIMITS.slack_seconds
+    assert heartbeat_allowance(at(70), at(80), LIMITS) == LIMITS.per_heartbeat  # never less than two intervals
+    assert heartbeat_allowance(None, at(80), LIMITS) == LIMITS.per_heartbeat
+
+
+def test_a_long_claim_soon_after_the_last_beat_is_still_cut():
+    outcome = apply_heartbeat([], T0, Claim(2, [(0, 60)]), at(600), LIMITS, last_beat=at(590))
+    assert outcome.covered_seconds == LIMITS.per_heartbeat
+    assert outcome.events == [{"kind": "oversized_heartbeat", "allowed": LIMITS.per_heartbeat}]
+
+
+def test_a_long_wait_since_the_last_beat_earns_no_more_than_wall_time():
+    # Another session of the trainee used the wall clock up to 10 s ago: this session's long
+    # silence opens rule 5a, but the trainee's clock (5b) still allows only those 10 s.
+    outcome = apply_heartbeat([], at(590), Claim(2, [(0, 300)]), at(600), LIMITS, last_beat=at(0))
+    assert outcome.covered_seconds == 10 + LIMITS.slack_seconds
+    assert [e["kind"] for e in outcome.events] == ["faster_than_real_time"]
+    # A script claiming twice real time, however late its answers, earns real time only.
+    intervals, start = [], T0
+    for n, ((a, b), handled, previous) in enumerate(late_player(rounds=6, queued=30)):
+        outcome = apply_heartbeat(intervals, start, Claim(n + 1, [(2 * a, 2 * b)]), at(handled), LIMITS,
+                                  last_beat=last(previous))
+        intervals, start = outcome.intervals, next_start(outcome)
+    assert total_length(intervals) <= handled + LIMITS.slack_seconds
