@@ -1,8 +1,20 @@
-"""What is taught: categories, courses, lessons and the videos they play."""
+"""What is taught: categories, courses, lessons and the videos they play, and each course's
+test: its question bank and exam settings (docs/rules.md, the course test)."""
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -11,6 +23,7 @@ from core.extensions import db
 
 COURSE_STATUSES = ("draft", "submitted", "published", "rejected", "withdrawn")
 VIDEO_STATUSES = ("uploading", "processing", "ready", "failed")
+QUESTION_KINDS = ("single", "multiple", "judge")  # 单选, 多选, 判断
 
 
 class Category(db.Model):
@@ -105,6 +118,11 @@ class Course(db.Model):
     lessons: Mapped[list["Lesson"]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
     )
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="course", order_by="Question.position", cascade="all, delete-orphan"
+    )
+    # None: the defaults (a test is required when the bank holds questions).
+    exam: Mapped[Optional["ExamSettings"]] = relationship(cascade="all, delete-orphan")
 
     @property
     def credit_hours(self) -> float:
@@ -159,3 +177,44 @@ class Upload(db.Model):
 
     owner: Mapped[User] = relationship()
     video: Mapped[Video | None] = relationship()
+
+
+class Question(db.Model):
+    """One question of a course's bank. ``options`` are the texts shown (判断: 正确, 错误);
+    ``answer`` the indices of the right ones (one for 单选 and 判断, two or more for 多选).
+    A paper drawn for an attempt copies what it shows, so editing the bank never changes
+    an attempt already started."""
+
+    __tablename__ = "questions"
+    __table_args__ = (CheckConstraint("kind IN ('single', 'multiple', 'judge')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))
+    stem: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[list[int]] = mapped_column(JSON, default=list)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="questions")
+
+
+class ExamSettings(db.Model):
+    """How a course's test is taken: how many questions of each kind a paper draws
+    (``draw``), the points each is worth (``points``; a paper adds up to 100), the pass
+    mark, the time limit, the attempts per catalogue year, and whether passing is required
+    for the course's 学时."""
+
+    __tablename__ = "exam_settings"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    pass_score: Mapped[int] = mapped_column(Integer, default=60)
+    time_limit_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    draw: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    points: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -161,3 +161,39 @@ class Certificate(db.Model):
 
     user: Mapped[User] = relationship()
     course: Mapped[Course | None] = relationship()
+
+
+class ExamAttempt(db.Model):
+    """A trainee's attempt at a course's test. ``paper`` is what was drawn for it on the
+    server — per question its id, kind, stem, options in this attempt's order, the right
+    indices in that order, points and explanation — and never leaves the server whole;
+    ``answers`` maps a question id (as text) to the chosen indices, saved as they are
+    chosen. An attempt is open until ``submitted_at`` is set, by the trainee or, after
+    ``deadline``, by the server; one attempt per trainee and course is open at a time."""
+
+    __tablename__ = "exam_attempts"
+    __table_args__ = (
+        Index("uq_exam_attempts_open", "user_id", "course_id", unique=True,
+              sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),
+        Index("ix_exam_attempts_user_course_year", "user_id", "course_id", "year"),
+        Index("ix_exam_attempts_open_deadline", "deadline", sqlite_where=text("submitted_at IS NULL"),
+              postgresql_where=text("submitted_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    year: Mapped[int] = mapped_column(Integer)  # the credit year it was started in (attempts are counted per year)
+    paper: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    answers: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
+    pass_score: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str] = mapped_column(String(8), default="")  # "trainee" or "deadline"
+    score: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
