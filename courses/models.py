@@ -23,7 +23,6 @@ from core.extensions import db
 
 COURSE_STATUSES = ("draft", "submitted", "published", "rejected", "withdrawn")
 VIDEO_STATUSES = ("uploading", "processing", "ready", "failed")
-QUESTION_KINDS = ("single", "multiple", "judge")  # 单选, 多选, 判断
 
 
 class Category(db.Model):
