@@ -20,11 +20,15 @@ from accounts.regions import region_name
 from courses.categories import CATEGORIES
 
 EXPORT_COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
-                  "course_title", "category", "hours_tenths", "completed_at", "certificate_number")
-"""bureau.records.COLUMNS without updated_at; completed_at is Asia/Shanghai text ``YYYY-MM-DD HH:MM:SS``."""
+                  "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
+                  "exam_score", "exam_attempts", "exam_passed_at")
+"""bureau.records.COLUMNS without updated_at; completed_at and exam_passed_at are Asia/Shanghai
+text ``YYYY-MM-DD HH:MM:SS``."""
 HEADER = ("姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
-          "完成时间", "证书编号")
+          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间")
 YEAR, HOURS = HEADER.index("年度"), HEADER.index("学时")
+NUMBERS = frozenset({YEAR, HOURS, HEADER.index("测验成绩"), HEADER.index("测验次数")})
+"""Number cells in the XLSX; an empty one (no test) stays empty."""
 BOM = "\ufeff"
 SHEET_NAME = "学时记录"
 _TRIGGERS = frozenset("=+-@\t\r")
@@ -62,9 +66,10 @@ def export_batches(batches: Iterable[Batch]) -> Iterator[Batch]:
              employer if employer[:1] not in t else "'" + employer,
              region, names[region], year,
              title if title[:1] not in t else "'" + title,
-             categories.get(category, category), tenths / 10, completed or "", certificate or "")
+             categories.get(category, category), tenths / 10, completed or "", certificate or "",
+             score, attempts, passed_at or "")
             for (_id, id_number, name, phone, employer, region, year, _course_id, title, category, tenths,
-                 completed, certificate) in rows
+                 completed, certificate, score, attempts, passed_at) in rows
         ]
 
 
@@ -87,7 +92,8 @@ def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000)
     A new sheet starts every ``sheet_rows`` data rows (Excel stops at 1,048,576 rows), each
     with the header. xlsxwriter's constant_memory mode flushes each row to disk as it is
     written, so memory does not grow with the number of rows. ID numbers, region codes and
-    certificate numbers are text cells; 年度 and 学时 are numbers.
+    certificate numbers are text cells; 年度, 学时, 测验成绩 and 测验次数 are numbers (a score
+    of 0 included; no score, for a course without a test, is an empty cell).
     """
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
                                           "strings_to_formulas": False, "strings_to_urls": False})
@@ -119,7 +125,8 @@ def _new_sheet(workbook, text_format):
 def _write_row(sheet, row_no: int, row: tuple) -> None:
     string, number = sheet.write_string, sheet.write_number
     for column, value in enumerate(row):
-        if column == HOURS or column == YEAR:
-            number(row_no, column, value)
+        if column in NUMBERS:
+            if value is not None:
+                number(row_no, column, value)
         elif value:
             string(row_no, column, value)

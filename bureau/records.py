@@ -2,20 +2,29 @@
 
 Every caller passes a :class:`bureau.scope.Scope`; the query applies it, so no path can
 forget it. Rows are plain tuples from SQLAlchemy Core (no ORM objects), cheap to stream.
+
+Each record carries the course test as it stood when the record was written (docs/sync.md):
+the best score, the number of submitted attempts and when the first passing attempt was
+submitted, over the trainee's attempts at that course started by the record's
+``awarded_at``. A trainee who tries again after the credit changes no record already
+written, so a new attempt bumps nothing and the sync order stays (updated_at, id).
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from accounts.models import User
 from bureau.scope import Scope
 from core.tz import CHINA
 from courses.models import Category, Course
-from learning.models import Certificate, CreditRecord
+from learning.models import Certificate, CreditRecord, ExamAttempt
 
 COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
-           "course_title", "category", "hours_tenths", "completed_at", "certificate_number", "updated_at")
+           "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
+           "exam_score", "exam_attempts", "exam_passed_at", "updated_at")
+"""updated_at stays last and id first: the docking API's cursor is taken from them."""
 
 
 @dataclass(frozen=True)
@@ -41,20 +50,38 @@ def _certificate_number():
     )
 
 
+def exam_summary():
+    """Per credit record id: the best score, the submitted attempts and the first pass (a subquery).
+
+    Only the attempts of the record's trainee at its course started by its ``awarded_at``
+    count, so the figures of a written record never change (no record has to be sent again).
+    """
+    credit = aliased(CreditRecord)
+    counted = and_(ExamAttempt.user_id == credit.user_id, ExamAttempt.course_id == credit.course_id,
+                   ExamAttempt.submitted_at.is_not(None), ExamAttempt.started_at <= credit.awarded_at)
+    first_pass = func.min(case((ExamAttempt.passed.is_(True), ExamAttempt.submitted_at)))
+    return (select(credit.id.label("record_id"), func.max(ExamAttempt.score).label("exam_score"),
+                   func.count(ExamAttempt.id).label("exam_attempts"), first_pass.label("exam_passed_at"))
+            .join(ExamAttempt, counted).group_by(credit.id).subquery("exam"))
+
+
 def _china_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=CHINA)
 
 
 def records_query(scope: Scope, filters: Filters) -> Select:
     """The scoped, filtered rows, in (updated_at, id) order: the order exports and sync use."""
+    exam = exam_summary()
     stmt = (
         select(CreditRecord.id, User.id_number, User.real_name, User.phone, User.employer, User.region_code,
                CreditRecord.year, CreditRecord.course_id, Course.title, Category.code,
                CreditRecord.hours_tenths, CreditRecord.awarded_at, _certificate_number(),
+               exam.c.exam_score, func.coalesce(exam.c.exam_attempts, 0).label("exam_attempts"), exam.c.exam_passed_at,
                CreditRecord.updated_at)
         .join(User, User.id == CreditRecord.user_id)
         .join(Course, Course.id == CreditRecord.course_id)
         .join(Category, Category.id == Course.category_id)
+        .outerjoin(exam, exam.c.record_id == CreditRecord.id)
         .where(scope.narrowed(filters.region).condition(User.region_code))
         .order_by(CreditRecord.updated_at, CreditRecord.id)
     )

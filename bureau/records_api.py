@@ -131,12 +131,14 @@ def synced_until(horizon: datetime, updated_since: datetime | None) -> datetime:
 def item(row) -> dict:
     """One record as the v1 contract gives it (``row`` in bureau.records.COLUMNS order)."""
     (record_id, id_number, name, phone, employer, region_code, year, course_id, course_title,
-     category, hours_tenths, completed_at, certificate_number, updated_at) = row
+     category, hours_tenths, completed_at, certificate_number, exam_score, exam_attempts, exam_passed_at,
+     updated_at) = row
     return {
         "id": record_id, "id_number": id_number, "name": name, "phone": phone, "employer": employer,
         "region_code": region_code, "year": year, "course_id": course_id, "course_title": course_title,
         "category": category, "hours": hours_tenths / 10, "completed_at": iso_utc(completed_at),
-        "certificate_number": certificate_number, "updated_at": iso_utc(updated_at),
+        "certificate_number": certificate_number, "exam_score": exam_score, "exam_attempts": exam_attempts,
+        "exam_passed_at": iso_utc(exam_passed_at) if exam_passed_at else None, "updated_at": iso_utc(updated_at),
     }
 
 

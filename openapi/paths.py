@@ -122,7 +122,9 @@ RECORDS_DESCRIPTION = """Region-scoped credit records for incremental sync (docs
 Rows come in (updated_at, id) order. Follow next_cursor until has_more is false; the last
 page's synced_until is the updated_since of the next run. A page only holds rows whose
 updated_at is older than SYNC_LAG_SECONDS, so that a record committed late is never skipped:
-each version of a record is delivered exactly once. Upsert by id. Each page is audited."""
+each version of a record is delivered exactly once. Upsert by id. Each page is audited.
+exam_score, exam_attempts and exam_passed_at are the course test as it stood when the record
+was written (attempts started by then): a later attempt changes no record."""
 
 
 def bureau() -> dict:

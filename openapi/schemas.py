@@ -143,6 +143,10 @@ BUREAU_RECORD = obj({
     "course_title": STR, "category": CATEGORY,
     "hours": {"type": "number", "description": "学时; a correction record may be negative."},
     "completed_at": DATETIME, "certificate_number": nullable(STR),
+    "exam_score": {**nullable(INT), "description": "The best score (0–100) of the course test when the record "
+                   "was written; null when the course had no test then."},
+    "exam_attempts": {"type": "integer", "minimum": 0, "description": "Submitted test attempts then."},
+    "exam_passed_at": {**nullable(DATETIME), "description": "When the first passing attempt was submitted."},
     "updated_at": {**DATETIME, "description": "UTC with microseconds; the sync order is (updated_at, id)."},
 })
 BUREAU_PAGE = obj({

@@ -1,18 +1,20 @@
 """A small world of credit records for the records page and export tests, and readers of the files."""
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 
 from accounts.tokens import issue_token
 from core.db import utcnow
 from core.extensions import db
-from learning.models import Certificate, CreditRecord
+from learning.models import Certificate, CreditRecord, ExamAttempt
 
 AWARDED = datetime(2025, 3, 1, 16, 30, tzinfo=UTC)  # 2025-03-02 00:30:00 in China
 HEADER = ["姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
-          "完成时间", "证书编号"]
+          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间"]
+QUESTION = {"id": 1, "kind": "single", "stem": "题目", "options": ["甲", "乙"], "answer": [0], "points": 100,
+            "explanation": ""}
 
 
 def credit(user, course, tenths: int = 15, year: int = 2025, at: datetime = AWARDED,
@@ -20,6 +22,23 @@ def credit(user, course, tenths: int = 15, year: int = 2025, at: datetime = AWAR
     """A ledger row, written directly (updated_at = awarded_at, in the past)."""
     row = CreditRecord(user_id=user.id, course_id=course.id, year=year, hours_tenths=tenths, basis=basis,
                        reason=reason, awarded_at=at, updated_at=at)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def attempt(user, course, started: datetime, score: int | None = None, seconds: float = 600,
+            questions: int = 10, ip: str = "203.0.113.7", pass_score: int = 60, minutes: int = 30,
+            closed_by: str = "trainee") -> ExamAttempt:
+    """An exam attempt written directly: submitted ``seconds`` after it started with ``score``, or
+    still open when ``score`` is None. Its paper has ``questions`` questions."""
+    paper = [{**QUESTION, "id": n + 1} for n in range(questions)]
+    submitted = score is not None
+    row = ExamAttempt(user_id=user.id, course_id=course.id, year=2025, paper=paper, answers={},
+                      pass_score=pass_score, started_at=started, deadline=started + timedelta(minutes=minutes),
+                      submitted_at=started + timedelta(seconds=seconds) if submitted else None,
+                      closed_by=closed_by if submitted else "", score=score,
+                      passed=score >= pass_score if submitted else None, ip=ip)
     db.session.add(row)
     db.session.commit()
     return row

@@ -57,6 +57,7 @@ def test_a_bureau_token_gets_the_records_of_its_region_with_every_field(client, 
         "employer": "=HYPERLINK(1)", "region_code": "440305", "year": 2025, "course_id": world["course"].id,
         "course_title": "网络安全法解读", "category": "digital", "hours": 1.5,
         "completed_at": "2025-03-01T16:30:00.123456Z", "certificate_number": cert.number,
+        "exam_score": None, "exam_attempts": 0, "exam_passed_at": None,  # this course had no test
         "updated_at": "2025-03-01T16:30:00.123456Z",
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", body["synced_until"])
