@@ -1,5 +1,6 @@
 """The v1 calls behind the scenes: studio (producers), review, videos and tus uploads."""
 from courses.models import COURSE_STATUSES
+from courses.studio.bank_xlsx import MAX_BYTES, MAX_ROWS, XLSX_TYPE
 from openapi.build import (
     PUBLIC,
     SIGNED_IN,
@@ -15,7 +16,7 @@ from openapi.build import (
     shared,
     signed_in,
 )
-from openapi.schemas import INT, STR, enum
+from openapi.schemas import ERROR, INT, STR, STUDIO_COURSE, array, enum, nullable, obj, ref
 
 V1 = "/api/v1"
 COURSE = path_param("course_id")
@@ -84,6 +85,114 @@ def studio() -> dict:
         f"{base}/{{course_id}}/withdraw": {"post": _course_op("withdrawStudioCourse", "Withdraw the course")},
         f"{base}/{{course_id}}/revision": {"post": _course_op(
             "startRevision", "Start a draft revision of a published course", "201")},
+        **bank(),
+    }
+
+
+# ---- a course's test in the studio: settings and question bank (docs/rules.md rule 13) ------
+
+KINDS = ("single", "multiple", "judge")
+PER_KIND = obj({kind: {"type": "integer", "minimum": 0} for kind in KINDS})
+QUESTION_IN = {
+    "kind": {**enum(*KINDS), "description": "单选, 多选, 判断."},
+    "stem": {"type": "string", "description": "Unique in the course's bank (spacing ignored)."},
+    "options": array(STR, minItems=2, maxItems=8, description="判断: [\"正确\", \"错误\"] (may be left out)."),
+    "answer": array({"type": "integer", "minimum": 0}, description="Indices of the right options: one for 单选 "
+                    "and 判断, two or more for 多选."),
+    "explanation": STR,
+}
+QUESTION = obj({"id": INT, "position": INT, **QUESTION_IN})
+SETTINGS_IN = {
+    "required": {"type": "boolean", "description": "Whether the course's 学时 need a pass."},
+    "pass_score": {"type": "integer", "minimum": 1, "maximum": 100},
+    "time_limit_minutes": {"type": "integer", "minimum": 1, "maximum": 300},
+    "max_attempts": {"type": "integer", "minimum": 1, "maximum": 10,
+                     "description": "Attempts per catalogue year."},
+    "draw": {**PER_KIND, "description": "Questions of each kind a paper draws."},
+    "points": {**PER_KIND, "description": "Points per question of each kind; Σ draw × points = 100."},
+}
+EXAM = obj({**SETTINGS_IN, "required": {"type": "boolean", "description": "Whether a pass is required now "
+                                        "(never for an empty bank)."},
+            "bank": {**PER_KIND, "description": "Questions the bank holds of each kind."},
+            "paper_size": INT, "paper_points": INT,
+            "problem": {**nullable(STR), "description": "Why the bank cannot fill a paper (blocks submitting)."}})
+ROW_ERROR = obj({"row": {"type": "integer", "description": "The spreadsheet's row number (1 is the header)."},
+                 "column": {"type": "string", "description": "题型, 题干, 选项, 答案, 解析, or empty."},
+                 "message": STR})
+IMPORT_REPORT = obj({"rows": {"type": "integer", "description": "Questions read (blank rows skipped)."},
+                     "errors": array(ROW_ERROR), "imported": INT})
+# The file's bytes: OpenAPI 3.1 describes binary content by its media type alone.
+XLSX = {"content": {XLSX_TYPE: {"schema": {"contentMediaType": XLSX_TYPE}}}}
+REVIEW_COURSE = obj({**STUDIO_COURSE["properties"], "exam": EXAM, "questions": array(QUESTION)})
+
+
+def _body(schema: dict, description: str = "") -> dict:
+    return {"required": True, "description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _bank_op(operation_id: str, summary: str, ok: dict, write: bool = True, extra: tuple = (), **more) -> dict:
+    errors = {"404": shared("NotFound")}
+    if write:
+        errors |= {"400": error("The body is not a JSON object (code invalid_json)."), "409": CONFLICT,
+                   "422": error("What was sent cannot be saved (code invalid_question, duplicate_question, "
+                                "invalid_exam, invalid_order).")}
+    return operation(operation_id, summary, "bank", for_role({**ok, **errors}),
+                     security=SIGNED_IN_WRITE if write else SIGNED_IN, parameters=[COURSE, *extra], **more)
+
+
+def bank() -> dict:
+    base = f"{V1}/studio/courses/{{course_id}}"
+    question = path_param("question_id")
+    upload = {"required": True, "content": {
+        XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}},
+        "application/octet-stream": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "contentMediaType": XLSX_TYPE}}}}}}
+    imported = {"200": json_response("The dry run's report; nothing imported.", IMPORT_REPORT),
+                "201": json_response("The whole file was clean and is imported.", IMPORT_REPORT),
+                "404": shared("NotFound"), "409": CONFLICT,
+                "422": json_response("Not an XLSX, too big or a zip bomb (code invalid_xlsx); or rows with errors "
+                                     "(code invalid_bank, with the report): nothing imported.",
+                                     {"anyOf": [ref("Error"), obj({"error": ERROR["properties"]["error"],
+                                                                   "rows": INT, "errors": array(ROW_ERROR)})]})}
+    return {
+        f"{base}/exam": {
+            "get": _bank_op("getExamSettings", "The course's test settings", {
+                "200": json_response("The settings as they apply.", EXAM)}, write=False),
+            "put": _bank_op("putExamSettings", "Change the test settings", {
+                "200": json_response("The settings.", EXAM)},
+                body=_body(obj({}, SETTINGS_IN), "Any of the fields; those left out stay as they were.")),
+        },
+        f"{base}/questions": {
+            "get": _bank_op("listQuestions", "The course's question bank, in order", {"200": json_response(
+                "The bank and the settings.", obj({"items": array(QUESTION), "exam": EXAM}))}, write=False),
+            "post": _bank_op("addQuestion", "Append a question", {"201": json_response("The question.", QUESTION)},
+                             body=_body(obj({name: QUESTION_IN[name] for name in ("kind", "stem", "answer")},
+                                            QUESTION_IN))),
+        },
+        f"{base}/questions/order": {"put": _bank_op(
+            "reorderQuestions", "Put the bank in a new order",
+            {"200": json_response("The bank.", obj({"items": array(QUESTION)}))},
+            body=_body(obj({"question_ids": array(INT)})))},
+        f"{base}/questions/{{question_id}}": {
+            "patch": _bank_op("editQuestion", "Change a question",
+                              {"200": json_response("The question.", QUESTION)}, extra=(question,),
+                              body=_body(obj({}, QUESTION_IN), "Any of the fields.")),
+            "delete": _bank_op("deleteQuestion", "Delete a question", {"204": {"description": "Deleted."}},
+                               extra=(question,)),
+        },
+        f"{base}/questions/import": {"post": operation(
+            "importQuestions", "Import an XLSX bank (the template's format)", "bank", for_role(imported),
+            security=SIGNED_IN_WRITE, body=upload, parameters=[COURSE, query(
+                "dry_run", enum("0", "1"), "1: only check the file and report every row's errors.")],
+            description="Questions are appended to the bank; nothing is imported unless the whole file is clean. "
+                        f"At most {MAX_ROWS} questions and {MAX_BYTES // (1024 * 1024)} MB.")},
+        f"{base}/questions/export.xlsx": {"get": _bank_op(
+            "exportQuestions", "The bank as XLSX, in the template's format",
+            {"200": {"description": "The XLSX file.", **XLSX}}, write=False)},
+        f"{V1}/studio/questions/template.xlsx": {"get": operation(
+            "questionTemplate", "The empty XLSX template of a question bank", "bank",
+            for_role({"200": {"description": "The XLSX file.", **XLSX}}), security=SIGNED_IN)},
     }
 
 
@@ -103,8 +212,8 @@ def review() -> dict:
                                 parameters=[query("status", enum("submitted", "published", "rejected",
                                                                  "withdrawn"))])},
         f"{base}/{{course_id}}": {"get": operation(
-            "getReviewCourse", "A course past its draft", "review",
-            for_role({"200": json_response("The course.", "StudioCourse"), "404": shared("NotFound")}),
+            "getReviewCourse", "A course past its draft, with its test's settings and question bank", "review",
+            for_role({"200": json_response("The course.", REVIEW_COURSE), "404": shared("NotFound")}),
             security=SIGNED_IN, parameters=[COURSE])},
         f"{base}/{{course_id}}/decision": {"post": decided(
             "decideCourse", "Approve into the catalogue, or reject with a reason", body=json_body("ReviewDecision"))},

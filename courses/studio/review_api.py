@@ -14,6 +14,7 @@ from core.http import ApiError
 from courses.models import Course
 from courses.studio import publishing
 from courses.studio.authoring import LISTED, REVIEWERS, course_json, queue_query, refused, reviewable_course
+from courses.studio.bank import bank_json
 from courses.studio.publishing import PublishingError
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1/review")
@@ -51,7 +52,9 @@ def queue():
 @bp.get("/courses/<int:course_id>")
 @role_required(*REVIEWERS)
 def get_course(course_id: int):
-    return course_json(_course(course_id))
+    """The course with its test: settings and question bank, answers included (for review)."""
+    course = _course(course_id)
+    return {**course_json(course), **bank_json(course)}
 
 
 @bp.post("/courses/<int:course_id>/decision")
