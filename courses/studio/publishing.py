@@ -31,6 +31,7 @@ from courses.categories import ensure_categories
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
 from courses.search import tasks as search_tasks
+from courses.studio.bank_rules import copy_bank, paper_problem, replace_bank
 
 EDITABLE_STATUSES = ("draft", "rejected", "withdrawn")
 COURSE_FIELDS = ("title", "summary", "instructor", "category_id", "catalogue_year")
@@ -137,7 +138,7 @@ def submit_problem(course: Course) -> str | None:
     for lesson in course.lessons:
         if lesson.video.status != "ready":
             return _("课时“%(title)s”的视频尚未就绪，不能提交审核。", title=lesson.title)
-    return None
+    return paper_problem(course)
 
 
 def submit(course: Course, now: datetime) -> None:
@@ -173,7 +174,8 @@ def withdraw(course: Course, now: datetime) -> None:
 
 
 def start_revision(course: Course, now: datetime, open_revision: Course | None = None) -> Course:
-    """A draft copy of published ``course`` (fields and lessons), not yet in the session.
+    """A draft copy of published ``course`` (fields, lessons, question bank and exam
+    settings), not yet in the session.
 
     ``open_revision`` is the course's existing revision, if any: there is one at a time.
     """
@@ -188,6 +190,7 @@ def start_revision(course: Course, now: datetime, open_revision: Course | None =
     )
     revision.lessons = [Lesson(position=lesson.position, title=lesson.title, video_id=lesson.video_id,
                                video=lesson.video) for lesson in course.lessons]
+    copy_bank(course, revision)
     return revision
 
 
@@ -211,7 +214,8 @@ def approve(course: Course, reviewer: User, now: datetime) -> Course:
 
 
 def apply_revision(revision: Course, reviewer: User, now: datetime) -> Course:
-    """Copy ``revision``'s fields and lessons onto its published course, then delete it."""
+    """Copy ``revision``'s fields, lessons, question bank and exam settings onto its published
+    course, then delete it. Until now trainees drew their papers from the published bank."""
     original = revision.revision_of
     if original is None or original.status != "published":
         raise PublishingError(_("原课程已不在发布状态，不能应用此修订。"), "not_published")
@@ -225,6 +229,7 @@ def apply_revision(revision: Course, reviewer: User, now: datetime) -> Course:
         ordered.append(target)
     for gone in kept.values():
         original.lessons.remove(gone)
+    replace_bank(original, revision)
     db.session.delete(revision)
     db.session.flush()
     set_lesson_order(original, ordered)
