@@ -36,6 +36,7 @@ class Defaults:
     HEARTBEAT_MAX_BYTES = 16 * 1024
     WATCH_SESSION_OPENS_PER_MINUTE = 12  # per trainee: a burst of this many, then one every 60/N s
     ATTENTION_CHECK_MINUTES = 0  # 0 = off; else ask "still there?" this often
+    MAX_QUEUE_SECONDS = 5.0  # behind nginx, an /api/ request that waited longer is answered 503 (core.overload)
     PLAYER_SEEK_LOCK = True  # no seeking past the furthest point watched until complete
     PLAYER_PAUSE_WHEN_HIDDEN = True
     MAX_UPLOAD_BYTES = 4 * 1024**3

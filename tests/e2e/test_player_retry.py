@@ -1,11 +1,15 @@
 """A heartbeat that meets a 502 is sent again, with the same seq, and the page says nothing
 about it (issue 22): behind nginx, a kept-alive connection closed under a request or a
-restarting web process gives one 502, and the next try goes through.
+restarting web process gives one 502, and the next try goes through. An overloaded server's
+503 with Retry-After is honoured: nothing is sent before it says.
 
 The 502 comes from the browser's side of the wire (Playwright answers for nginx): once
 before the app saw the heartbeat, once after the app had counted it (its answer lost on the
 way back). Either way the lesson is credited each played second once. A heartbeat a second.
 """
+import json
+import time
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -95,3 +99,36 @@ def test_a_heartbeat_meeting_a_502_is_sent_again_and_credited_once(page, live_se
     assert events == (["repeated_seq"] if after_the_app else [])
     assert page.locator("#player-coverage").evaluate("bar => bar.value") == pytest.approx(played, abs=0.25)
     assert [text for text in console if "502" not in text] == []
+
+
+def test_an_overloaded_server_is_asked_again_when_it_says_and_not_before(page, live_server, seeded_course,
+                                                                         trainee):
+    console = errors_of(page)
+    sign_in(page, trainee)
+    sent: list[tuple[float, dict]] = []
+    overloaded = json.dumps({"error": {"code": "overloaded", "message": "请求未能完成。"}})
+
+    def gateway(route):
+        sent.append((time.monotonic(), route.request.post_data_json))
+        if len(sent) == 2:  # core/overload.py's answer when the request waited too long
+            route.fulfill(status=503, headers={"Retry-After": "3"}, content_type="application/json",
+                          body=overloaded)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/sessions/*/heartbeats", gateway)
+    page.goto(f"/lessons/{seeded_course['lesson_ids'][0]}")
+    page.evaluate(WATCH_STATUS)
+    click_to_play(page)
+    page.wait_for_function("() => document.querySelector('video').ended")
+    expect(page.locator("#player")).to_have_attribute("data-queued", "0", timeout=15_000)
+    played = page.locator("video").evaluate(PLAYED_SECONDS)
+
+    (refused_at, refused), (again_at, again) = sent[1], sent[2]
+    assert again == refused  # the same heartbeat, nothing else before it
+    assert again_at - refused_at >= 3  # not before the server said (heartbeats kept coming meanwhile)
+    assert not [text for text in page.evaluate("() => window.statusSeen") if HELD_BACK in text]
+    covered, played_on_server, events = credited(live_server.app, trainee["id"])
+    assert covered == pytest.approx(played, abs=0.25) and played_on_server == pytest.approx(covered, abs=0.05)
+    assert events == []
+    assert [text for text in console if "503" not in text] == []

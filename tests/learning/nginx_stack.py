@@ -56,14 +56,15 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: floa
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{process.args[0]} exited:\n{log.read_text()[-3000:]}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/healthz-stack")
             connection.getresponse().read()
-            connection.close()
             return
         except OSError:
             time.sleep(0.1)
+        finally:
+            connection.close()
     raise RuntimeError(f"nothing answered on {port} after {seconds} s:\n{log.read_text()[-3000:]}")
 
 

@@ -43,6 +43,7 @@ export class HeartbeatQueue {
     this.running = null;
     this.failures = 0;
     this.wait = null;  // what the last refusal's Retry-After asked for (ms), if it said
+    this.notBefore = 0;  // Date.now() before which the server asked not to be sent anything
     this.timer = null;
     this.held = false;
     window.addEventListener('online', () => this.retryNow());
@@ -75,7 +76,7 @@ export class HeartbeatQueue {
 
   /** Send from the head until the queue is empty or a send fails; one run at a time. */
   pump() {
-    if (this.held) return Promise.resolve();
+    if (this.held || Date.now() < this.notBefore) return Promise.resolve();
     if (!this.running) {
       this.running = this.run().finally(() => {
         this.running = null;
@@ -100,6 +101,7 @@ export class HeartbeatQueue {
       }
       if (outcome === 'hold') return;
       this.failures = 0;
+      this.notBefore = 0;
     }
   }
 
@@ -143,10 +145,17 @@ export class HeartbeatQueue {
     const delay = this.wait !== null
       ? this.wait * (1 + Math.random() / 2)
       : RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1];
-    this.timer = setTimeout(() => this.pump(), delay);
+    // A new heartbeat queued meanwhile waits too: the server said when, sooner would only add load.
+    if (this.wait !== null) this.notBefore = Date.now() + delay;
+    this.timer = setTimeout(() => {
+      this.notBefore = 0;
+      this.pump();
+    }, delay);
   }
 
+  /** Send now (the network is back, the page goes), unless the server asked to wait: its timer is set. */
   retryNow() {
+    if (Date.now() < this.notBefore) return;
     clearTimeout(this.timer);
     this.pump();
   }
