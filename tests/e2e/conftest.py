@@ -7,10 +7,12 @@ raises on the server fails the test, and so does a script error or a Content Sec
 Policy violation in the page.
 
 Chromium is Debian's ``/usr/bin/chromium`` (``playwright install`` cannot download a
-browser here); without it these tests are skipped, with the reason. Screenshots go to
+browser here). Without it these tests fail under ``make test``, which installs it and sets
+``ZHIXIN_REQUIRE_BROWSER``; a bare ``pytest`` run skips them, with the reason. Screenshots go to
 ``artifacts/e2e/`` (ignored by git), one automatically for every failed test.
 """
 import logging
+import os
 import re
 import shutil
 from contextlib import contextmanager
@@ -250,11 +252,22 @@ def demo_world(live_server) -> str:
     return result.output
 
 
+def require_chromium(chromium: Path, environ) -> None:
+    """Stop the browser tests when ``chromium`` is missing: a failure when the environment
+    sets ``ZHIXIN_REQUIRE_BROWSER`` (as ``make test`` does), else a skip with the reason.
+    """
+    if chromium.exists():
+        return
+    reason = f"browser tests need Debian's Chromium at {chromium} (apt-get install chromium)"
+    if environ.get("ZHIXIN_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason}; ZHIXIN_REQUIRE_BROWSER is set, so they may not be skipped", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (Playwright's sync API, no asyncio plugin)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    require_chromium(CHROMIUM, os.environ)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
