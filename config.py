@@ -51,6 +51,8 @@ class Defaults:
     CERTIFICATE_LOOKUP_RATE_LIMIT = "30 per minute"  # public verification, per client address
     INTEGRITY_SHARED_IP_USERS = 5  # accounts from one address before it is a signal
     INTEGRITY_DAILY_HOURS = 10  # credited hours in one day before it is a signal
+    EXAM_SECONDS_PER_QUESTION = 5  # a test paper submitted faster than this per question is a signal
+    EXAM_FAILS_IN_A_ROW = 3  # this many failed test attempts in a row (any course) is a signal
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
     # `flask worker` imports each; a name that does not exist stops it

@@ -15,7 +15,7 @@ from accounts import audit
 from accounts.access import role_required
 from accounts.models import User
 from accounts.regions import region_name
-from bureau import signals
+from bureau import exam_signals, signals
 from bureau.officer import asked_scope, filter_context
 from core import policy
 from core.extensions import db
@@ -54,6 +54,9 @@ SIGNAL_NAMES = {
     "session_churn": _l("频繁打开课程"),
     "long_days": _l("单日学时过多"),
     "shared_ip": _l("同一地址多个账号"),
+    "exam_fast": _l("测验交卷过快"),
+    "exam_overlap": _l("多个地址同时考试"),
+    "exam_fails": _l("测验连续不及格"),
 }
 
 
@@ -82,9 +85,24 @@ def index():
         "session_churn": signals.flagged_by_events(scope, year, signals.SESSION_CHURN_KINDS),
         "long_days": signals.flagged_long_days(scope, year, daily_tenths()),
         "shared_ip": signals.shared_addresses(scope, year, shared_ip_users()),
+        "exam_fast": exam_signals.flagged_fast(scope, year, policy.exam_seconds_per_question()),
+        "exam_overlap": exam_signals.flagged_overlaps(scope, year),
+        "exam_fails": exam_signals.flagged_fails(scope, year, policy.exam_fails_in_a_row()),
     }
     return render_template("integrity/index.html", found=found, min_users=shared_ip_users(),
-                           daily_hours=daily_tenths() / 10, **filter_context(scope, year))
+                           daily_hours=daily_tenths() / 10, **_exam_limits(), **filter_context(scope, year))
+
+
+def _exam_limits() -> dict:
+    return {"seconds_per_question": policy.exam_seconds_per_question(), "fails_in_a_row": policy.exam_fails_in_a_row()}
+
+
+def _exam_rows(signal: str, scope, year: int, user_id: int | None):
+    if signal == "exam_fast":
+        return exam_signals.fast_rows(scope, year, policy.exam_seconds_per_question(), user_id)
+    if signal == "exam_overlap":
+        return exam_signals.overlap_rows(scope, year, user_id)
+    return exam_signals.fail_rows(scope, year, policy.exam_fails_in_a_row(), user_id)
 
 
 def _filter_user(scope) -> User | None:
@@ -101,7 +119,7 @@ def _filter_user(scope) -> User | None:
 @bp.get("/bureau/integrity/<signal>")
 @role_required("bureau")
 def signal(signal: str):
-    if signal not in signals.SIGNALS:
+    if signal not in signals.SIGNALS and signal not in exam_signals.EXAM_SIGNALS:
         abort(404)
     scope, year = asked_scope(), chosen_year()
     person = _filter_user(scope)
@@ -111,13 +129,15 @@ def signal(signal: str):
     day = day if DAY.fullmatch(day) else ""
     if signal in signals.EVENT_SIGNALS:
         stmt = signals.event_rows(scope, year, signals.EVENT_SIGNALS[signal], user_id)
+    elif signal in exam_signals.EXAM_SIGNALS:
+        stmt = _exam_rows(signal, scope, year, user_id)
     elif signal == "long_days":
         stmt = signals.long_day_rows(scope, year, daily_tenths(), user_id, day or None)
     else:
         stmt = signals.shared_ip_rows(scope, year, shared_ip_users(), ip or None, user_id)
     page = signals.paged(stmt, page_number(), PER_PAGE)
     return render_template(f"integrity/{signal}.html", signal=signal, page=page, person=person, ip=ip, day=day,
-                           min_users=shared_ip_users(), daily_hours=daily_tenths() / 10,
+                           min_users=shared_ip_users(), daily_hours=daily_tenths() / 10, **_exam_limits(),
                            **filter_context(scope, year))
 
 

@@ -55,3 +55,14 @@ def heartbeat_slack_seconds():
 def heartbeat_max_segments() -> int:
     """The most played segments one heartbeat may carry (``HEARTBEAT_MAX_SEGMENTS``)."""
     return int(_setting("HEARTBEAT_MAX_SEGMENTS"))
+
+
+def exam_seconds_per_question(region: str | None = None, year: int | None = None) -> float:
+    """Seconds a person needs at least per question of a test paper: a paper submitted by the
+    trainee faster than this × its questions is an integrity signal (``EXAM_SECONDS_PER_QUESTION``, 5)."""
+    return float(_setting("EXAM_SECONDS_PER_QUESTION"))
+
+
+def exam_fails_in_a_row(region: str | None = None, year: int | None = None) -> int:
+    """Consecutive failed test attempts (any course) that make an integrity signal (``EXAM_FAILS_IN_A_ROW``, 3)."""
+    return max(2, int(_setting("EXAM_FAILS_IN_A_ROW")))

@@ -9,6 +9,7 @@ from accounts.tokens import issue_token
 from core.db import utcnow
 from core.extensions import db
 from learning.models import Certificate, CreditRecord, ExamAttempt
+from learning.rules import credit_year
 
 AWARDED = datetime(2025, 3, 1, 16, 30, tzinfo=UTC)  # 2025-03-02 00:30:00 in China
 HEADER = ["姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
@@ -29,12 +30,12 @@ def credit(user, course, tenths: int = 15, year: int = 2025, at: datetime = AWAR
 
 def attempt(user, course, started: datetime, score: int | None = None, seconds: float = 600,
             questions: int = 10, ip: str = "203.0.113.7", pass_score: int = 60, minutes: int = 30,
-            closed_by: str = "trainee") -> ExamAttempt:
+            closed_by: str = "trainee", year: int | None = None) -> ExamAttempt:
     """An exam attempt written directly: submitted ``seconds`` after it started with ``score``, or
     still open when ``score`` is None. Its paper has ``questions`` questions."""
     paper = [{**QUESTION, "id": n + 1} for n in range(questions)]
     submitted = score is not None
-    row = ExamAttempt(user_id=user.id, course_id=course.id, year=2025, paper=paper, answers={},
+    row = ExamAttempt(user_id=user.id, course_id=course.id, year=year or credit_year(started), paper=paper, answers={},
                       pass_score=pass_score, started_at=started, deadline=started + timedelta(minutes=minutes),
                       submitted_at=started + timedelta(seconds=seconds) if submitted else None,
                       closed_by=closed_by if submitted else "", score=score,

@@ -84,7 +84,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "records_views.records": [("bureau", "/bureau/records"), ("bureau", "/bureau/records?region=330102&person=王小明&employer=杭州")],
         "integrity.index": [("bureau", "/bureau/integrity"), ("bureau", "/bureau/integrity?region=330102")],
         "integrity.signal": [("bureau", f"/bureau/integrity/{signal}{query}") for signal in
-                             ("clipped", "two_screens", "session_churn", "long_days", "shared_ip")
+                             ("clipped", "two_screens", "session_churn", "long_days", "shared_ip", "exam_fast",
+                              "exam_overlap", "exam_fails")
                              for query in ("", f"?region=330102&user={w['trainee'].id}&ip=203.0.113.7")],
         "integrity.trainee": [("bureau", f"/bureau/trainees/{w['trainee'].id}")],
         "integrity.certificate_lookup": [("bureau", "/bureau/certificates"),
