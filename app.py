@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from core import errors, i18n, inputs, language, overload, queue, security
+from core import errors, i18n, inputs, language, queue, security
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -20,7 +20,6 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     inputs.init_app(app)
     _register_blueprints(app)
     errors.init_app(app)
-    overload.init_app(app)
     security.init_app(app)
     language.init_app(app)
     _register_cli(app)
@@ -49,7 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from courses.media import media, upload, upload_api, video_api, videos
     from courses.search import search_views
     from courses.studio import exam_api, review, review_api, studio, studio_api
-    from learning import certificate_api, certificate_views, record, record_api, watch_api
+    from learning import attempt_api, certificate_api, certificate_views, record, record_api, watch_api
     from openapi import openapi
 
     rooms = (
@@ -57,7 +56,7 @@ def _register_blueprints(app: Flask) -> None:
         (auth, admin, account_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api),
-        (watch_api, record, record_api, certificate_views, certificate_api),
+        (watch_api, record, record_api, certificate_views, certificate_api, attempt_api),
         (dashboard, records_views, exports, integrity, records_api),
         (openapi,),
     )

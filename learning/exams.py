@@ -51,6 +51,10 @@ class ExamState:
                 "attempts_left": self.attempts_left}
 
 
+def answers_missing_message() -> str:
+    return _("请求中缺少答案（answers）。")
+
+
 def _attempts(user_id: int, course_id: int) -> list[ExamAttempt]:
     return list(db.session.scalars(select(ExamAttempt).where(
         ExamAttempt.user_id == user_id, ExamAttempt.course_id == course_id).order_by(ExamAttempt.id)))

@@ -8,7 +8,7 @@ import functools
 
 from flask import Blueprint
 
-from openapi import backstage, paths
+from openapi import backstage, exams, paths
 from openapi.build import responses
 from openapi.schemas import schemas
 
@@ -29,6 +29,7 @@ def _paths() -> dict:
                   backstage.uploads, backstage.videos, backstage.studio,
                   backstage.review, paths.bureau, paths.meta):
         described.update(group())
+    described.update(exams.paths())  # the trainee's course-test calls
     return described
 
 

@@ -2,15 +2,19 @@
 and the sweep, on the database (docs/rules.md rule 13)."""
 import random
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from accounts.tokens import issue_token
+from core.db import utcnow
 from core.extensions import db
 from learning import exams
 from learning.models import ExamAttempt
-from tests.learning.exam_world import add_bank, attempt, complete_lessons, right_answers, wrong_answers
+from tests.learning.exam_world import add_bank, attempt, complete_lessons, credits, right_answers, wrong_answers
+from tests.learning.test_certificates_concurrency import post
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
@@ -114,7 +118,6 @@ def test_another_trainees_attempt_is_not_found(world, make_user):
 
 
 def test_a_pass_credits_the_course_once_and_a_fail_does_not(world):
-    from tests.learning.exam_world import credits
     trainee, course = world
     failed = start(trainee, course)
     exams.save_answers(trainee.id, failed.id, wrong_answers(failed), NOW + timedelta(minutes=1))
@@ -158,25 +161,23 @@ def test_the_sweep_grades_overdue_attempts_with_their_saved_answers(world, make_
     assert exams.close_overdue(NOW + timedelta(minutes=32)) == 0
 
 
-def test_two_submits_racing_grade_the_attempt_once(app, world):
+def test_submits_racing_over_http_grade_the_attempt_once(server, world):
+    """Real HTTP against a threaded server: each submit in its own connection and transaction."""
     trainee, course = world
-    taken = start(trainee, course)
-    exams.save_answers(trainee.id, taken.id, right_answers(taken), NOW + timedelta(minutes=1))
+    taken = exams.start(trainee.id, course.id, utcnow(), "", random.Random(1))
+    exams.save_answers(trainee.id, taken.id, right_answers(taken), utcnow())
+    _row, token = issue_token(trainee, "test", utcnow())
     db.session.commit()
-    barrier, closed_by_call = threading.Barrier(2), []
+    barrier, url = threading.Barrier(4), f"{server}/api/v1/exam-attempts/{taken.id}/submit"
 
-    def submit(offset: int):
-        with app.app_context():
-            barrier.wait()
-            closed_by_call.append(exams.finish(taken.id, NOW + timedelta(minutes=2, seconds=offset), "trainee"))
-            db.session.commit()
-            db.session.remove()
+    def submit():
+        barrier.wait()
+        return post(url, token, {})
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(closed_by_call) == [False, True]
-    from tests.learning.exam_world import credits
+    with ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(lambda _: submit(), range(4)))
+    assert [status for status, _ in replies] == [200] * 4
+    assert {(body["score"], body["passed"], body["attempts_left"]) for _, body in replies} == {(100, True, 2)}
+    closed = attempt(taken.id)
+    assert (closed.score, closed.closed_by) == (100, "trainee")
     assert len(credits(trainee)) == 1
