@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from core import errors, i18n, inputs, language, queue, security
+from core import errors, i18n, inputs, language, overload, queue, security
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     inputs.init_app(app)
     _register_blueprints(app)
     errors.init_app(app)
+    overload.init_app(app)
     security.init_app(app)
     language.init_app(app)
     _register_cli(app)
