@@ -17,7 +17,7 @@ from bureau.scope import Scope
 from core.extensions import db
 from core.tz import CHINA
 from courses.models import Category, Course
-from learning.models import CreditRecord, WatchSession
+from learning.models import CreditRecord, ExamAttempt, WatchSession
 from learning.rules import credit_year
 
 TOP_COURSES = 10
@@ -160,6 +160,37 @@ def top_courses(scope: Scope, year: int, limit: int = TOP_COURSES) -> list[Cours
 
 
 @dataclass(frozen=True)
+class Exams:
+    """Course tests of the scope's trainees in a credit year (the year an attempt started in)."""
+
+    submitted: int  # attempts submitted, by the trainee or closed by the server at the deadline
+    passed: int
+    takers: int  # trainees with a submitted attempt
+    passers: int  # of which with a pass
+
+    @property
+    def pass_rate(self) -> float:
+        """Passed ÷ submitted attempts, 0 when none was submitted."""
+        return self.passed / self.submitted if self.submitted else 0.0
+
+    @property
+    def failed(self) -> int:
+        return self.submitted - self.passed
+
+
+def exams(scope: Scope, year: int) -> Exams:
+    """Submitted and passed attempts, and the trainees who sat and passed a test, in ``year``."""
+    passed = ExamAttempt.passed.is_(True)
+    stmt = _in_scope(
+        select(func.count(), func.count().filter(passed), func.count(distinct(ExamAttempt.user_id)),
+               func.count(distinct(case((passed, ExamAttempt.user_id)))))
+        .select_from(ExamAttempt).join(User, User.id == ExamAttempt.user_id)
+        .where(ExamAttempt.year == year, ExamAttempt.submitted_at.is_not(None)), scope)
+    submitted, passes, takers, passers = db.session.execute(stmt).one()
+    return Exams(submitted or 0, passes or 0, takers or 0, passers or 0)
+
+
+@dataclass(frozen=True)
 class Overview:
     year: int
     required_tenths: int
@@ -167,6 +198,7 @@ class Overview:
     by_category: list[CategoryHours]
     by_month: list[int]
     top_courses: list[CourseCount]
+    exams: Exams
 
     @property
     def total_tenths(self) -> int:
@@ -180,4 +212,5 @@ class Overview:
 def overview(scope: Scope, year: int, required_tenths: int) -> Overview:
     """Everything the dashboard shows for ``scope`` and ``year``."""
     return Overview(year, required_tenths, people(scope, year, required_tenths),
-                    hours_by_category(scope, year), hours_by_month(scope, year), top_courses(scope, year))
+                    hours_by_category(scope, year), hours_by_month(scope, year), top_courses(scope, year),
+                    exams(scope, year))
