@@ -56,7 +56,8 @@ class Defaults:
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
     # `flask worker` imports each; a name that does not exist stops it
-    TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks")
+    TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks",
+                    "learning.exam_tasks")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
     SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search/index.py); empty = instance/search
