@@ -18,7 +18,8 @@ from core.inputs import is_id
 from courses.access import in_published_course
 from courses.media.backstage import VIDEO_STATUS_NAMES, rendition_sources
 from courses.models import Course, Lesson, Video
-from courses.studio import publishing
+from courses.studio import bank, publishing
+from courses.studio.bank_rules import MAX_OPTIONS
 from courses.studio.publishing import PublishingError
 
 REVIEWERS = ("reviewer", "admin")
@@ -119,7 +120,8 @@ def course_json(course: Course) -> dict:
 def page_helpers() -> dict:
     """What the studio and review templates use (a context processor of both)."""
     return {"status_names": STATUS_NAMES, "video_status_names": VIDEO_STATUS_NAMES,
-            "rendition_sources": rendition_sources, "is_editable": publishing.is_editable}
+            "rendition_sources": rendition_sources, "is_editable": publishing.is_editable,
+            "exam_view": bank.exam_json, "kind_name": bank.kind_name, "option_letters": "ABCDEFGH"[:MAX_OPTIONS]}
 
 
 def refused(e: PublishingError):
