@@ -101,14 +101,32 @@ def app(tmp_path, app_overrides):
     app = create_app(app_config(tmp_path, **app_overrides), instance_path=str(tmp_path / "instance"))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        _empty_tables()
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()
         yield app
         db.session.remove()
-        db.drop_all()
+        _empty_tables()  # for the next test that makes its own app on this database
         db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    """Every table of the models, empty, ids from 1. On PostgreSQL the tables stay from one
+    test to the next and are emptied row by row with their sequences restarted: some 20 ms,
+    where dropping and creating them (or TRUNCATE) takes half a second. ``create_all`` makes
+    again only what a test dropped (the migration tests do)."""
+    if not PG_URL:
+        db.drop_all()
+        db.create_all()
+        return
+    db.create_all()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        sequences = connection.scalars(sqlalchemy.text(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()"))
+        for name in sequences.all():
+            connection.execute(sqlalchemy.text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 @pytest.fixture
