@@ -99,7 +99,9 @@ def test_an_import_shows_row_errors_in_a_table_then_imports_the_fixed_file(clien
     assert re.search(r"<td>3</td><td>答案</td><td>答案“C”不在选项之中。</td>", html)
     assert bank_of(draft) == []
     clean = xlsx(*GOOD)
-    assert "文件无误，共 4 道题" in upload(client, page, clean, "check").get_data(as_text=True)
+    preview = upload(client, page, clean, "check").get_data(as_text=True)
+    assert "文件无误，共 4 道题" in preview
+    assert re.search(r"<td>多选</td><td>下列哪些属于敏感个人信息？</td>\s*<td>AB</td>", preview)
     assert bank_of(draft) == []
     done = upload(client, page, clean, "import")
     assert done.status_code == 302 and len(bank_of(draft)) == 4
@@ -130,6 +132,9 @@ def test_the_section_and_the_import_report_read_in_english(client, page, draft):
     report = upload(client, page, xlsx(row("单选", "", ["a", "b"], "A")), "check")
     text = assert_english(report, "Cyber security basics", "题干", "题库.xlsx", "张三")
     assert "Row" in text and "Enter the question." in text
+    clean = upload(client, page, xlsx(row("判断", "Backups are tested.", [], "A")), "check")
+    assert "Questions to import" in assert_english(clean, "Cyber security basics", "Backups are tested.", "题库.xlsx",
+                                                   "张三")
 
 
 class TestWithCsrf:
