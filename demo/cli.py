@@ -9,25 +9,31 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
 
 from core import policy
 from core.db import utcnow
 from core.extensions import db
-from courses.search import tasks as search_tasks
+from core.tz import CHINA
 from courses.categories import ensure_categories
 from courses.models import Category, Video
-from demo import clips, media, seed
+from courses.search import tasks as search_tasks
+from demo import clips, media, seed, year
 from demo.data import DEMO_PASSWORD, PRODUCER_PHONE
 
 cli = AppGroup("demo", help="Demo data.")
 
 QUICK_SECONDS = 2
+TRAINEES, QUICK_TRAINEES = 200, 8
 
 
 @cli.command("seed")
 @click.option("--quick", is_flag=True, help=f"Cap every clip at {QUICK_SECONDS} s (tests, quick trials).")
-def seed_command(quick: bool) -> None:
-    """Create the categories, one account per role and a published catalogue with real video.
+@click.option("--trainees", type=click.IntRange(0, 9999), default=None,
+              help=f"Trainees with a year of study ({TRAINEES}; {QUICK_TRAINEES} with --quick).")
+def seed_command(quick: bool, trainees: int | None) -> None:
+    """Create the categories, one account per role, a published catalogue with real video and
+    a province's trainees with last year's and this year's study behind them.
 
     Running it again changes nothing, except that missing media files are made again.
     """
@@ -43,7 +49,9 @@ def seed_command(quick: bool) -> None:
         if producer.role != "producer":
             raise click.ClickException(_("手机号 %(phone)s 已被非课程制作方账号占用。", phone=PRODUCER_PHONE))
         failures = _seed_courses(producer, settings, QUICK_SECONDS if quick else None)
+        _seed_series(producer)
         search_tasks.rebuild()  # the seed publishes directly, without the review path's index updates
+        _seed_year(accounts, trainees if trainees is not None else QUICK_TRAINEES if quick else TRAINEES)
         _echo_accounts(accounts)
         click.echo(_("完成，用时 %(seconds).1f 秒。", seconds=time.monotonic() - started))
     if failures:
@@ -93,6 +101,35 @@ def _seed_courses(producer, settings: media.Settings, max_seconds: float | None)
     return failures
 
 
+def _seed_series(producer) -> None:
+    made = seed.ensure_series(producer, ensure_categories(), utcnow(), policy.minutes_per_hour())
+    db.session.commit()
+    for course in made:
+        click.echo(_("发布：《%(title)s》，%(hours).1f 学时。", title=course.title, hours=course.credit_hours))
+
+
+def _seed_year(accounts: list[seed.AccountRow], count: int) -> None:
+    """The trainees with their study so far, each committed with it (an interrupted run resumes)."""
+    now, required = utcnow(), policy.required_tenths()
+    this_year = now.astimezone(CHINA).year
+    catalogues = {y: year.catalogue(y) for y in (this_year - 1, this_year)}
+    persons = year.missing(year.people(count))
+    password_hash = generate_password_hash(DEMO_PASSWORD)
+    for done, person in enumerate(persons, start=1):
+        year.history(year.add(person, password_hash), person, now, required, catalogues)
+        db.session.commit()
+        if done % 50 == 0 or done == len(persons):
+            click.echo(_("学员：已生成 %(done)d / %(total)d 名学员的学习记录。", done=done, total=len(persons)))
+    trainee = next(row.user for row in accounts if row.account.role == "trainee")
+    if trainee.role != "trainee":
+        return
+    closer = year.demo_trainee(trainee, now, required)
+    db.session.commit()
+    if closer is not None:
+        click.echo(_("%(name)s 本年度还差 %(hours).1f 学时达标：学完《%(title)s》即可开具达标的年度学时证明。",
+                     name=trainee.real_name, hours=year.DEMO_SHORT_TENTHS / 10, title=closer.title))
+
+
 def _finish(course) -> None:
     if seed.finish_course(course, policy.minutes_per_hour(), utcnow()):
         click.echo(_("发布：《%(title)s》，%(hours).1f 学时。", title=course.title, hours=course.credit_hours))
@@ -115,7 +152,7 @@ def _echo_accounts(rows: list[seed.AccountRow]) -> None:
         table.append((row.user.role_label, row.user.phone, row.user.id_number, password))
     widths = [max(_width(line[i]) for line in table) for i in range(4)]
     for line in table:
-        cells = (cell + " " * (width - _width(cell)) for cell, width in zip(line, widths))
+        cells = (cell + " " * (width - _width(cell)) for cell, width in zip(line, widths, strict=True))
         click.echo("  ".join(cells).rstrip())
 
 

@@ -162,3 +162,25 @@ DEMO_COURSES = (
         (("有效倾听与建设性反馈", 200), ("跨部门项目协作的机制", 275)),
     ),
 )
+
+
+# The year's trainees: two provinces, several cities (GB/T 2260 district codes), each with
+# employers whose staff take the public courses. ``demo.year`` draws names and plans from these.
+DEMO_REGIONS = (
+    ("110101", ("北京市东城区第一人民医院", "北京市第五十五中学")),
+    ("110102", ("北京市西城区建筑设计研究院", "北京市第一六一中学")),
+    ("110105", ("北京市朝阳区人民医院", "北京市朝阳区疾病预防控制中心")),
+    ("110108", ("北京市海淀区信息技术研究所", "北京市海淀区实验小学")),
+    ("330102", ("杭州市第一人民医院", "杭州市上城区城市建设发展中心")),
+    ("330106", ("杭州市西湖区农业技术推广中心", "杭州市西湖区实验学校")),
+    ("330203", ("宁波市第二医院", "宁波市海曙区水利工程管理站")),
+    ("330302", ("温州市鹿城区人民医院", "温州市第八高级中学")),
+)
+DEMO_TITLES = ("主治医师", "主管护师", "工程师", "高级工程师", "一级教师", "高级教师", "助理研究员", "农艺师")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂玉华建国志红文斌浩宇欣怡晨阳俊"
+# Trainees' phone numbers: 137 0000 and a serial, a range no demo account uses.
+POPULATION_PHONE_PREFIX = "1370000"
+# Courses made of the demo lessons for each year's catalogue (their videos are the demo's own,
+# so nothing more is rendered): enough 学时 for a trainee to meet the year's requirement.
+SERIES_PER_YEAR = 16

@@ -17,7 +17,11 @@ from core.tz import CHINA
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
 from demo import media
-from demo.data import BACKGROUNDS, DEMO_ACCOUNTS, DEMO_COURSES, DEMO_PASSWORD, DemoAccount, DemoCourse
+from demo.data import BACKGROUNDS, DEMO_ACCOUNTS, DEMO_COURSES, DEMO_PASSWORD, SERIES_PER_YEAR, DemoAccount, DemoCourse
+
+# A 专题班's lessons are at least this share of the second-longest demo lesson (which --quick caps too).
+SERIES_LESSON_SHARE = 0.75
+SERIES_CATEGORIES = ("digital", "ip", "cybersecurity", "emergency", "knowledge", "science", "ethics", "teamwork")
 
 
 class AccountRow(NamedTuple):
@@ -116,3 +120,55 @@ def _clip_jobs(course: Course, spec: DemoCourse, root: Path,
         jobs.append(media.ClipJob(video.id, course.title, f"第{lesson.position}讲\n{lesson.title}", seconds,
                                   BACKGROUNDS.get(spec.category, "0x1f4e79"), need_video, need_poster))
     return jobs
+
+
+def series_title(year: int, number: int) -> str:
+    return f"{year}年度公需科目专题班（第{number}期）"
+
+
+def ensure_series(producer: User, categories: dict[str, Category], now: datetime,
+                  minutes_per_hour: int) -> list[Course]:
+    """The year's and the previous year's 专题班: published courses whose lessons replay the demo
+    courses' lessons (their videos, so nothing more is rendered), worth what those run to.
+
+    Made only once every demo course is published, and only when they are worth something;
+    what exists already is left as it is.
+    """
+    sources = db.session.scalars(select(Course).where(
+        Course.producer_id == producer.id, Course.title.in_([spec.title for spec in DEMO_COURSES]))).all()
+    if len(sources) < len(DEMO_COURSES) or any(course.status != "published" for course in sources):
+        return []
+    longest = sorted(lesson.video.duration_seconds for course in sources for lesson in course.lessons)[-2]
+    # The longer lessons only: a 专题班 is studied in fewer, longer sittings.
+    lessons = [lesson for course in sorted(sources, key=lambda c: c.id) for lesson in course.lessons
+               if lesson.video.duration_seconds >= SERIES_LESSON_SHARE * longest]
+    if not credit_tenths(sum(lesson.duration_seconds for lesson in lessons), minutes_per_hour):
+        return []  # clips too short to be worth a tenth (demo seed --quick): nothing to study for
+    this_year = now.astimezone(CHINA).year
+    made = []
+    for year in (this_year - 1, this_year):
+        for number in range(1, SERIES_PER_YEAR + 1):
+            title = series_title(year, number)
+            if db.session.scalar(select(Course.id).where(Course.title == title, Course.producer_id == producer.id)):
+                continue
+            turn = (number * 5) % len(lessons)  # each 专题班 takes the lessons in another order
+            made.append(_series(title, year, lessons[turn:] + lessons[:turn], producer,
+                                categories[SERIES_CATEGORIES[(number - 1) % len(SERIES_CATEGORIES)]],
+                                minutes_per_hour))
+    db.session.flush()
+    return made
+
+
+def _series(title: str, year: int, lessons: list[Lesson], producer: User, category: Category,
+            minutes_per_hour: int) -> Course:
+    published = datetime(year, 1, 2, 9, tzinfo=CHINA)
+    course = Course(title=title, summary=f"{year}年度公需科目专题班，汇集数字技术、知识产权、网络安全、应急管理等"
+                                         "专题讲座，适合集中学习。",
+                    instructor="知新课程制作中心 教研组", category=category, producer=producer,
+                    organisation=producer.organisation, status="published", catalogue_year=year,
+                    published_at=published, credit_tenths=credit_tenths(
+                        sum(lesson.video.duration_seconds for lesson in lessons), minutes_per_hour))
+    for position, lesson in enumerate(lessons, start=1):
+        course.lessons.append(Lesson(position=position, title=lesson.title, video=lesson.video))
+    db.session.add(course)
+    return course
