@@ -49,7 +49,7 @@ def _register_blueprints(app: Flask) -> None:
     from courses.media import media, upload, upload_api, video_api, videos
     from courses.search import search_views
     from courses.studio import exam_api, exam_studio, review, review_api, studio, studio_api
-    from learning import attempt_api, certificate_api, certificate_views, record, record_api, watch_api
+    from learning import attempt_api, certificate_api, certificate_views, exam, record, record_api, watch_api
     from openapi import openapi
 
     rooms = (
@@ -57,7 +57,7 @@ def _register_blueprints(app: Flask) -> None:
         (auth, admin, account_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
-        (watch_api, record, record_api, certificate_views, certificate_api, attempt_api),
+        (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam),
         (dashboard, records_views, exports, integrity, records_api),
         (openapi,),
     )

@@ -150,9 +150,10 @@ def _holder(pdf: FPDF, payload: dict) -> None:
 def _statement(pdf: FPDF, payload: dict) -> None:
     name, year, total = payload["holder"]["name"], payload["year"], f"{payload['hours']:.1f}"
     if payload["kind"] == "course":
-        title = payload["courses"][0]["title"]
+        title, score = payload["courses"][0]["title"], payload["courses"][0].get("exam_score")
+        passed = "" if score is None else f"并通过课后测验（成绩 {score} 分），"
         text = (f"兹证明{name}于{year}年度完成专业技术人员继续教育公需科目课程《{title}》的全部学习内容，"
-                f"经平台按实际观看时长认定，获得 {total} 学时。")
+                f"{passed}经平台按实际观看时长认定，获得 {total} 学时。")
     else:
         text = (f"兹证明{name}于{year}年度参加专业技术人员继续教育公需科目学习，"
                 f"经平台按实际观看时长认定，共计获得 {total} 学时，明细如下。")

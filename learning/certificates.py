@@ -14,7 +14,10 @@ certificate row's id, zero-padded to at least six digits. The id makes the seria
 (across every year, so within each) without counting rows, so two issues running at once
 can never draw the same number. A number is never changed or reused.
 
-Payload: a JSON object (see :func:`build_payload`); its canonical bytes are
+Payload: a JSON object (see :func:`build_payload`). A course whose test the trainee took
+carries its best score (``exam_score``, docs/rules.md rule 13); a course without one carries
+no such field, so the payloads of certificates issued before tests existed read the same,
+and a score is not part of what makes a certificate outdated. Its canonical bytes are
 ``json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` in
 UTF-8, and ``signature`` is the Ed25519 signature of those bytes, base64. Hours are JSON
 numbers with one decimal (tenths / 10). Verification recomputes the canonical bytes from
@@ -32,13 +35,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from accounts.models import User
 from core.extensions import db
 from courses.models import Category, Course
 from learning import signing
-from learning.models import Certificate, CreditRecord
+from learning.models import Certificate, CreditRecord, ExamAttempt
 
 ISSUER = "知新公需科目学习平台"
 NUMBER_PATTERN = re.compile(r"GX(\d{4})-(\d{6})-(\d{6,12})")
@@ -64,6 +67,7 @@ class Line:
     category: str
     category_name: str
     tenths: int
+    exam_score: int | None = None  # the course test's best score, when the trainee took one
 
 
 @dataclass(frozen=True)
@@ -122,19 +126,23 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def course_bases(rows: list[LedgerRow]) -> list[Basis]:
-    """One basis per completed course whose ledger total is positive."""
+def course_bases(rows: list[LedgerRow], scores: dict[int, int] | None = None) -> list[Basis]:
+    """One basis per completed course whose ledger total is positive (with its test's best
+    score from ``scores``, by course id, when there is one)."""
+    scores = scores or {}
     result = []
     for done in (row for row in rows if row.basis == "completion"):
         tenths = sum(row.tenths for row in rows if row.course_id == done.course_id)
         if tenths > 0:
-            line = Line(done.course_id, done.title, done.category, done.category_name, tenths)
+            line = Line(done.course_id, done.title, done.category, done.category_name, tenths,
+                        scores.get(done.course_id))
             result.append(Basis("course", done.year, done.course_id, (line,)))
     return result
 
 
-def year_bases(rows: list[LedgerRow], required_tenths: int) -> list[Basis]:
+def year_bases(rows: list[LedgerRow], required_tenths: int, scores: dict[int, int] | None = None) -> list[Basis]:
     """One basis per year whose total is positive; courses in ledger order, zero sums left out."""
+    scores = scores or {}
     years: dict[int, dict[int, list[LedgerRow]]] = {}
     for row in rows:
         years.setdefault(row.year, {}).setdefault(row.course_id, []).append(row)
@@ -144,16 +152,18 @@ def year_bases(rows: list[LedgerRow], required_tenths: int) -> list[Basis]:
         for first, *rest in courses.values():
             tenths = first.tenths + sum(row.tenths for row in rest)
             if tenths:
-                lines.append(Line(first.course_id, first.title, first.category, first.category_name, tenths))
+                lines.append(Line(first.course_id, first.title, first.category, first.category_name, tenths,
+                                  scores.get(first.course_id)))
         total = sum(line.tenths for line in lines)
         if total > 0:
             result.append(Basis("year", year, None, tuple(lines), total >= required_tenths, required_tenths))
     return result
 
 
-def bases_from_ledger(rows: list[LedgerRow], required_tenths: int) -> list[Basis]:
+def bases_from_ledger(rows: list[LedgerRow], required_tenths: int,
+                      scores: dict[int, int] | None = None) -> list[Basis]:
     """Every certificate the ledger supports: newest year first, its year certificate first."""
-    bases = year_bases(rows, required_tenths) + course_bases(rows)
+    bases = year_bases(rows, required_tenths, scores) + course_bases(rows, scores)
     return sorted(bases, key=lambda b: (-b.year, b.kind != "year", b.course_id or 0))
 
 
@@ -162,12 +172,19 @@ def content(basis: Basis) -> dict:
     return {
         "kind": basis.kind,
         "year": basis.year,
-        "courses": [{"id": line.course_id, "title": line.title, "category": line.category,
-                     "category_name": line.category_name, "hours": hours(line.tenths)} for line in basis.lines],
+        "courses": [_course(line) for line in basis.lines],
         "hours": hours(basis.tenths),
         "requirement_met": basis.requirement_met,
         "required_hours": None if basis.required_tenths is None else hours(basis.required_tenths),
     }
+
+
+def _course(line: Line) -> dict:
+    course = {"id": line.course_id, "title": line.title, "category": line.category,
+              "category_name": line.category_name, "hours": hours(line.tenths)}
+    if line.exam_score is not None:
+        course["exam_score"] = line.exam_score
+    return course
 
 
 def build_payload(basis: Basis, holder: Holder, number: str, now: datetime) -> dict:
@@ -234,8 +251,16 @@ def ledger_rows(user_id: int) -> list[LedgerRow]:
     return [LedgerRow(*row) for row in rows]
 
 
+def exam_scores(user_id: int) -> dict[int, int]:
+    """The best score of each course test the trainee took, by course id."""
+    rows = db.session.execute(
+        select(ExamAttempt.course_id, func.max(ExamAttempt.score)).where(
+            ExamAttempt.user_id == user_id, ExamAttempt.score.is_not(None)).group_by(ExamAttempt.course_id))
+    return {course_id: score for course_id, score in rows}
+
+
 def available(user_id: int, required_tenths: int) -> list[Basis]:
-    return bases_from_ledger(ledger_rows(user_id), required_tenths)
+    return bases_from_ledger(ledger_rows(user_id), required_tenths, exam_scores(user_id))
 
 
 def holder_of(user: User) -> Holder:

@@ -73,6 +73,12 @@ def exam_state(user_id: int, course_id: int, now: datetime) -> ExamState:
     )
 
 
+def open_attempt_id(user_id: int, course_id: int) -> int | None:
+    """The trainee's attempt at the course's test that is not closed yet, if any."""
+    return db.session.scalar(select(ExamAttempt.id).where(
+        ExamAttempt.user_id == user_id, ExamAttempt.course_id == course_id, ExamAttempt.submitted_at.is_(None)))
+
+
 def _lock(attempt_id: int) -> ExamAttempt | None:
     """The attempt, read again under its row lock (PostgreSQL) or the write turn (SQLite)."""
     sqlite_writers.queue_for_writing(db.session)

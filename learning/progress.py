@@ -1,5 +1,6 @@
-"""A trainee's record, read from the ledger and the lesson progress: shared by page and API
-(the trainee's own, and the bureau's view of it), with the credit year a request asks for."""
+"""A trainee's record, read from the ledger, the lesson progress and the course tests: shared
+by page and API (the trainee's own, and the bureau's view of it), with the credit year a
+request asks for."""
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,8 @@ from sqlalchemy.orm import joinedload
 from core.db import utcnow
 from core.extensions import db
 from courses.models import Course, Lesson, Video
+from learning import exams
+from learning.exam_state import exam_satisfied
 from learning.models import CreditRecord, LessonProgress
 from learning.rules import credit_year
 
@@ -94,7 +97,8 @@ def year_totals(user_id: int) -> dict[int, float]:
 
 
 def in_progress(user_id: int) -> list[CourseProgress]:
-    """Courses the trainee has started and not yet completed, most recently watched first."""
+    """Courses the trainee has started and not yet completed, most recently watched first: a
+    lesson still to watch, or a test still to pass (docs/rules.md rule 7)."""
     started = (
         select(LessonProgress.course_id, func.max(LessonProgress.updated_at).label("last"))
         .where(LessonProgress.user_id == user_id).group_by(LessonProgress.course_id).subquery()
@@ -103,12 +107,20 @@ def in_progress(user_id: int) -> list[CourseProgress]:
         select(Course).join(started, started.c.course_id == Course.id).order_by(started.c.last.desc())
         .options(joinedload(Course.category))
     ).all()
+    credited = set(db.session.scalars(select(CreditRecord.course_id).where(
+        CreditRecord.user_id == user_id, CreditRecord.basis == "completion")))
     result = []
     for course in courses:
         state = course_progress(user_id, course)
-        if state.lessons_done < len(course.lessons):
+        if state.lessons_done < len(course.lessons) or (
+                course.id not in credited and not exam_satisfied(user_id, course.id)):
             result.append(state)
     return result
+
+
+def exam_states(user_id: int, course_ids, now: datetime) -> dict[int, exams.ExamState]:
+    """Each course's test for the trainee: required, passed, best score, attempts left."""
+    return {course_id: exams.exam_state(user_id, course_id, now) for course_id in set(course_ids)}
 
 
 def course_progress(user_id: int, course: Course) -> CourseProgress:

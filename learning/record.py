@@ -1,4 +1,5 @@
-"""我的学习: the trainee's own record — courses in progress, credited courses, the year's total."""
+"""我的学习: the trainee's own record — courses in progress (with their tests), credited courses
+(with their test scores), the year's total."""
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -17,7 +18,10 @@ def index():
     year = progress.chosen_year()
     summary = progress.year_summary(current_user.id, year, policy.required_hours(current_user.region_code, year))
     totals = progress.year_totals(current_user.id)
+    watching = progress.in_progress(current_user.id)
+    tests = progress.exam_states(current_user.id, [entry.course.id for entry in summary.credits]
+                                 + [state.course.id for state in watching], utcnow())
     return render_template(
-        "record/index.html", summary=summary, in_progress=progress.in_progress(current_user.id),
+        "record/index.html", summary=summary, in_progress=watching, tests=tests,
         years=sorted(set(totals) | {credit_year(utcnow())}, reverse=True), totals=totals,
     )

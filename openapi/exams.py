@@ -1,4 +1,5 @@
-"""The v1 course-test calls of trainees (docs/rules.md rule 13), with their schemas inline."""
+"""The v1 course-test calls of trainees (docs/rules.md rule 13), with their schemas inline,
+and /me/progress, whose courses now carry their test's state (it replaces paths.me's entry)."""
 from openapi.build import (
     SIGNED_IN,
     SIGNED_IN_WRITE,
@@ -7,8 +8,10 @@ from openapi.build import (
     json_response,
     operation,
     path_param,
+    query,
+    signed_in,
 )
-from openapi.schemas import BOOL, DATETIME, INT, STR, array, enum, nullable, obj
+from openapi.schemas import BOOL, CATEGORY, DATETIME, INT, NUM, STR, array, enum, nullable, obj
 
 V1 = "/api/v1"
 YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
@@ -32,6 +35,14 @@ START_REFUSED = json_response(
     "lessons_incomplete (a lesson is not complete yet), no_attempts_left (this credit year), already_passed, "
     "exam_unavailable (the bank holds too few questions), or attempt_open with attempt_id: resume that one.",
     obj({"error": obj({"code": STR, "message": STR}, {"attempt_id": INT})}))
+PROGRESS = obj({
+    "year": INT, "credited_hours": NUM, "required_hours": NUM, "requirement_met": BOOL,
+    "courses": array(obj({"course_id": INT, "title": STR, "category": CATEGORY, "hours": NUM,
+                          "completed_at": DATETIME, "corrections": array(obj({"hours": NUM, "reason": STR})),
+                          "exam": EXAM_STATE})),
+    "in_progress": array(obj({"course_id": INT, "title": STR, "covered_ratio": NUM, "lessons_done": INT,
+                              "lessons": INT, "exam": EXAM_STATE})),
+}, description="in_progress also holds courses whose lessons are complete and whose test is not passed yet.")
 
 
 def paths() -> dict:
@@ -68,4 +79,8 @@ def paths() -> dict:
                       "404": error("No such attempt of the caller (code not_found).")}),
             security=SIGNED_IN_WRITE, parameters=[attempt],
             description="After the deadline it is graded with the answers saved before it (closed_by deadline).")},
+        f"{V1}/me/progress": {"get": operation(
+            "getProgress", "The trainee's credited hours for a year, per course, with each course's test",
+            "learning", signed_in({"200": json_response("The year's progress.", PROGRESS)}),
+            security=SIGNED_IN, parameters=[query("year", YEAR, "Defaults to this year (Asia/Shanghai).")])},
     }

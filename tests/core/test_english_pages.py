@@ -63,6 +63,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "catalogue.category": [(None, "/categories/digital")],
         "catalogue.course": [(None, f"/courses/{course}"), ("trainee", f"/courses/{course}")],
         "catalogue.lesson": [("trainee", f"/lessons/{w['lesson'].id}")],
+        "exam.page": [("trainee", f"/courses/{course}/exam")],
         "search_views.search_page": [(None, "/search"), (None, "/search?q=数字"), (None, "/search?q=无此课程")],
         "auth.login": [(None, "/login")],
         "auth.register": [(None, "/register")],
