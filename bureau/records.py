@@ -50,38 +50,43 @@ def _certificate_number():
     )
 
 
-def exam_summary():
+def exam_summary(filters: Filters, within: Select | None = None):
     """Per credit record id: the best score, the submitted attempts and the first pass (a subquery).
 
     Only the attempts of the record's trainee at its course started by its ``awarded_at``
     count, so the figures of a written record never change (no record has to be sent again).
+    The filters on the record's own columns (year, updated_since) are applied inside too, and
+    ``within`` (a statement of record ids, e.g. one page's) narrows it further, so that a page
+    aggregates its own records, not the whole ledger.
     """
     credit = aliased(CreditRecord)
     counted = and_(ExamAttempt.user_id == credit.user_id, ExamAttempt.course_id == credit.course_id,
                    ExamAttempt.submitted_at.is_not(None), ExamAttempt.started_at <= credit.awarded_at)
     first_pass = func.min(case((ExamAttempt.passed.is_(True), ExamAttempt.submitted_at)))
-    return (select(credit.id.label("record_id"), func.max(ExamAttempt.score).label("exam_score"),
+    stmt = (select(credit.id.label("record_id"), func.max(ExamAttempt.score).label("exam_score"),
                    func.count(ExamAttempt.id).label("exam_attempts"), first_pass.label("exam_passed_at"))
-            .join(ExamAttempt, counted).group_by(credit.id).subquery("exam"))
+            .join(ExamAttempt, counted).group_by(credit.id))
+    if filters.year:
+        stmt = stmt.where(credit.year == filters.year)
+    if filters.updated_since:
+        stmt = stmt.where(credit.updated_at > filters.updated_since)
+    if within is not None:
+        stmt = stmt.where(credit.id.in_(within.correlate(None)))
+    return stmt.subquery("exam")
 
 
 def _china_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=CHINA)
 
 
-def records_query(scope: Scope, filters: Filters) -> Select:
-    """The scoped, filtered rows, in (updated_at, id) order: the order exports and sync use."""
-    exam = exam_summary()
+def _filtered(stmt: Select, scope: Scope, filters: Filters) -> Select:
+    """``stmt`` over credit records joined to trainee, course and category, scoped and filtered,
+    in (updated_at, id) order."""
     stmt = (
-        select(CreditRecord.id, User.id_number, User.real_name, User.phone, User.employer, User.region_code,
-               CreditRecord.year, CreditRecord.course_id, Course.title, Category.code,
-               CreditRecord.hours_tenths, CreditRecord.awarded_at, _certificate_number(),
-               exam.c.exam_score, func.coalesce(exam.c.exam_attempts, 0).label("exam_attempts"), exam.c.exam_passed_at,
-               CreditRecord.updated_at)
+        stmt.select_from(CreditRecord)
         .join(User, User.id == CreditRecord.user_id)
         .join(Course, Course.id == CreditRecord.course_id)
         .join(Category, Category.id == Course.category_id)
-        .outerjoin(exam, exam.c.record_id == CreditRecord.id)
         .where(scope.narrowed(filters.region).condition(User.region_code))
         .order_by(CreditRecord.updated_at, CreditRecord.id)
     )
@@ -100,6 +105,29 @@ def records_query(scope: Scope, filters: Filters) -> Select:
     if filters.updated_since:
         stmt = stmt.where(CreditRecord.updated_at > filters.updated_since)
     return stmt
+
+
+def record_ids(scope: Scope, filters: Filters, *columns) -> Select:
+    """The ids (and ``columns`` of credit_records) of the rows :func:`records_query` selects, in
+    the same order, without the test figures: for counting, totals and choosing a page."""
+    return _filtered(select(CreditRecord.id, *columns), scope, filters)
+
+
+def records_query(scope: Scope, filters: Filters, within: Select | None = None) -> Select:
+    """The scoped, filtered rows, in (updated_at, id) order: the order exports and sync use.
+
+    ``within``, a statement selecting record ids (a page of :func:`record_ids`), limits the
+    work of the test figures to those records; the rows are the same either way.
+    """
+    exam = exam_summary(filters, within)
+    return _filtered(
+        select(CreditRecord.id, User.id_number, User.real_name, User.phone, User.employer, User.region_code,
+               CreditRecord.year, CreditRecord.course_id, Course.title, Category.code,
+               CreditRecord.hours_tenths, CreditRecord.awarded_at, _certificate_number(),
+               exam.c.exam_score, func.coalesce(exam.c.exam_attempts, 0).label("exam_attempts"),
+               exam.c.exam_passed_at, CreditRecord.updated_at),
+        scope, filters,
+    ).outerjoin(exam, exam.c.record_id == CreditRecord.id)
 
 
 def after_cursor(stmt: Select, updated_at: datetime, record_id: int) -> Select:

@@ -35,7 +35,7 @@ from accounts import audit
 from accounts.access import current_api_token, role_required
 from accounts.regions import is_region_code
 from bureau.officer import officer_scope
-from bureau.records import Filters, after_cursor, records_query
+from bureau.records import Filters, after_cursor, record_ids, records_query
 from bureau.scope import Scope, ScopeError
 from core.db import utcnow
 from core.extensions import db
@@ -147,10 +147,12 @@ def item(row) -> dict:
 def fetch_page(scope: Scope, filters: Filters, after: Position | None, limit: int,
                horizon: datetime) -> Page:
     """Up to ``limit`` rows after ``after``, none newer than ``horizon``; reads only."""
-    stmt = records_query(scope, filters).where(CreditRecord.updated_at <= horizon)
-    if after is not None:
-        stmt = after_cursor(stmt, after.updated_at, after.id)
-    rows = db.session.execute(stmt.limit(limit + 1)).all()
+    def page_of(stmt):
+        stmt = stmt.where(CreditRecord.updated_at <= horizon)
+        return (after_cursor(stmt, after.updated_at, after.id) if after is not None else stmt).limit(limit + 1)
+
+    # The test figures are aggregated for this page's records only (records.exam_summary).
+    rows = db.session.execute(page_of(records_query(scope, filters, within=page_of(record_ids(scope, filters))))).all()
     return Page(rows[:limit], len(rows) > limit, horizon)
 
 

@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.regions import region_name
 from bureau.filters import RecordFilterForm, audit_filters, filter_args
 from bureau.officer import officer_scope
-from bureau.records import COLUMNS, Filters, records_query
+from bureau.records import COLUMNS, Filters, record_ids, records_query
 from bureau.scope import Scope, ScopeError
 from core.extensions import db
 from core.language import localized
@@ -54,11 +54,11 @@ def records():
         return render_template("records_views/records.html", form=form, scope=scope, page=None, args={})
     filters = form.filters()
     try:
-        stmt = records_query(scope, filters)
+        stmt = record_ids(scope, filters, CreditRecord.hours_tenths)
     except ScopeError as e:
         abort(403, e.message)
     count, tenths = totals(stmt)
-    page = _page(stmt, count)
+    page = _page(scope, filters, count)
     if filters.person:
         _audit_lookup(scope, filters, count)
     db.session.commit()
@@ -66,11 +66,16 @@ def records():
                            count=count, hours=tenths / 10, args=filter_args(filters))
 
 
-def _page(stmt, count: int) -> dict:
+def _page(scope: Scope, filters: Filters, count: int) -> dict:
     pages = page_count(count, PER_PAGE)
     number = min(page_number(), pages)
-    newest_first = stmt.order_by(None).order_by(CreditRecord.updated_at.desc(), CreditRecord.id.desc())
-    rows = db.session.execute(newest_first.limit(PER_PAGE).offset((number - 1) * PER_PAGE))
+
+    def this_page(stmt):
+        newest_first = stmt.order_by(None).order_by(CreditRecord.updated_at.desc(), CreditRecord.id.desc())
+        return newest_first.limit(PER_PAGE).offset((number - 1) * PER_PAGE)
+
+    # The test figures are aggregated for this page's records only (records.exam_summary).
+    rows = db.session.execute(this_page(records_query(scope, filters, within=this_page(record_ids(scope, filters)))))
     return {"rows": [dict(zip(COLUMNS, row, strict=True)) for row in rows], "number": number, "pages": pages}
 
 

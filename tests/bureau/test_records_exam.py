@@ -80,3 +80,36 @@ def test_the_records_page_shows_the_score_and_the_attempts(client, officer, worl
     assert ">80</td>" in zhao_row and ">2</td>" in zhao_row and "首次通过：2025-03-01 10:20" in zhao_row
     qian_row = text[text.index("钱乙"):text.index("</tr>", text.index("钱乙"))]
     assert qian_row.count(">—</td>") == 3  # no certificate, no score, no attempts
+
+
+def test_the_figures_are_the_same_whatever_the_filters(client, officer, world):
+    everything = items(client, officer)
+    since = items(client, officer, updated_since="2025-03-01T02:00:00Z", year=2025)
+    assert since == {name: everything[name] for name in ("赵甲", "钱乙")}
+    assert items(client, officer, updated_since="2025-03-01T03:00:00Z") == {"钱乙": everything["钱乙"]}
+
+
+def test_paging_gives_every_record_its_own_figures(client, officer, world, make_user, make_course):
+    """Each page aggregates the tests of its own records only: page by page, the same items."""
+    for n in range(3):
+        person, course = make_user(real_name=f"学员{n}", region_code="440306"), make_course(f"课{n}")
+        attempt(person, course, T0 + timedelta(days=n), score=50 + 10 * n)
+        credit(person, course, at=T0 + timedelta(days=n, hours=1))
+    headers = bearer(token_for(officer))
+    whole = client.get(URL, headers=headers).get_json()["items"]
+    paged, cursor = [], None
+    while True:
+        body = client.get(URL, query_string={"limit": 1, **({"cursor": cursor} if cursor else {})},
+                          headers=headers).get_json()
+        paged += body["items"]
+        if not body["has_more"]:
+            break
+        cursor = body["next_cursor"]
+    assert paged == whole and [item["exam_score"] for item in whole] == [50, 80, None, 60, 70]
+
+
+def test_the_records_page_shows_each_page_its_own_figures(client, officer, world, monkeypatch):
+    from bureau import records_views
+    monkeypatch.setattr(records_views, "PER_PAGE", 1)
+    second = html.unescape(client.get("/bureau/records?page=2").get_data(as_text=True))  # newest first: 赵甲 second
+    assert "赵甲" in second and ">80</td>" in second and "钱乙" not in second
