@@ -20,8 +20,9 @@ from bureau.officer import asked_scope, filter_context
 from core import policy
 from core.extensions import db
 from core.paging import page_number
+from courses.models import Course
 from learning import certificates, progress, signing
-from learning.models import Certificate, IntegrityEvent
+from learning.models import Certificate, ExamAttempt, IntegrityEvent
 from learning.progress import chosen_year
 
 bp = Blueprint("integrity", __name__)
@@ -150,13 +151,17 @@ def _record(person: User) -> dict:
     event_counts = dict(db.session.execute(
         select(IntegrityEvent.kind, func.count()).where(IntegrityEvent.user_id == person.id)
         .group_by(IntegrityEvent.kind).order_by(IntegrityEvent.kind)).all())
+    attempts = db.session.execute(
+        select(ExamAttempt, Course.title).join(Course, Course.id == ExamAttempt.course_id)
+        .where(ExamAttempt.user_id == person.id)
+        .order_by(ExamAttempt.started_at.desc(), ExamAttempt.id.desc()).limit(RECORD_EVENTS)).all()
     certs = db.session.scalars(select(Certificate).where(Certificate.user_id == person.id)
                               .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
     return {
         "totals": totals,
         "credits": {year: progress.year_credits(person.id, year) for year in totals},
         "in_progress": progress.in_progress(person.id),
-        "events": events, "event_counts": event_counts, "certificates": certs,
+        "events": events, "event_counts": event_counts, "certificates": certs, "attempts": attempts,
     }
 
 
@@ -170,7 +175,8 @@ def trainee(user_id: int):
     record = _record(person)
     audit.record("trainee_record_viewed", target=f"user:{person.id}", user_id=person.id,
                  region_code=person.region_code, scope=scope.code, years=sorted(record["totals"]),
-                 integrity_events=sum(record["event_counts"].values()), certificates=len(record["certificates"]))
+                 integrity_events=sum(record["event_counts"].values()), certificates=len(record["certificates"]),
+                 exam_attempts=len(record["attempts"]))
     db.session.commit()
     return render_template("integrity/trainee.html", person=person,
                            required=policy.required_hours(person.region_code), **record)

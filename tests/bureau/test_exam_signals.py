@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 
+from accounts.models import AuditLog
 from bureau import exam_signals
 from bureau.scope import Scope
 from core.extensions import db
@@ -157,3 +158,11 @@ def test_each_drill_down_lists_the_attempts_in_scope(client, nanshan_officer, wo
 def test_only_bureau_officers_open_the_drill_downs(client, make_user, login, world, role):
     login(make_user(role, region_code="440305", organisation="某机构"))
     assert client.get(f"/bureau/integrity/exam_fails?year={YEAR}").status_code == 403
+
+
+def test_the_audited_trainee_record_lists_the_test_attempts(client, nanshan_officer, world):
+    html = client.get(f"/bureau/trainees/{world['racer'].id}").get_data(as_text=True)
+    part = html.split('id="h-exams"')[1].split("</section>")[0]
+    assert part.count("<tr data-attempt=") == 4 and "（到时交卷）" in part and "0 / 60 不及格" in part
+    entry = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "trainee_record_viewed")).one()
+    assert entry.details["exam_attempts"] == 4
