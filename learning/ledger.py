@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from core import sqlite_writers
 from core.extensions import db
 from courses.models import Course, Lesson, Video
+from learning.exam_state import exam_satisfied
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchBudget, WatchSession
 from learning.rules import OpenTurn, attention_due, credit_year, session_open_turn
 
@@ -147,7 +148,9 @@ def course_credit(user_id: int, course_id: int) -> CreditRecord | None:
 
 
 def credit_course_if_complete(user_id: int, course_id: int, now: datetime) -> CreditRecord | None:
-    """Write the course's one completion record once every lesson is complete (docs/rules.md rule 7).
+    """Write the course's one completion record once every lesson is complete and, when the
+    course requires a test, the test is passed: whichever comes last (docs/rules.md rule 7).
+    Both the heartbeat that completes the last lesson and the passing submission call it.
 
     A course worth 0 学时 is completed but credits nothing, so it writes no record.
     """
@@ -155,7 +158,7 @@ def credit_course_if_complete(user_id: int, course_id: int, now: datetime) -> Cr
     if existing is not None:
         return existing
     tenths = db.session.scalar(select(Course.credit_tenths).where(Course.id == course_id))
-    if not tenths or not course_completed(user_id, course_id):
+    if not tenths or not course_completed(user_id, course_id) or not exam_satisfied(user_id, course_id):
         return None
     record = CreditRecord(user_id=user_id, course_id=course_id, year=credit_year(now), hours_tenths=tenths,
                           basis="completion", awarded_at=now, updated_at=now)
