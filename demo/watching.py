@@ -17,6 +17,8 @@ from learning.models import WatchBudget
 from learning.rules import Claim, Outcome, apply_heartbeat, budget_start
 from learning.watch_api import limits_for
 
+RUSH_BEATS = 4
+
 
 def watch_lesson(budget: WatchBudget, lesson: Lesson, opened_at: datetime, ip: str, rush: bool = False,
                  last: bool = True) -> datetime:
@@ -25,9 +27,9 @@ def watch_lesson(budget: WatchBudget, lesson: Lesson, opened_at: datetime, ip: s
     ``budget`` is the trainee's, locked in this transaction (:func:`ledger.lock_budget`, which
     holds the lock until the commit: one call serves every lesson watched before it).
 
-    ``rush`` sends a heartbeat every tenth of a second, as a script would: the
-    trainee's clock (rule 5b) cuts the claims, integrity events record it, and the lesson is
-    left incomplete.
+    ``rush`` sends ``RUSH_BEATS`` heartbeats a tenth of a second apart, as a script would, and
+    gives up: the trainee's clock (rule 5b) cuts the claims, integrity events record it, and
+    the lesson is left incomplete.
     Attention checks are not answered: the demo world is made with them off (the default).
     ``last`` False (more lessons of the course follow) skips the course-credit check, which
     could not write anything before the course's last lesson is complete.
@@ -53,7 +55,7 @@ def _play(locked: ledger.LockedSession, ip: str, rush: bool) -> tuple[Outcome | 
     step, played_until, seq, played = limits.heartbeat_seconds, budget.played_until, session.last_seq or 0, 0.0
     intervals = locked.progress.intervals if locked.progress else []
     position, now, outcome, last_beat = 0.0, session.opened_at, None, session.last_heartbeat_at
-    while position < locked.duration - 1e-6:
+    while position < locked.duration - 1e-6 and not (rush and seq - (session.last_seq or 0) >= RUSH_BEATS):
         now += timedelta(seconds=0.1 if rush else step)
         end, seq = min(position + step, locked.duration), seq + 1
         claim = Claim(seq=seq, segments=[(position, end)], position=end, rate=1.0)

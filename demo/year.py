@@ -28,6 +28,7 @@ SEED = 17
 THIS_YEAR = (("done", 0.5), ("short", 0.38), ("idle", 0.12))
 LAST_YEAR_DONE = 0.75
 RUSH_EVERY = 15  # every 15th trainee ran a script once; every 2nd of those also used two screens
+RUSH_LESSONS = 3  # on the first lessons of one course, which stays incomplete
 DEMO_SHORT_TENTHS = 3
 
 
@@ -109,8 +110,8 @@ def exactly(courses: list[Course], target_tenths: int) -> list[Course]:
 def study(user: User, courses: list[Course], start: datetime, end: datetime, ip: str,
           rng: random.Random, rush: bool = False) -> None:
     """Watch ``courses`` on days spread between ``start`` and ``end``, each in one sitting
-    from a time of day a person studies (China Standard Time). ``rush``: the course with the
-    most lessons is played by a script instead (:func:`watching.watch_lesson`)."""
+    from a time of day a person studies (China Standard Time). ``rush``: the first lessons of
+    the course with the most lessons are played by a script (:func:`watching.watch_lesson`)."""
     budget = ledger.lock_budget(user.id)
     rushed = max(courses, key=lambda c: len(c.lessons)) if rush and courses else None
     span = max((end - start).days, 1)
@@ -121,8 +122,9 @@ def study(user: User, courses: list[Course], start: datetime, end: datetime, ip:
         moment = max(moment, _after(budget))
         if moment >= end:  # the window is full: the rest stays unwatched
             break
-        lessons, script = course.lessons, course is rushed
-        for lesson in lessons:
+        lessons = course.lessons
+        for number, lesson in enumerate(lessons):
+            script = course is rushed and number < RUSH_LESSONS
             moment = watching.watch_lesson(budget, lesson, moment, ip, script, last=lesson is lessons[-1]) \
                 + timedelta(seconds=0.1 if script else rng.randrange(20, 180))
 
