@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 
-from tests.learning import nginx_stack
+from bench import readme_stack as nginx_stack
 from tests.learning.nginx_stack import needs_nginx
 
 SEGMENT = 0.25
