@@ -47,7 +47,8 @@ def world(make_user, make_course, make_video):
     certificate, _ = certificates.issue(trainee, key, 300, now)
     db.session.commit()
     return {
-        "trainee": trainee, "producer": producer, "course": course, "in_review": in_review, "draft": draft, "lesson": lesson,
+        "trainee": trainee, "producer": producer, "course": course, "in_review": in_review, "draft": draft,
+        "lesson": lesson,
         "video": make_video(owner=producer), "certificate": certificate, "year": this_year,
         "reviewer": make_user("reviewer", real_name="孙静怡"),
         "bureau": make_user("bureau", real_name="浙江人社", region_code="330000"),
@@ -82,7 +83,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "review.queue": [("reviewer", "/review/")],
         "review.course": [("reviewer", f"/review/courses/{w['in_review'].id}")],
         "dashboard.index": [("bureau", "/bureau/"), ("bureau", "/bureau/?region=330102")],
-        "records_views.records": [("bureau", "/bureau/records"), ("bureau", "/bureau/records?region=330102&person=王小明&employer=杭州")],
+        "records_views.records": [("bureau", "/bureau/records"),
+                                  ("bureau", "/bureau/records?region=330102&person=王小明&employer=杭州")],
         "integrity.index": [("bureau", "/bureau/integrity"), ("bureau", "/bureau/integrity?region=330102")],
         "integrity.signal": [("bureau", f"/bureau/integrity/{signal}{query}") for signal in
                              ("clipped", "two_screens", "session_churn", "long_days", "shared_ip", "exam_fast",
@@ -107,7 +109,7 @@ def test_every_page_is_listed(app, world):
 def test_no_english_page_shows_chinese_punctuation(client, world, sign_in):
     client.set_cookie("lang", "en")
     found = {}
-    for endpoint, visits in pages(world).items():
+    for visits in pages(world).values():
         for role, address in visits:
             if role:
                 sign_in(world[role])

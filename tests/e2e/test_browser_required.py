@@ -1,5 +1,4 @@
 """Under ``make test`` a missing Chromium fails the browser tests; a bare ``pytest`` skips them."""
-from pathlib import Path
 
 import pytest
 
