@@ -25,8 +25,9 @@ const fail = (text) => { $('exam-error').textContent = text || ''; };
 const attemptUrl = (id, tail = '') => `${config.attemptUrl}${id}${tail}`;
 
 function learnClock(response) {
+  // Date has whole seconds: only a clock off by more than that is corrected.
   const date = Date.parse(response.headers.get('Date') || '');
-  if (!Number.isNaN(date)) offset = date - Date.now();
+  if (!Number.isNaN(date)) offset = Math.abs(date - Date.now()) > 2000 ? date - Date.now() : 0;
 }
 
 async function reply(response) {
@@ -67,6 +68,8 @@ function show(body) {
   pending = {};
   if (body.submitted) return showResult(body.result);
   renderPaper();
+  $('exam-submit').disabled = false;
+  $('exam-result').hidden = true;
   $('exam-paper').hidden = false;
   $('exam-bar').hidden = false;
   $('exam').dataset.state = 'running';
@@ -101,7 +104,9 @@ function renderQuestion(question, n) {
     input.checked = chosen.includes(index);
     input.addEventListener('change', () => choose(question, set));
     label.append(input, ` ${LETTERS[index]}. ${text}`);
-    set.append(label);
+    const row = document.createElement('div'); // one option a line
+    row.append(label);
+    set.append(row);
   });
   item.append(set);
   return item;
@@ -191,14 +196,15 @@ function showResult(result) {
   clearInterval(timer);
   status('');
   $('exam-paper').hidden = true;
+  $('exam-questions').replaceChildren();
   $('exam-bar').hidden = true;
   $('exam').dataset.state = result.passed ? 'passed' : 'failed';
   $('exam-verdict').textContent = result.passed ? S.passed : S.failed;
   $('exam-score').textContent = fill(S.score, { score: result.score, pass: result.pass_score, best: result.best_score });
   $('exam-left').textContent = fill(S.left, { left: result.attempts_left });
   $('exam-attempts-left').textContent = String(result.attempts_left);
-  $('exam-again').hidden = result.passed || result.attempts_left <= 0;
-  $('exam-record').hidden = !result.passed;
+  $('exam-again-wrap').hidden = result.passed || result.attempts_left <= 0;
+  $('exam-record-wrap').hidden = !result.passed;
   $('exam-no-review').hidden = Boolean(result.review);
   $('exam-review').replaceChildren(...(result.review || []).map(renderReviewed));
   $('exam-result').hidden = false;
