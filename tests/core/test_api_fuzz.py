@@ -29,6 +29,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
 from core.db import utcnow
+from core.extensions import db
+from courses.models import ExamSettings, Question
+from learning.models import LessonProgress
 from learning.rules import credit_year
 from openapi.openapi import spec
 from tests.bureau.records_helpers import bearer, credit, token_for
@@ -41,8 +44,8 @@ EXAMPLES = int(os.environ.get("ZHIXIN_FUZZ_EXAMPLES", 25))
 REFUSED_EXAMPLES = 4
 # The calls each caller's role may make, by OpenAPI tag.
 OWN_TAGS = {
-    "trainee": {"catalogue", "watching", "accounts", "learning", "certificates"},
-    "producer": {"catalogue", "accounts", "certificates", "studio", "uploads", "videos"},
+    "trainee": {"catalogue", "watching", "accounts", "learning", "certificates", "exams"},
+    "producer": {"catalogue", "accounts", "certificates", "studio", "uploads", "videos", "bank"},
     "bureau": {"catalogue", "accounts", "certificates", "bureau"},
 }
 
@@ -79,6 +82,7 @@ class World:
     published: dict = field(default_factory=dict)
     number: str = ""
     video_id: int = 0
+    attempt_id: int = 0
 
     def post(self, role: str, path: str, **kwargs) -> requests.Response:
         headers = {**self.headers[role], **kwargs.pop("headers", {})}
@@ -88,7 +92,7 @@ class World:
 
     def ids_for(self, path: str) -> dict:
         """Ids of real rows for the path parameters of ``path``: fresh ones where a call may use them up."""
-        ids = {"number": self.number, "video_id": self.video_id, **self.published}
+        ids = {"number": self.number, "video_id": self.video_id, "attempt_id": self.attempt_id, **self.published}
         if "{session_id}" in path:
             opened = self.post("trainee", f"{V1}/lessons/{self.published['lesson_id']}/sessions")
             ids["session_id"] = opened.json()["id"]
@@ -121,7 +125,22 @@ def world(server, make_user, make_course, make_video) -> World:
     credit(users["trainee"], course, year=year, at=utcnow())
     world.number = world.post("trainee", f"{V1}/me/certificates",
                               json={"kind": "course", "year": year, "course_id": course.id}).json()["number"]
+    world.attempt_id = open_attempt(world, course)
     return world
+
+
+def open_attempt(world: World, course) -> int:
+    """Give ``course`` a test, let the trainee finish its lessons, and open an attempt at it."""
+    course.questions = [Question(position=n, kind="judge", stem=f"判断题 {n}", options=["正确", "错误"], answer=[0])
+                        for n in (1, 2)]
+    course.exam = ExamSettings(draw={"single": 0, "multiple": 0, "judge": 2},
+                               points={"single": 0, "multiple": 0, "judge": 50})
+    trainee = world.users["trainee"]
+    db.session.add_all(LessonProgress(user_id=trainee.id, lesson_id=lesson.id, course_id=course.id,
+                                      covered_seconds=lesson.duration_seconds, completed_at=utcnow())
+                       for lesson in course.lessons)
+    db.session.commit()
+    return world.post("trainee", f"{V1}/courses/{course.id}/exam/attempts").json()["id"]
 
 
 def fuzz(operation, known: dict, server: str, headers: dict, examples: int, failures: list) -> int:
