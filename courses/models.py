@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import User
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
+from courses.rules import exam_rules
 
 COURSE_STATUSES = ("draft", "submitted", "published", "rejected", "withdrawn")
 VIDEO_STATUSES = ("uploading", "processing", "ready", "failed")
@@ -131,6 +132,11 @@ class Course(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == "published"
+
+    @property
+    def test_required(self) -> bool:
+        """Whether the course's 学时 wait for a passed test (docs/rules.md rule 13)."""
+        return exam_rules(self.exam, len(self.questions)).required
 
 
 class Lesson(db.Model):

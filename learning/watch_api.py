@@ -19,7 +19,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError, client_ip
 from courses.models import Course, Lesson
-from learning import ledger
+from learning import exam_state, ledger
 from learning.rules import Claim, Limits, SegmentError, apply_heartbeat, budget_start, parse_claim, resume_clock
 
 bp = Blueprint("watch_api", __name__, url_prefix="/api/v1")
@@ -108,14 +108,17 @@ def _state(locked: ledger.LockedSession, credited: float, **extra) -> dict:
 
 
 def _course_state(user_id: int, course_id: int, credit, lesson_done: bool = True) -> dict:
-    """The course as the player shows it: complete or not, and the 学时 its completion credited.
+    """The course as the player shows it: complete or not, the 学时 its completion credited, and
+    whether its test still stands between the two (``exam_pending``, rules 7 and 13).
 
     ``lesson_done`` False (a lesson of this course not yet complete) settles it without a query.
     """
+    completed = lesson_done and ledger.course_completed(user_id, course_id)
     return {
         "id": course_id,
-        "completed": lesson_done and ledger.course_completed(user_id, course_id),
+        "completed": completed,
         "credited_hours": credit.hours if credit else 0.0,
+        "exam_pending": completed and credit is None and not exam_state.exam_satisfied(user_id, course_id),
     }
 
 

@@ -58,9 +58,10 @@ SOURCE = obj({"url": URL, "height": INT, "width": nullable(INT), "type": enum("v
 LESSON = obj({"id": INT, "position": INT, "title": STR, "duration_seconds": NUM, "sources": array(ref("Source")),
               "poster": nullable(URL), "captions": nullable(URL)})
 
-COURSE_STATE = obj({"id": INT, "completed": BOOL, "credited_hours": NUM},
-                   description="The lesson's course for this trainee: every lesson complete or not, and the "
-                               "学时 its completion credited (0 until then).")
+COURSE_STATE = obj({"id": INT, "completed": BOOL, "credited_hours": NUM, "exam_pending": BOOL},
+                   description="The lesson's course for this trainee: every lesson complete or not, the "
+                               "学时 its completion credited (0 until then), and whether its test still "
+                               "has to be passed before they are (exam_pending).")
 WATCH_SESSION = obj({
     "id": STR, "lesson_id": INT, "duration_seconds": NUM, "resume_position": NUM, "furthest_position": NUM,
     "covered_seconds": NUM, "completed": BOOL, "heartbeat_seconds": NUM, "max_playback_rate": NUM,

@@ -73,6 +73,7 @@ def test_trainee_watches_fails_once_passes_and_is_credited_with_the_score(page, 
     page.goto(f"/lessons/{seeded_course['lesson_ids'][1]}")
     watch_to_the_end(page)
     expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-course")).to_contain_text("课时已全部学完：通过课后测验后记入")
     assert credits(live_server, trainee) == []  # watched, not yet passed: no hours
 
     page.goto(course)

@@ -23,11 +23,14 @@ def test_watching_alone_credits_nothing_and_the_pass_credits_the_course(make_vie
     viewer.open(course.lessons[0].id)
     state = viewer.watch(0, 300)
     assert state["lesson"]["completed"] and state["course"]["credited_hours"] == 0.0
+    assert state["course"]["completed"] and state["course"]["exam_pending"]  # the player asks for the test
     assert credits(viewer.user) == []
     take(viewer.user, course, wrong_answers, clock.now)
     assert credits(viewer.user) == []
     clock.advance(3600)
     take(viewer.user, course, right_answers, clock.now)
+    assert viewer.watch(0, 10)["course"] == {"id": course.id, "completed": True, "exam_pending": False,
+                                             "credited_hours": course.credit_hours}
     [record] = credits(viewer.user)
     assert (record.hours_tenths, record.year, record.basis) == (course.credit_tenths, credit_year(clock.now),
                                                                 "completion")

@@ -46,7 +46,8 @@ export class PlayerView {
     const credited = done ? Number(course.credited_hours || 0) : 0;
     const worth = Number(this.strings.courseHours);
     let text = '';
-    if (done) text = credited > 0 ? fill(this.strings.courseDone, { hours: credited.toFixed(1) }) : this.strings.courseComplete;
+    if (done && course.exam_pending) text = fill(this.strings.courseExam, { hours: this.strings.courseHours });
+    else if (done) text = credited > 0 ? fill(this.strings.courseDone, { hours: credited.toFixed(1) }) : this.strings.courseComplete;
     else if (worth > 0) text = fill(this.strings.coursePending, { hours: this.strings.courseHours });
     this.courseText.textContent = text;
     this.courseText.classList.toggle('is-done', done);
