@@ -2,13 +2,23 @@
 ``db.paginate`` result (search hits, drill-down rows), shaped as ``_macros.pagination`` reads them."""
 from dataclasses import dataclass, field
 
-from flask import request
+from flask import request, url_for
 
 
 def page_number() -> int:
     """The page the request asks for (``?page=``); 1 when it is missing or makes no sense."""
     page = request.args.get("page", 1, type=int)
     return page if page and page > 0 else 1
+
+
+def page_links(page: int, pages: int) -> dict:
+    """``next`` and ``prev``: this request's URL (path and query, every argument kept) at the
+    neighbouring pages, or None at either end — the links an API list answer carries."""
+    def at(number: int) -> str | None:
+        if not 1 <= number <= pages:
+            return None
+        return url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "page": number})
+    return {"next": at(page + 1), "prev": at(page - 1)}
 
 
 def page_count(total: int, per_page: int) -> int:

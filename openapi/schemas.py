@@ -163,7 +163,9 @@ def schemas() -> dict:
         "Error": ERROR,
         "CourseSummary": obj(COURSE_SUMMARY),
         "CourseList": obj({"items": array(ref("CourseSummary")), "page": INT, "per_page": INT, "total": INT,
-                           "pages": INT}),
+                           "pages": INT, "next": nullable(URL), "prev": nullable(URL)},
+                          description="One page; next and prev are this list's URL at the neighbouring pages "
+                                      "(every other argument kept), null at either end."),
         "Source": SOURCE, "Lesson": LESSON,
         "CourseDetail": obj({**COURSE_SUMMARY, "lessons": array(ref("Lesson"))}),
         "WatchSession": WATCH_SESSION, "Heartbeat": HEARTBEAT, "HeartbeatState": HEARTBEAT_STATE,
@@ -184,7 +186,9 @@ def schemas() -> dict:
         "StudioCourseList": obj({"items": array(ref("StudioCourse"))}),
         "CourseCreate": obj(COURSE_FIELDS),
         "CourseUpdate": obj({}, COURSE_FIELDS, "Any of the fields; at least one."),
-        "LessonCreate": obj({"video_id": INT}, {"title": STR}),
+        "LessonCreate": obj({"video_id": {"oneOf": [INT, {"type": "string", "pattern": "^[0-9]+$"}],
+                                          "description": "The video's id: a number, or the digits that end the "
+                                                         "upload's Location."}}, {"title": STR}),
         "LessonRename": obj({"title": STR}),
         "LessonOrder": obj({"lesson_ids": array(INT)}),
         "ReviewDecision": obj({"approve": BOOL}, {"reason": {"type": "string",

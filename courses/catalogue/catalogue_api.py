@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from core.extensions import db
 from core.http import ApiError
+from core.paging import page_links
 from courses import listing
 from courses.models import Course, Lesson
 from courses.search import engine as search
@@ -83,6 +84,7 @@ def courses():
     return {
         "items": [course_summary(course) for course in page.items],
         "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages,
+        **page_links(page.page, page.pages),
     }
 
 
@@ -92,9 +94,10 @@ def _search(q: str, category: str, year: int | None, page: int, per_page: int) -
         raise ApiError(422, "invalid_sort", _("参数 sort 应为 %(choices)s 之一。", choices=", ".join(search.SORTS)))
     result = search.find(search.SearchQuery(text=q, category=category or None, year=year, sort=sort,
                                             page=page, per_page=per_page))
+    pages = ceil(result.total / per_page)
     return {
         "items": [course_summary(course) for _hit, course in search.courses_for(result.hits)],
-        "page": page, "per_page": per_page, "total": result.total, "pages": ceil(result.total / per_page),
+        "page": page, "per_page": per_page, "total": result.total, "pages": pages, **page_links(page, pages),
     }
 
 

@@ -52,7 +52,10 @@ def organisation_videos(user: User):
 
 
 def organisation_video(video_id, user: User) -> Video | None:
-    """The video ``video_id`` (any JSON value) of ``user``'s organisation, or None."""
+    """The video ``video_id`` (any JSON value; its decimal digits as a string too, as the tus
+    Location ends) of ``user``'s organisation, or None."""
+    if isinstance(video_id, str) and video_id.isascii() and video_id.isdigit() and len(video_id) < 20:
+        video_id = int(video_id)
     if not is_id(video_id):
         return None
     return db.session.scalar(organisation_videos(user).where(Video.id == video_id))

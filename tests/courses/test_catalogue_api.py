@@ -14,12 +14,16 @@ def test_course_list_pages_and_filters(client, app, make_course, make_category):
 
     body = client.get("/api/v1/courses?category=ip").get_json()
     assert body["total"] == 3 and body["pages"] == 2 and len(body["items"]) == 2
+    assert (body["prev"], body["next"]) == (None, "/api/v1/courses?category=ip&page=2")
     item = body["items"][0]
     assert item["category"] == "ip" and item["credit_hours"] == 1.0 and item["catalogue_year"] == 2026
-    second = client.get("/api/v1/courses?category=ip&page=2").get_json()
+    second = client.get(body["next"]).get_json()
+    assert (second["prev"], second["next"]) == ("/api/v1/courses?category=ip&page=1", None)
     assert {i["title"] for i in body["items"] + second["items"]} == {"知识产权0", "知识产权1", "知识产权2"}
     assert [i["title"] for i in client.get("/api/v1/courses?year=2025").get_json()["items"]] == ["数字技术课"]
     assert [i["title"] for i in client.get("/api/v1/courses?q=数字").get_json()["items"]] == ["数字技术课"]
+    found = client.get("/api/v1/courses?q=知识产权&per_page=2").get_json()
+    assert found["next"].startswith("/api/v1/courses?") and "page=2" in found["next"] and "per_page=2" in found["next"]
 
 
 def test_a_query_with_like_wildcards_matches_them_literally(client, make_course):

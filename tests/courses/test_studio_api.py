@@ -176,13 +176,21 @@ def test_lessons_are_reordered_renamed_and_removed_with_hours_recounted(client, 
     assert client.delete(f"{base}/lessons/{ids[2]}").status_code == 404
 
 
-@pytest.mark.parametrize("video_id", [2**31, 10**30, True, "1"])
+@pytest.mark.parametrize("video_id", [2**31, 10**30, True, "1.0", " 1", "１", str(10**30), "-1"])
 def test_a_lesson_naming_no_possible_video_is_422_and_adds_nothing(client, producer, draft, video_id):
     sign_in_as(client, producer)
     response = client.post(f"/api/v1/studio/courses/{draft.id}/lessons", json={"video_id": video_id})
     assert response.status_code == 422
     assert response.get_json()["error"] == {"code": "invalid_video", "message": "找不到该视频，或它不属于您的机构。"}
     assert len(client.get(f"/api/v1/studio/courses/{draft.id}").get_json()["lessons"]) == 2
+
+
+def test_a_lesson_takes_the_video_id_as_the_upload_location_gives_it(client, producer, draft, make_video):
+    """The tus Location ends in the video id as text; the lesson call takes that text as it is."""
+    sign_in_as(client, producer)
+    video = make_video(owner=producer, duration=900)
+    added = client.post(f"/api/v1/studio/courses/{draft.id}/lessons", json={"video_id": str(video.id)})
+    assert added.status_code == 201 and added.get_json()["video_id"] == video.id
 
 
 @pytest.mark.parametrize("body, code", [
