@@ -57,6 +57,18 @@ def heartbeat_max_segments() -> int:
     return int(_setting("HEARTBEAT_MAX_SEGMENTS"))
 
 
+def session_opens_per_minute() -> int:
+    """Watch sessions a trainee may open in a burst, then one every 60 / that many seconds
+    (``WATCH_SESSION_OPENS_PER_MINUTE``, 12; 0 turns the pacing off): docs/rules.md rule 10."""
+    return int(_setting("WATCH_SESSION_OPENS_PER_MINUTE"))
+
+
+def attention_check_minutes() -> float:
+    """Minutes after a session opens that an attention check falls due (``ATTENTION_CHECK_MINUTES``;
+    0, the default, turns the checks off): docs/rules.md rule 11."""
+    return float(_setting("ATTENTION_CHECK_MINUTES"))
+
+
 def exam_seconds_per_question(region: str | None = None, year: int | None = None) -> float:
     """Seconds a person needs at least per question of a test paper: a paper submitted by the
     trainee faster than this × its questions is an integrity signal (``EXAM_SECONDS_PER_QUESTION``, 5)."""

@@ -9,8 +9,7 @@ real trainee's player could not have caused. Helpers flush; the caller commits.
 """
 from datetime import datetime, timedelta
 
-from flask import current_app
-
+from core import policy
 from courses.models import Lesson
 from learning import ledger
 from learning.models import WatchBudget
@@ -34,7 +33,7 @@ def watch_lesson(budget: WatchBudget, lesson: Lesson, opened_at: datetime, ip: s
     ``last`` False (more lessons of the course follow) skips the course-credit check, which
     could not write anything before the course's last lesson is complete.
     """
-    ledger.open_turn(budget, opened_at, _opens_per_minute())
+    ledger.open_turn(budget, opened_at, policy.session_opens_per_minute())
     session = ledger.open_session(budget.user_id, lesson, opened_at, ip, 0.0)
     # What ledger.lock_session reads, without locking again (the lock is held till the commit):
     # the course is published and never withdrawn, its credit is checked when it is due.
@@ -76,14 +75,11 @@ def refused_on_a_second_screen(user_id: int, lesson: Lesson, opened_at: datetime
     """Open ``lesson`` on two screens: the first screen's next heartbeat is refused (rule 2)
     and recorded, as the heartbeat call records it. Returns the moment of the refusal."""
     budget, second_at = ledger.lock_budget(user_id), opened_at + timedelta(minutes=1)
-    ledger.open_turn(budget, opened_at, _opens_per_minute())
+    ledger.open_turn(budget, opened_at, policy.session_opens_per_minute())
     first = ledger.open_session(user_id, lesson, opened_at, ip, 0.0)
-    ledger.open_turn(budget, second_at, _opens_per_minute())
+    ledger.open_turn(budget, second_at, policy.session_opens_per_minute())
     ledger.open_session(user_id, lesson, second_at, ip, 0.0)
     refused_at = opened_at + timedelta(minutes=1, seconds=15)
     ledger.record_event(user_id, "closed_session", refused_at, session_id=first.id, lesson_id=lesson.id, ip=ip)
     return refused_at
 
-
-def _opens_per_minute() -> int:
-    return int(current_app.config["WATCH_SESSION_OPENS_PER_MINUTE"])

@@ -46,13 +46,13 @@ def open_session(lesson_id: int):
     if lesson is None:
         raise ApiError(404, "not_found", _("课时不存在或尚未发布。"))
     now = utcnow()
-    turn = ledger.open_turn(budget, now, int(current_app.config["WATCH_SESSION_OPENS_PER_MINUTE"]))
+    turn = ledger.open_turn(budget, now, policy.session_opens_per_minute())
     if not turn.allowed:
         _refuse(user_id, "session_rate_limited", ApiError(
             429, "too_many_sessions", _("打开课程过于频繁，请稍等片刻再继续学习。"),
             {"Retry-After": str(math.ceil(turn.retry_after))}), lesson_id=lesson_id)
     session = ledger.open_session(user_id, lesson, now, client_ip(),
-                                  float(current_app.config["ATTENTION_CHECK_MINUTES"]))
+                                  policy.attention_check_minutes())
     progress = ledger.progress_for(user_id, lesson.id)
     course = _course_state(user_id, lesson.course_id, ledger.course_credit(user_id, lesson.course_id))
     answer = _opened(session, lesson, progress, course)
@@ -231,6 +231,6 @@ def answer_attention(session_id: str):
     now = utcnow()
     session.attention_token = None
     locked.budget.played_until = resume_clock(locked.budget.played_until, now)
-    session.attention_due_at = now + timedelta(minutes=float(current_app.config["ATTENTION_CHECK_MINUTES"]))
+    session.attention_due_at = now + timedelta(minutes=policy.attention_check_minutes())
     db.session.commit()
     return {"ok": True, "next_check_at": session.attention_due_at.isoformat()}
