@@ -1,103 +1,17 @@
 """Every page, rendered in English, shows no Chinese punctuation outside the data it lists.
 
-The world below holds no Chinese punctuation in its data (names, titles, employers), so any
+The world (tests/pages.py) holds no Chinese punctuation in its data (names, titles, employers), so any
 ``：（）【】，。`` on an English page comes from the app's own words. The list of pages is
-checked against the app's routes: a new page must be added here to be let through.
+checked against the app's routes: a new page must be added to tests/pages.py to be let through.
 """
 import re
-from datetime import timedelta
 
-import pytest
-
-from core.db import utcnow
-from core.extensions import db
-from learning import certificates
-from learning.rules import credit_year
-from tests.bureau.stats_world import credit, event, watch_session
+from tests import pages as every_page
 from tests.core.test_english import english_catalogue, shown_text  # noqa: F401 (an autouse fixture)
+from tests.pages import NOT_PAGES, UNKNOWN_NUMBER, pages
 
 CHINESE_PUNCTUATION = re.compile(r"[：（）【】，。]")
-UNKNOWN_NUMBER = "GX2026-330102-999999"
-# Not pages: files, redirects and downloads.
-NOT_PAGES = {"static", "i18n.switch", "media.rendition", "media.captions", "media.poster",
-             "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx"}
-
-
-@pytest.fixture
-def world(make_user, make_course, make_video):
-    now = utcnow()
-    this_year = credit_year(now)
-    producer = make_user("producer", real_name="周明远", organisation="知新制作中心")
-    course = make_course("数字经济概论", producer=producer, lessons=2)
-    in_review = make_course("网络安全概论", producer=producer, status="submitted", lessons=1)
-    draft = make_course("应急管理概论", producer=producer, status="draft", lessons=1)
-    trainee = make_user(real_name="王小明", employer="杭州市第二中学", region_code="330102")
-    lesson = course.lessons[0]
-    last_year = make_course("人工智能概论", producer=producer, lessons=1, year=this_year - 1)
-    credit(trainee, last_year, last_year.credit_tenths, now.replace(year=this_year - 1) - timedelta(days=30))
-    credit(trainee, course, course.credit_tenths, now - timedelta(days=1))
-    credit(trainee, course, 2, now - timedelta(hours=5), basis="correction", reason="补录线下学时")
-    event(trainee, "faster_than_real_time", now - timedelta(days=3), ip="192.0.2.1", lesson=lesson,
-          claimed=40, credited=18, allowance=18.0)
-    event(trainee, "closed_session", now - timedelta(days=2), ip="192.0.2.1", lesson=lesson)
-    event(trainee, "session_rate_limited", now - timedelta(days=2), ip="192.0.2.1", lesson=lesson)
-    for person in (trainee, *(make_user(real_name=f"同址学员{n}", region_code="330102") for n in range(4))):
-        watch_session(person, lesson, now - timedelta(days=5), ip="203.0.113.7")
-    key = next(offer.basis.key for offer in certificates.offers(trainee.id, 300) if offer.basis.kind == "year")
-    certificate, _ = certificates.issue(trainee, key, 300, now)
-    db.session.commit()
-    return {
-        "trainee": trainee, "producer": producer, "course": course, "in_review": in_review, "draft": draft,
-        "lesson": lesson,
-        "video": make_video(owner=producer), "certificate": certificate, "year": this_year,
-        "reviewer": make_user("reviewer", real_name="孙静怡"),
-        "bureau": make_user("bureau", real_name="浙江人社", region_code="330000"),
-        "admin": make_user("admin", real_name="吴志强"),
-    }
-
-
-def pages(w) -> dict[str, list[tuple[str | None, str]]]:
-    """Endpoint → the (role, address) pairs that show it."""
-    course, number = w["course"].id, w["certificate"].number
-    return {
-        "catalogue.home": [(None, "/")],
-        "catalogue.category": [(None, "/categories/digital")],
-        "catalogue.course": [(None, f"/courses/{course}"), ("trainee", f"/courses/{course}")],
-        "catalogue.lesson": [("trainee", f"/lessons/{w['lesson'].id}")],
-        "exam.page": [("trainee", f"/courses/{course}/exam")],
-        "search_views.search_page": [(None, "/search"), (None, "/search?q=数字"), (None, "/search?q=无此课程")],
-        "auth.login": [(None, "/login")],
-        "auth.register": [(None, "/register")],
-        "auth.profile": [("trainee", "/me")],
-        "record.index": [("trainee", "/me/learning"), ("trainee", f"/me/learning?year={w['year'] - 1}")],
-        "certificate_views.index": [("trainee", "/me/certificates")],
-        "certificate_views.verify": [(None, f"/verify/{number}"), (None, f"/verify/{UNKNOWN_NUMBER}")],
-        "studio.index": [("producer", "/studio/")],
-        "studio.new_course": [("producer", "/studio/courses/new")],
-        "studio.course": [("producer", f"/studio/courses/{course}")],
-        "studio.edit_course": [("producer", f"/studio/courses/{w['draft'].id}/edit")],
-        "studio.preview": [("producer", f"/studio/courses/{course}/preview")],
-        "upload.index": [("producer", "/studio/upload")],
-        "videos.index": [("producer", "/studio/videos")],
-        "videos.detail": [("producer", f"/studio/videos/{w['video'].id}")],
-        "review.queue": [("reviewer", "/review/")],
-        "review.course": [("reviewer", f"/review/courses/{w['in_review'].id}")],
-        "dashboard.index": [("bureau", "/bureau/"), ("bureau", "/bureau/?region=330102")],
-        "records_views.records": [("bureau", "/bureau/records"),
-                                  ("bureau", "/bureau/records?region=330102&person=王小明&employer=杭州")],
-        "integrity.index": [("bureau", "/bureau/integrity"), ("bureau", "/bureau/integrity?region=330102")],
-        "integrity.signal": [("bureau", f"/bureau/integrity/{signal}{query}") for signal in
-                             ("clipped", "two_screens", "session_churn", "long_days", "shared_ip", "exam_fast",
-                              "exam_overlap", "exam_fails")
-                             for query in ("", f"?region=330102&user={w['trainee'].id}&ip=203.0.113.7")],
-        "integrity.trainee": [("bureau", f"/bureau/trainees/{w['trainee'].id}")],
-        "integrity.certificate_lookup": [("bureau", "/bureau/certificates"),
-                                         ("bureau", f"/bureau/certificates?number={number}")],
-        "admin.users": [("admin", "/admin/users")],
-        "admin.user": [("admin", f"/admin/users/{w['trainee'].id}")],
-        "admin.tokens": [("admin", "/admin/tokens")],
-        "admin.audit": [("admin", "/admin/audit")],
-    }
+world = every_page.world  # the fixture: tests/pages.py
 
 
 def test_every_page_is_listed(app, world):
