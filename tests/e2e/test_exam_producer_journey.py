@@ -63,10 +63,8 @@ def _person(role: str, name: str, phone: str, region: str, organisation: str | N
     return {"phone": phone, "name": name, "user": user}
 
 
-@pytest.fixture
-def world(live_server, lecture_clip) -> dict:
+def make_world(app, lecture_clip: Path) -> dict:
     """A producer's draft course of two ready lessons, a reviewer, a Hangzhou trainee and officer."""
-    app = live_server.app
     with app.app_context():
         producer = _person("producer", "李华", "13700000051", "110105", "知新制作中心")
         reviewer = _person("reviewer", "周审", "13700000052", "110105")
@@ -86,6 +84,11 @@ def world(live_server, lecture_clip) -> dict:
         world = {"course": course.id, "lessons": [lesson.id for lesson in course.lessons], **people}
     world["trainee"] = add_trainee(app, phone="13900000054")
     return world
+
+
+@pytest.fixture
+def world(live_server, lecture_clip) -> dict:
+    return make_world(live_server.app, lecture_clip)
 
 
 def filled_bank(template: Path, bad_answer: str | None) -> bytes:
