@@ -40,9 +40,11 @@ class AnswerError(ValueError):
 
 
 def shuffled_question(question, points: int, rng: random.Random) -> dict:
-    """One question of a paper: its options in a random order, the right ones remapped to it."""
+    """One question of a paper: its options in a random order, the right ones remapped to it.
+    判断 keeps 正确 before 错误: a true/false pair in a random order only confuses."""
     order = list(range(len(question.options)))
-    rng.shuffle(order)
+    if question.kind != "judge":
+        rng.shuffle(order)
     right = set(question.answer)
     return {
         "id": question.id, "kind": question.kind, "stem": question.stem,

@@ -77,6 +77,13 @@ def test_shuffled_options_keep_the_right_answers_pointing_at_the_right_texts():
     assert len(orders) > 5  # the options really are shuffled per attempt
 
 
+def test_true_or_false_always_reads_correct_then_wrong():
+    for seed in range(30):
+        for question in draw_paper(bank(), RULES, random.Random(seed)):
+            if question["kind"] == "judge":
+                assert question["options"] == ["正确", "错误"]
+
+
 def test_different_attempts_draw_different_questions():
     drawn = {tuple(q["id"] for q in draw_paper(bank(), RULES, random.Random(seed))) for seed in range(30)}
     assert len(drawn) > 1
