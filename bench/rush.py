@@ -89,6 +89,9 @@ async def player(viewer, port: int, start: float, end: float, stats: dict) -> No
         else:
             wait = float(headers["retry-after"]) if headers.get("retry-after", "").isdigit() else RETRY_S
             not_before = loop.time() + wait * (1 + random.random() / 2)
+    while end >= next_beat:  # played meanwhile, whether or not its heartbeat could be queued yet
+        next_beat += INTERVAL
+        stats["played"] += INTERVAL
     if connection:
         connection[1].close()
 
