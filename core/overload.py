@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
             return
         late = waited(request.headers.get(HEADER), time.time())
         if late is not None and late > max_wait:
-            raise ApiError(503, "overloaded", _("请求未能完成。"), headers)
+            raise ApiError(503, "overloaded", _("服务器繁忙，请稍后再试。"), headers)
 
     # First of all before_request functions: nothing else (sessions, rate limits) runs for it.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_if_late)

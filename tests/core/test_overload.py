@@ -60,7 +60,7 @@ def test_a_heartbeat_that_waited_too_long_is_refused_at_once_and_changes_nothing
     refused = heartbeat(1, stamp(MAX_WAIT + 3))
     assert refused.status_code == 503
     assert refused.headers["Retry-After"] == "4"
-    assert refused.get_json()["error"]["code"] == "overloaded"
+    assert refused.get_json()["error"] == {"code": "overloaded", "message": "服务器繁忙，请稍后再试。"}
     assert last_seq(heartbeat.session_id) == 0
     # Sent again when told, the same heartbeat is taken.
     assert heartbeat(1, stamp(0.01)).status_code == 200
@@ -81,7 +81,7 @@ def test_the_refusal_is_in_the_trainee_s_language(client):
     client.set_cookie("lang", "en")
     refused = client.get("/api/v1/me", headers=stamp(MAX_WAIT + 3))
     assert refused.status_code == 503
-    assert refused.get_json()["error"]["message"] == "The request could not be completed."
+    assert refused.get_json()["error"]["message"] == "The server is busy. Try again shortly."
 
 
 @pytest.mark.parametrize("app_overrides", [{"MAX_QUEUE_SECONDS": 0}])
