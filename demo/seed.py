@@ -16,8 +16,10 @@ from core.extensions import db
 from core.tz import CHINA
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
+from courses.studio import bank
 from demo import media
 from demo.data import BACKGROUNDS, DEMO_ACCOUNTS, DEMO_COURSES, DEMO_PASSWORD, SERIES_PER_YEAR, DemoAccount, DemoCourse
+from demo.questions import BANKS, EXAM_SETTINGS, DemoQuestion, series_bank
 
 # A 专题班's lessons are at least this share of the second-longest demo lesson (which --quick caps too).
 SERIES_LESSON_SHARE = 0.75
@@ -72,6 +74,8 @@ def ensure_courses(producer: User, categories: dict[str, Category], now: datetim
         created = course is None
         if created:
             course = _new_course(spec, producer, categories[spec.category], year)
+        if course.status == "draft":  # a published course's bank changes only by a revision
+            ensure_bank(course, BANKS[spec.title])
         plans.append(CoursePlan(course, created, _clip_jobs(course, spec, media_root, max_seconds)))
     return plans
 
@@ -90,6 +94,18 @@ def finish_course(course: Course, minutes_per_hour: int, now: datetime) -> bool:
     if course.status != "draft":
         return False
     course.status, course.published_at = "published", now
+    return True
+
+
+def ensure_bank(course: Course, questions: list[DemoQuestion] | tuple[DemoQuestion, ...]) -> bool:
+    """Give a draft ``course`` with an empty bank ``questions`` and the demo's exam settings,
+    through the studio's bank service (the rules a producer's questions pass). A bank that
+    holds questions is left as it is. Returns whether the bank was made now."""
+    if course.questions or not questions:
+        return False
+    for question in questions:
+        bank.add_question(course, question.values())
+    bank.save_settings(course, EXAM_SETTINGS)
     return True
 
 
@@ -152,23 +168,29 @@ def ensure_series(producer: User, categories: dict[str, Category], now: datetime
             if db.session.scalar(select(Course.id).where(Course.title == title, Course.producer_id == producer.id)):
                 continue
             turn = (number * 5) % len(lessons)  # each 专题班 takes the lessons in another order
-            made.append(_series(title, year, lessons[turn:] + lessons[:turn], producer,
-                                categories[SERIES_CATEGORIES[(number - 1) % len(SERIES_CATEGORIES)]],
-                                minutes_per_hour))
+            replayed = lessons[turn:] + lessons[:turn]
+            series = _series(title, year, replayed, producer,
+                             categories[SERIES_CATEGORIES[(number - 1) % len(SERIES_CATEGORIES)]], minutes_per_hour)
+            # Its test draws from the banks of the courses whose lessons it replays.
+            ensure_bank(series, series_bank([lesson.course.title for lesson in replayed]))
+            series.status = "published"
+            made.append(series)
     db.session.flush()
     return made
 
 
 def _series(title: str, year: int, lessons: list[Lesson], producer: User, category: Category,
             minutes_per_hour: int) -> Course:
+    """The 专题班 as a draft (published once its bank is in)."""
     published = datetime(year, 1, 2, 9, tzinfo=CHINA)
     course = Course(title=title, summary=f"{year}年度公需科目专题班，汇集数字技术、知识产权、网络安全、应急管理等"
                                          "专题讲座，适合集中学习。",
                     instructor="知新课程制作中心 教研组", category=category, producer=producer,
-                    organisation=producer.organisation, status="published", catalogue_year=year,
+                    organisation=producer.organisation, status="draft", catalogue_year=year,
                     published_at=published, credit_tenths=credit_tenths(
                         sum(lesson.video.duration_seconds for lesson in lessons), minutes_per_hour))
     for position, lesson in enumerate(lessons, start=1):
         course.lessons.append(Lesson(position=position, title=lesson.title, video=lesson.video))
     db.session.add(course)
+    db.session.flush()
     return course

@@ -18,12 +18,13 @@ from accounts.models import User
 from core.extensions import db
 from core.tz import CHINA
 from courses.models import Course
-from demo import watching
+from demo import testing, watching
 from demo.data import DEMO_REGIONS, DEMO_TITLES, GIVEN, POPULATION_PHONE_PREFIX, SURNAMES
 from learning import ledger
 from learning.models import CreditRecord, WatchBudget
 
 SEED = 17
+EXAM_SEED = 29
 # This year: met the requirement, short of it, barely started (shares of the trainees).
 THIS_YEAR = (("done", 0.5), ("short", 0.38), ("idle", 0.12))
 LAST_YEAR_DONE = 0.75
@@ -108,10 +109,11 @@ def exactly(courses: list[Course], target_tenths: int) -> list[Course]:
 
 
 def study(user: User, courses: list[Course], start: datetime, end: datetime, ip: str,
-          rng: random.Random, rush: bool = False) -> None:
+          rng: random.Random, examinee: testing.Examinee, rush: bool = False) -> None:
     """Watch ``courses`` on days spread between ``start`` and ``end``, each in one sitting
-    from a time of day a person studies (China Standard Time). ``rush``: the first lessons of
-    the course with the most lessons are played by a script (:func:`watching.watch_lesson`)."""
+    from a time of day a person studies (China Standard Time), and take each one's test after
+    its last lesson (``examinee``). ``rush``: the first lessons of the course with the most
+    lessons are played by a script (:func:`watching.watch_lesson`), and its test is not taken."""
     budget = ledger.lock_budget(user.id)
     rushed = max(courses, key=lambda c: len(c.lessons)) if rush and courses else None
     span = max((end - start).days, 1)
@@ -125,8 +127,10 @@ def study(user: User, courses: list[Course], start: datetime, end: datetime, ip:
         lessons = course.lessons
         for number, lesson in enumerate(lessons):
             script = course is rushed and number < RUSH_LESSONS
-            moment = watching.watch_lesson(budget, lesson, moment, ip, script, last=lesson is lessons[-1]) \
-                + timedelta(seconds=0.1 if script else rng.randrange(20, 180))
+            ended = watching.watch_lesson(budget, lesson, moment, ip, script, last=lesson is lessons[-1])
+            moment = ended + timedelta(seconds=0.1 if script else rng.randrange(20, 180))
+        if course is not rushed:
+            examinee.take(course, ended)
 
 
 def _after(budget: WatchBudget) -> datetime:
@@ -150,16 +154,19 @@ def history(user: User, person: Person, now: datetime, required_tenths: int,
     serial, ip = person.serial, person.ip
     rng = random.Random(SEED * 100003 + serial)
     this_year = now.astimezone(CHINA).year
+    exam_rng = random.Random(EXAM_SEED * 100003 + serial)  # the tests' draws leave the plan as it was
     last_done = rng.random() < LAST_YEAR_DONE
     last_target = (required_tenths + rng.randrange(40) if last_done
                    else rng.randrange(required_tenths // 4, required_tenths))
-    study(user, choose(catalogues[this_year - 1], last_target, rng), *year_window(this_year - 1, now), ip, rng)
+    study(user, choose(catalogues[this_year - 1], last_target, rng), *year_window(this_year - 1, now), ip, rng,
+          testing.Examinee(user.id, ip, exam_rng, may_give_up=not last_done))
     plan = rng.choices([name for name, _ in THIS_YEAR], [share for _, share in THIS_YEAR])[0]
     target = {"done": required_tenths + rng.randrange(50),
               "short": rng.randrange(required_tenths // 3, max(required_tenths - 10, required_tenths // 3 + 1)),
               "idle": rng.randrange(1, max(required_tenths // 10, 2))}[plan]
     rush = serial % RUSH_EVERY == 0
-    study(user, choose(catalogues[this_year], target, rng), *year_window(this_year, now), ip, rng, rush=rush)
+    study(user, choose(catalogues[this_year], target, rng), *year_window(this_year, now), ip, rng,
+          testing.Examinee(user.id, ip, exam_rng, may_give_up=plan != "done"), rush=rush)
     if rush and serial % (2 * RUSH_EVERY) == 0 and catalogues[this_year]:
         lesson = catalogues[this_year][0].lessons[0]
         watching.refused_on_a_second_screen(user.id, lesson, _after(ledger.lock_budget(user.id)), ip)
@@ -178,8 +185,10 @@ def demo_trainee(user: User, now: datetime, required_tenths: int) -> Course | No
                      key=lambda c: (c.credit_tenths, sum(lesson.duration_seconds for lesson in c.lessons)))
     if not closers:
         return None
+    ip = "198.51.100.250"
+    examinee = testing.Examinee(user.id, ip, random.Random(EXAM_SEED), always_pass=True)
     study(user, choose(catalogue(this_year - 1), required_tenths + 12, rng), *year_window(this_year - 1, now),
-          "198.51.100.250", rng)
+          ip, rng, examinee)
     picked = exactly([c for c in courses if c.id != closers[0].id], required_tenths - DEMO_SHORT_TENTHS)
-    study(user, picked, *year_window(this_year, now), "198.51.100.250", rng)
+    study(user, picked, *year_window(this_year, now), ip, rng, examinee)
     return closers[0]

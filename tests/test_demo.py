@@ -14,8 +14,9 @@ from core.db import utcnow
 from core.extensions import db
 from courses.categories import ensure_categories
 from courses.media import storage
-from courses.models import Category, Course, Lesson, Video
+from courses.models import Category, Course, ExamSettings, Lesson, Question, Video
 from courses.rules import credit_tenths
+from courses.studio.bank_rules import paper_problem
 from demo import seed
 from demo.data import DEMO_ACCOUNTS, DEMO_COURSES, DEMO_PASSWORD, PRODUCER_PHONE
 
@@ -31,11 +32,13 @@ def run_seed(app, *args):
 def world() -> dict:
     """Everything a second run must leave alone: row counts and each row's last update."""
     counts = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-              for model in (User, Category, Course, Lesson, Video)}
+              for model in (User, Category, Course, Lesson, Video, Question, ExamSettings)}
     updated = {
         "courses": sorted(db.session.execute(select(Course.id, Course.updated_at, Course.status))),
         "videos": sorted(db.session.execute(select(Video.id, Video.updated_at, Video.status))),
         "users": sorted(db.session.execute(select(User.id, User.password_hash))),
+        "questions": sorted(db.session.execute(select(Question.id, Question.course_id, Question.stem))),
+        "exams": sorted(db.session.execute(select(ExamSettings.course_id, ExamSettings.updated_at))),
     }
     return {"counts": counts, **updated}
 
@@ -59,6 +62,16 @@ def check_catalogue(app) -> None:
         assert course.credit_tenths == credit_tenths(total, app.config["CREDIT_MINUTES_PER_HOUR"])
         for lesson in course.lessons:
             check_video(lesson.video, course.producer, root)
+        check_bank(course)
+
+
+def check_bank(course: Course) -> None:
+    """A test a reader of the lessons can pass: at least 10 questions of each kind's mix, a
+    paper of 100 points drawn from what the bank holds, a pass mark of 60."""
+    kinds = Counter(question.kind for question in course.questions)
+    assert len(course.questions) >= 10 and set(kinds) == {"single", "multiple", "judge"}, course.title
+    assert all(question.explanation for question in course.questions)
+    assert paper_problem(course) is None and course.exam.required and course.exam.pass_score == 60
 
 
 def check_video(video: Video, producer: User, root: Path) -> None:

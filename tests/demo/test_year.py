@@ -10,11 +10,11 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.tz import CHINA
-from courses.models import Course, Lesson
+from courses.models import Course, Lesson, Question
 from demo import watching, year
 from demo.data import DEMO_ACCOUNTS, POPULATION_PHONE_PREFIX
 from learning import ledger
-from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchSession
+from learning.models import CreditRecord, ExamAttempt, IntegrityEvent, LessonProgress, WatchSession
 from learning.rules import credit_year
 
 MARCH = datetime(2025, 3, 14, 9, 30, tzinfo=CHINA)
@@ -109,6 +109,8 @@ def test_the_seeded_year_looks_like_a_province_in_december(app):
     assert sum(t >= 300 for t in this) >= 5 and sum(0 < t < 300 for t in this) >= 3, this
     assert sum(t >= 300 for t in last) >= 10, last
     assert db.session.scalar(select(func.count()).select_from(IntegrityEvent)) > 0
+    published = db.session.scalars(select(Course).where(Course.status == "published")).all()
+    assert len(published) > 15 and all(len(course.questions) >= 10 for course in published)  # 专题班 too
 
     demo = db.session.scalar(select(User).where(User.phone == DEMO_ACCOUNTS[0].phone))
     assert totals[demo.id, this_year] == 297 and totals[demo.id, this_year - 1] >= 300
@@ -118,13 +120,19 @@ def test_the_seeded_year_looks_like_a_province_in_december(app):
         LessonProgress.user_id == demo.id, Lesson.course_id == closer.id, LessonProgress.completed_at.is_not(None)))
     assert done == 0
 
-    for record in db.session.scalars(select(CreditRecord)):  # each written when its course's lessons were done
+    for record in db.session.scalars(select(CreditRecord)):  # each written when the test was passed after the lessons
         lessons = db.session.scalar(
             select(func.count()).select_from(Lesson).where(Lesson.course_id == record.course_id))
         completed = db.session.scalars(select(LessonProgress.completed_at).where(
             LessonProgress.user_id == record.user_id, LessonProgress.course_id == record.course_id)).all()
-        assert len(completed) == lessons and max(completed) == record.awarded_at
+        passed = db.session.scalar(select(func.min(ExamAttempt.submitted_at)).where(
+            ExamAttempt.user_id == record.user_id, ExamAttempt.course_id == record.course_id,
+            ExamAttempt.passed.is_(True)))
+        assert len(completed) == lessons and passed is not None and passed == record.awarded_at > max(completed)
         assert record.awarded_at.astimezone(CHINA).year == record.year
+    attempts = db.session.scalars(select(ExamAttempt)).all()
+    assert all(a.submitted_at is not None and a.closed_by == "trainee" for a in attempts)
+    assert sum(not a.passed for a in attempts) > 0, "some trainees failed a test once"
 
     before = row_counts()
     again = app.test_cli_runner().invoke(args=["demo", "seed", "--quick", "--trainees", "20"])
@@ -135,4 +143,5 @@ def test_the_seeded_year_looks_like_a_province_in_december(app):
 
 def row_counts() -> dict:
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (User, Course, CreditRecord, WatchSession, LessonProgress, IntegrityEvent)}
+            for model in (User, Course, Question, CreditRecord, WatchSession, LessonProgress, IntegrityEvent,
+                          ExamAttempt)}
