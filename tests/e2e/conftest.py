@@ -15,10 +15,10 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from flask import Flask, got_request_exception
@@ -29,12 +29,12 @@ from sqlalchemy import text
 from accounts.models import User
 from app import create_app
 from core.extensions import db, limiter
-from courses.media import storage
 from courses.categories import ensure_categories
+from courses.media import storage
 from courses.models import Course, Lesson, Video
 from courses.rules import credit_tenths
 from demo import clips
-from tests.conftest import serving, _FAST_HASH, PASSWORD, app_config, make_id_number
+from tests.conftest import _FAST_HASH, PASSWORD, app_config, make_id_number, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -166,7 +166,7 @@ def seeded_course(live_server, lecture_clip) -> dict:
         for position, title in enumerate(("数据要素与数字化转型", "平台经济的规则"), start=1):
             course.lessons.append(Lesson(position=position, title=title, video=ready_video(
                 producer, lecture_clip)))
-        course.credit_tenths = credit_tenths(sum(l.duration_seconds for l in course.lessons),
+        course.credit_tenths = credit_tenths(sum(lesson.duration_seconds for lesson in course.lessons),
                                              app.config["CREDIT_MINUTES_PER_HOUR"])
         db.session.add(course)
         db.session.commit()
