@@ -115,19 +115,11 @@ def _seed_year(accounts: list[seed.AccountRow], count: int) -> None:
     catalogues = {y: year.catalogue(y) for y in (this_year - 1, this_year)}
     persons = year.missing(year.people(count))
     password_hash = generate_password_hash(DEMO_PASSWORD)
-    session = db.session()
-    # The catalogue does not change while the year is replayed: its courses, lessons and videos
-    # stay loaded across the commits instead of being read again for every trainee (what is
-    # locked — budgets, progress, attempts — is read afresh under its lock by the services).
-    expiring, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        for done, person in enumerate(persons, start=1):
-            year.history(year.add(person, password_hash), person, now, required, catalogues)
-            db.session.commit()
-            if done % 50 == 0 or done == len(persons):
-                click.echo(_("学员：已生成 %(done)d / %(total)d 名学员的学习记录。", done=done, total=len(persons)))
-    finally:
-        session.expire_on_commit = expiring
+    for done, person in enumerate(persons, start=1):
+        year.history(year.add(person, password_hash), person, now, required, catalogues)
+        db.session.commit()
+        if done % 50 == 0 or done == len(persons):
+            click.echo(_("学员：已生成 %(done)d / %(total)d 名学员的学习记录。", done=done, total=len(persons)))
     trainee = next(row.user for row in accounts if row.account.role == "trainee")
     if trainee.role != "trainee":
         return

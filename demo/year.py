@@ -21,7 +21,6 @@ from courses.models import Course
 from demo import testing, watching
 from demo.data import DEMO_REGIONS, DEMO_TITLES, GIVEN, POPULATION_PHONE_PREFIX, SURNAMES
 from learning import ledger
-from learning.exam_state import rules_for
 from learning.models import CreditRecord, WatchBudget
 
 SEED = 17
@@ -126,13 +125,9 @@ def study(user: User, courses: list[Course], start: datetime, end: datetime, ip:
         if moment >= end:  # the window is full: the rest stays unwatched
             break
         lessons = course.lessons
-        # A course whose test is required is credited by the passing submission: the check
-        # after its last lesson could not write anything.
-        tested = rules_for(course.id).required
         for number, lesson in enumerate(lessons):
             script = course is rushed and number < RUSH_LESSONS
-            ended = watching.watch_lesson(budget, lesson, moment, ip, script,
-                                          last=lesson is lessons[-1] and not tested)
+            ended = watching.watch_lesson(budget, lesson, moment, ip, script, last=lesson is lessons[-1])
             moment = ended + timedelta(seconds=0.1 if script else rng.randrange(20, 180))
         if course is not rushed:
             examinee.take(course, ended)
