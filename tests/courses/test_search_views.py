@@ -96,7 +96,7 @@ def test_hostile_queries_get_a_page_never_an_error(client, catalogue):
 
 def test_the_api_searches_with_the_same_engine_and_keeps_its_shape(client, catalogue):
     body = client.get("/api/v1/courses?q=wlaq&per_page=2").get_json()
-    assert set(body) == {"items", "page", "per_page", "total", "pages"}
+    assert set(body) == {"items", "page", "per_page", "total", "pages", "next", "prev"}
     assert body["total"] == 3 and body["pages"] == 2 and len(body["items"]) == 2
     assert {"id", "title", "category", "catalogue_year", "credit_hours"} <= set(body["items"][0])
     only = client.get("/api/v1/courses?q=网络安全&category=cybersecurity&year=2025").get_json()
