@@ -14,6 +14,7 @@ import learning.certificate_api
 from bureau.records import Filters
 from bureau.records_api import Position, fetch_page, horizon_at, synced_until
 from bureau.scope import scope_for
+from core import sqlite_writers
 from core.db import utcnow
 from core.extensions import db
 from learning.models import CreditRecord
@@ -122,6 +123,10 @@ def write_records(app, pairs, errors: list) -> None:
     try:
         with app.app_context():
             for user_id, course_id in pairs:
+                # Like the app's writers (the heartbeat's ledger), wait for the writer's turn on
+                # SQLite first: SQLite's own busy wait has second-long tails on a busy machine,
+                # longer than this test's lag, which a record's stamp would then fall behind.
+                sqlite_writers.queue_for_writing(db.session)
                 now = utcnow()
                 db.session.add(CreditRecord(user_id=user_id, course_id=course_id, year=2026, hours_tenths=15,
                                             basis="completion", awarded_at=now, updated_at=now))
