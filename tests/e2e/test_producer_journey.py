@@ -118,7 +118,7 @@ def sign_in(page, person: dict) -> None:
 class Uploads:
     """Watches the page's tus requests; ``hold(n)`` keeps the n-th PATCH from reaching the server.
 
-    A held request hangs as on a stalled network, until ``release()`` lets it through.
+    A held request hangs as on a stalled network, until ``forget_held()`` drops it.
     ``cut(n, times)`` fails the n-th PATCH (and its next tries) as a dropped connection would.
     """
 
@@ -164,15 +164,6 @@ class Uploads:
         while self.held:
             try:
                 self.held.pop().abort()
-            except PlaywrightError:
-                pass
-
-    def release(self) -> None:
-        """Let held requests through; one the page has given up meanwhile just ends."""
-        self._hold_at = None
-        while self.held:
-            try:
-                self.held.pop().continue_()
             except PlaywrightError:
                 pass
 
@@ -247,7 +238,9 @@ def test_upload_pauses_and_resumes(page, people, live_server):
     page.locator(".uppy-StatusBar").get_by_role("button", name="暂停").click()
     expect(page.locator(".uppy-StatusBar-statusPrimary")).to_contain_text("已暂停")
     before = len(uploads.seen)
-    uploads.release()  # the paused request was abandoned by the page; nothing follows it
+    # The paused request dies on the way (letting it through instead raced the page's abort:
+    # on a busy machine the server sometimes got the chunk, and resumed one chunk later).
+    uploads.forget_held()
     page.wait_for_timeout(1000)
     assert uploads.patch_offsets(before) == []
     page.locator(".uppy-StatusBar").get_by_role("button", name="恢复").click()
