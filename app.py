@@ -38,6 +38,7 @@ def _init_extensions(app: Flask) -> None:
     queue.init_app(app)
     import accounts.access  # registers the login loaders
     import accounts.models  # noqa: F401  (every model is known to migrations)
+    import core.policy.models  # noqa: F401
     import courses.models  # noqa: F401
     import learning.models  # noqa: F401
 

@@ -87,6 +87,7 @@ class Course(db.Model):
             "status IN ('draft', 'submitted', 'published', 'rejected', 'withdrawn')",
             name="status",
         ),
+        CheckConstraint("subject_type IN ('gongxu', 'zhuanye', 'xuanxiu')", name="subject_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +99,9 @@ class Course(db.Model):
     organisation: Mapped[str] = mapped_column(String(128), default="")
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     catalogue_year: Mapped[int] = mapped_column(Integer, index=True)
+    # 公需 / 专业 / 选修 (core.policy.SUBJECT_TYPES); sector_public marks a sector's own 公需 (行业公需).
+    subject_type: Mapped[str] = mapped_column(String(8), default="gongxu", server_default="gongxu", index=True)
+    sector_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     credit_tenths: Mapped[int] = mapped_column(Integer, default=0)
     review_note: Mapped[str] = mapped_column(Text, default="")
     # A pending revision of a published course is a course of its own pointing here;

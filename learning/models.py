@@ -1,11 +1,12 @@
 """What was learned: watch sessions, per-lesson progress, the credit ledger, integrity events."""
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -64,6 +65,9 @@ class WatchBudget(db.Model):
     played_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The pacing clock of session openings (rules.session_open_turn).
     opens_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Seconds of coverage credited on ``day`` (China Standard Time): a province's daily cap.
+    day: Mapped[date | None] = mapped_column(Date)
+    day_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class LessonProgress(db.Model):
@@ -100,8 +104,12 @@ class CreditRecord(db.Model):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    # The credit year under the trainee's rules (core.policy.year_of), not always the calendar year.
     year: Mapped[int] = mapped_column(Integer)
     hours_tenths: Mapped[int] = mapped_column(Integer)
+    # Kept from the course and the rule set at the time, so a later change rewrites nothing.
+    subject_type: Mapped[str] = mapped_column(String(8), default="gongxu", server_default="gongxu")
+    rule_prefix: Mapped[str] = mapped_column(String(6), default="", server_default="")
     basis: Mapped[str] = mapped_column(String(16), default="completion")
     reason: Mapped[str] = mapped_column(Text, default="")
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

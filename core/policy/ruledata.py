@@ -1,0 +1,168 @@
+"""Rule sets to and from their JSON form (the admin API, ``flask rules import/export``, the
+stored rows), validated: what fails is refused with a :class:`~core.policy.rulebook.RuleError`
+naming the field and saying why in Chinese. No app, no database.
+
+The form, hours in 学时 and days as ``MM-DD`` (``+1-MM-DD`` for a day in the next year)::
+
+    {"prefix": "44", "effective_from": "2026-01-01", "name": "广东省（示例）", "source": "…",
+     "minutes_per_hour": 45,
+     "required_hours": {"gongxu": 30, "zhuanye": 42, "xuanxiu": 18, "total": 90},
+     "total_covers_parts": true,
+     "windows": {"gongxu": {"start": "01-01", "end": "+1-04-30"}},
+     "lock": null, "test_required": true, "daily_cap_hours": null}
+
+A type without a window runs with the calendar year.
+"""
+import math
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+
+from core.policy.rulebook import CALENDAR, SUBJECT_TYPES, MonthDay, RuleError, RuleSet
+
+_DAY = re.compile(r"^(\+1-)?(\d{2})-(\d{2})$")
+_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})?$")
+MAX_HOURS = 1000
+
+
+def dump(rules: RuleSet) -> dict:
+    """The JSON form of ``rules``; :func:`load` reads it back to the same set."""
+    hours = {kind: rules.required(kind) / 10 for kind in SUBJECT_TYPES}
+    return {
+        "prefix": rules.prefix, "effective_from": rules.effective_from.isoformat(), "name": rules.name,
+        "source": rules.source, "minutes_per_hour": rules.minutes_per_hour,
+        "required_hours": {**{kind: number(value) for kind, value in hours.items()},
+                           "total": number(rules.total_tenths / 10)},
+        "total_covers_parts": rules.total_covers_parts,
+        "windows": {kind: {"start": start.text(), "end": end.text()} for kind, (start, end) in rules.windows.items()},
+        "lock": rules.lock.text() if rules.lock else None,
+        "test_required": rules.test_required,
+        "daily_cap_hours": None if rules.daily_cap_tenths is None else number(rules.daily_cap_tenths / 10),
+    }
+
+
+def number(value: float):
+    """``30.0`` → ``30``: whole 学时 shown without a decimal."""
+    return int(value) if float(value).is_integer() else value
+
+
+def load(data, prefix: str | None = None) -> RuleSet:
+    """A rule set from its JSON form; ``prefix`` (from the URL) wins over the body's."""
+    if not isinstance(data, dict):
+        raise RuleError("body", _("规则应为一个 JSON 对象。"))
+    prefix = clean_prefix(data.get("prefix", "") if prefix is None else prefix)
+    required = data.get("required_hours") or {}
+    if not isinstance(required, dict):
+        raise RuleError("required_hours", _("各类科目的要求学时应为一个对象。"))
+    parts = {kind: _tenths(required.get(kind, 0), f"required_hours.{kind}") for kind in SUBJECT_TYPES}
+    total = _tenths(required.get("total", sum(parts.values()) / 10), "required_hours.total")
+    covers = _flag(data.get("total_covers_parts", True), "total_covers_parts")
+    if covers and total < sum(parts.values()):
+        raise RuleError("required_hours.total", _("年度总学时（%(total)s）不能少于各类科目要求之和（%(sum)s）。",
+                                                  total=total / 10, sum=sum(parts.values()) / 10))
+    windows = _windows(data.get("windows") or {})
+    lock = _day(data["lock"], "lock") if data.get("lock") else None
+    _check_lock(lock, windows)
+    cap = data.get("daily_cap_hours")
+    return RuleSet(
+        prefix=prefix, effective_from=_date(data.get("effective_from"), "effective_from"),
+        minutes_per_hour=_minutes(data.get("minutes_per_hour")), total_tenths=total,
+        required_tenths={kind: value for kind, value in parts.items() if value}, total_covers_parts=covers,
+        windows=windows, lock=lock, test_required=_flag(data.get("test_required", True), "test_required"),
+        daily_cap_tenths=None if cap in (None, "") else _positive_tenths(cap, "daily_cap_hours"),
+        name=_text(data.get("name", ""), "name", 64), source=_text(data.get("source", ""), "source", 2000),
+    )
+
+
+def clean_prefix(value) -> str:
+    """Two, four or six digits of a GB/T 2260 code, or empty for the national set."""
+    prefix = str(value or "").strip()
+    if prefix == "national":
+        return ""
+    if not _PREFIX.match(prefix) or not prefix.isascii():
+        raise RuleError("prefix", _("地区前缀应为行政区划代码的前2、4或6位数字（全国规则留空）。"))
+    return prefix
+
+
+def _tenths(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise RuleError(name, _("学时应为不小于0的数字。"))
+    try:
+        hours = float(value)
+    except ValueError:
+        raise RuleError(name, _("学时应为不小于0的数字。")) from None
+    if not math.isfinite(hours) or hours < 0 or hours > MAX_HOURS:
+        raise RuleError(name, _("学时应为0至%(max)s之间的数字。", max=MAX_HOURS))
+    if abs(hours * 10 - round(hours * 10)) > 1e-6:
+        raise RuleError(name, _("学时最多保留一位小数。"))
+    return round(hours * 10)
+
+
+def _positive_tenths(value, name: str) -> int:
+    tenths = _tenths(value, name)
+    if tenths <= 0:
+        raise RuleError(name, _("每日上限应大于0；不设上限请留空。"))
+    return tenths
+
+
+def _minutes(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RuleError("minutes_per_hour", _("每学时分钟数应为数字。"))
+    if not math.isfinite(value) or not 0 < value <= 120:
+        raise RuleError("minutes_per_hour", _("每学时分钟数应大于0且不超过120。"))
+    return value
+
+
+def _flag(value, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise RuleError(name, _("应为 true 或 false。"))
+    return value
+
+
+def _text(value, name: str, limit: int) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise RuleError(name, _("应为不超过%(limit)s个字的文字。", limit=limit))
+    return value.strip()
+
+
+def _date(value, name: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleError(name, _("生效日期应为 YYYY-MM-DD 格式的日期。")) from None
+
+
+def _day(value, name: str) -> MonthDay:
+    match = _DAY.match(str(value))
+    if not match:
+        raise RuleError(name, _("日期应为 MM-DD 格式（次年的日期写作 +1-MM-DD）。"))
+    day = MonthDay(int(match[2]), int(match[3]), 1 if match[1] else 0)
+    try:
+        day.on(2001)  # not a leap year: 02-29 would vanish three years in four
+    except ValueError:
+        raise RuleError(name, _("日期 %(day)s 不存在（2月29日不能用作规则日期）。", day=value)) from None
+    return day
+
+
+def _windows(data) -> dict[str, tuple[MonthDay, MonthDay]]:
+    if not isinstance(data, dict) or set(data) - set(SUBJECT_TYPES):
+        raise RuleError("windows", _("学时年度应按科目类型（gongxu、zhuanye、xuanxiu）给出。"))
+    windows = {}
+    for kind, window in data.items():
+        if not isinstance(window, dict):
+            raise RuleError(f"windows.{kind}", _("学时年度应给出 start 和 end。"))
+        start, end = _day(window.get("start"), f"windows.{kind}.start"), _day(window.get("end"), f"windows.{kind}.end")
+        if start.years_after or end.on(2001) <= start.on(2001):
+            raise RuleError(f"windows.{kind}", _("学时年度应在当年开始，且结束日期晚于开始日期。"))
+        if (start, end) != CALENDAR:
+            windows[kind] = (start, end)
+    return windows
+
+
+def _check_lock(lock: MonthDay | None, windows) -> None:
+    if lock is None:
+        return
+    starts = [start for start, _end in windows.values()] or [CALENDAR[0]]
+    if any(lock.on(2001) <= start.on(2001) for start in starts):
+        raise RuleError("lock", _("锁定日期应晚于各类科目学时年度的开始日期。"))
