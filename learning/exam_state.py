@@ -26,6 +26,10 @@ def passed_at(user_id: int, course_id: int) -> datetime | None:
     )
 
 
-def exam_satisfied(user_id: int, course_id: int) -> bool:
-    """True when the course requires no test or the trainee has passed it."""
+def exam_satisfied(user_id: int, course_id: int, test_required: bool = True) -> bool:
+    """True when the course requires no test, the trainee's rules require none
+    (``test_required``, core.policy's ``RuleSet.test_required``: then completion alone
+    credits), or the trainee has passed it."""
+    if not test_required:
+        return True
     return not rules_for(course_id).required or passed_at(user_id, course_id) is not None

@@ -14,12 +14,14 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from core import sqlite_writers
+from accounts.models import User
+from core import policy, sqlite_writers
 from core.extensions import db
+from core.policy import rulebook
 from courses.models import Course, Lesson, Video
 from learning.exam_state import exam_satisfied
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchBudget, WatchSession
-from learning.rules import OpenTurn, attention_due, credit_year, session_open_turn
+from learning.rules import OpenTurn, attention_due, session_open_turn
 
 
 @dataclass
@@ -32,6 +34,8 @@ class LockedSession:
     progress: LessonProgress | None
     credit: CreditRecord | None  # the course's completion record, if written
     budget: WatchBudget | None  # the session owner's; locked when the caller owns the session
+    region_code: str | None = None  # the session owner's: whose rules apply (core.policy)
+    subject_type: str = "gongxu"  # the course's
 
 
 # Built once, as every heartbeat runs them: a statement object remembers its cache key.
@@ -39,9 +43,9 @@ _LOCK = (update(WatchBudget).where(WatchBudget.user_id == bindparam("owner_id"))
          .values(played_until=WatchBudget.played_until).execution_options(synchronize_session=False))
 _LOCKED = (
     select(WatchSession, Video.duration_seconds, Lesson.course_id, Course.status, Course.withdrawn_at,
-           LessonProgress, CreditRecord, WatchBudget)
+           LessonProgress, CreditRecord, WatchBudget, User.region_code, Course.subject_type)
     .join(Lesson, Lesson.id == WatchSession.lesson_id).join(Video, Video.id == Lesson.video_id)
-    .join(Course, Course.id == Lesson.course_id)
+    .join(Course, Course.id == Lesson.course_id).join(User, User.id == WatchSession.user_id)
     .outerjoin(LessonProgress, and_(LessonProgress.user_id == WatchSession.user_id,
                                     LessonProgress.lesson_id == WatchSession.lesson_id))
     .outerjoin(CreditRecord, and_(CreditRecord.user_id == WatchSession.user_id,
@@ -149,22 +153,55 @@ def course_credit(user_id: int, course_id: int) -> CreditRecord | None:
 
 def credit_course_if_complete(user_id: int, course_id: int, now: datetime) -> CreditRecord | None:
     """Write the course's one completion record once every lesson is complete and, when the
-    course requires a test, the test is passed: whichever comes last (docs/rules.md rule 7).
-    Both the heartbeat that completes the last lesson and the passing submission call it.
+    course requires a test and the trainee's rules require tests, the test is passed:
+    whichever comes last (docs/rules.md rule 7). Both the heartbeat that completes the last
+    lesson and the passing submission call it.
 
-    A course worth 0 学时 is completed but credits nothing, so it writes no record.
+    The record counts toward the credit year the trainee's rules give a course of its subject
+    type finished ``now`` (core.policy.year_of, the earliest open year whose requirement for
+    the type is not yet full) and is worth the course's video under that year's rules; it keeps
+    the subject type and the rule set's prefix. No year open (window closed, year locked), or a
+    course worth 0 学时: completed, but nothing is credited and no record written.
     """
     existing = course_credit(user_id, course_id)
     if existing is not None:
         return existing
-    tenths = db.session.scalar(select(Course.credit_tenths).where(Course.id == course_id))
-    if not tenths or not course_completed(user_id, course_id) or not exam_satisfied(user_id, course_id):
+    course = db.session.execute(
+        select(Course.subject_type, func.sum(Video.duration_seconds)).select_from(Lesson)
+        .join(Course, Course.id == Lesson.course_id).join(Video, Video.id == Lesson.video_id)
+        .where(Lesson.course_id == course_id).group_by(Course.subject_type)
+    ).one_or_none()
+    if course is None or not course_completed(user_id, course_id):
         return None
-    record = CreditRecord(user_id=user_id, course_id=course_id, year=credit_year(now), hours_tenths=tenths,
-                          basis="completion", awarded_at=now, updated_at=now)
+    subject_type, seconds = course
+    region = db.session.scalar(select(User.region_code).where(User.id == user_id))
+    year = policy.year_of(subject_type, region, now, full=full_years(user_id, subject_type, region, now))
+    if year is None:
+        return None
+    rules = policy.rules_for(region, year)
+    tenths = rulebook.hours_for(rules, seconds or 0)
+    if not tenths or not exam_satisfied(user_id, course_id, rules.test_required):
+        return None
+    record = CreditRecord(user_id=user_id, course_id=course_id, year=year, hours_tenths=tenths,
+                          subject_type=subject_type, rule_prefix=rules.prefix, basis="completion",
+                          awarded_at=now, updated_at=now)
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def full_years(user_id: int, subject_type: str, region: str | None, now: datetime) -> set[int]:
+    """The years around ``now`` in which the trainee's credit of ``subject_type`` already meets
+    the requirement of the type (rulebook.full_types): one grouped query."""
+    this = rulebook.china_date(now).year
+    rows = db.session.execute(
+        select(CreditRecord.year, func.sum(CreditRecord.hours_tenths))
+        .where(CreditRecord.user_id == user_id, CreditRecord.subject_type == subject_type,
+               CreditRecord.year.between(this - 2, this + 1))
+        .group_by(CreditRecord.year)
+    )
+    return {year for year, tenths in rows
+            if subject_type in rulebook.full_types(policy.rules_for(region, year), {subject_type: tenths or 0})}
 
 
 def course_completed(user_id: int, course_id: int) -> bool:

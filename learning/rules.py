@@ -8,11 +8,12 @@ coverage. Whatever is cut is reported as an integrity event. Opening sessions is
 per trainee (:func:`session_open_turn`).
 
 By rule: :func:`parse_claim` 3–4, :func:`heartbeat_allowance` 5a, :func:`apply_heartbeat` 5–6,
-:func:`credit_year` 7, :func:`session_open_turn` 10, :func:`attention_due` and :func:`resume_clock` 11.
+:func:`credit_year` 7, :func:`session_open_turn` 10, :func:`attention_due` and :func:`resume_clock` 11,
+:func:`day_count` and :func:`daily_cap_reached` 14 (a province's daily cap).
 """
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
@@ -244,6 +245,35 @@ def is_complete(covered_seconds: float, limits: Limits) -> bool:
 def credit_year(now: datetime) -> int:
     """The calendar year, in China Standard Time, that a completion at ``now`` counts toward."""
     return now.astimezone(CHINA).year
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Seconds of coverage credited to a trainee on ``day``, a China Standard Time date."""
+
+    day: date
+    seconds: float
+
+    def plus(self, seconds: float) -> "DayCount":
+        return DayCount(self.day, self.seconds + seconds)
+
+
+def day_count(day: date | None, seconds: float | None, now: datetime) -> DayCount:
+    """The trainee's day counter at ``now`` from the stored ``day`` and ``seconds``: kept
+    through the same day in China Standard Time, back to nothing on a new one."""
+    today = now.astimezone(CHINA).date()
+    return DayCount(today, float(seconds or 0.0) if day == today else 0.0)
+
+
+def daily_cap_seconds(cap_tenths: int | None, minutes_per_hour: float) -> float | None:
+    """A daily cap of ``cap_tenths`` tenths of a 学时 in seconds of coverage (None: no cap)."""
+    return None if cap_tenths is None else cap_tenths / 10 * float(minutes_per_hour) * 60
+
+
+def daily_cap_reached(count: DayCount, cap_seconds: float | None) -> bool:
+    """Whether today's credited seconds reached the cap: then heartbeats credit nothing more
+    today. The heartbeat that crosses it is credited whole (at most one heartbeat's worth)."""
+    return cap_seconds is not None and count.seconds >= cap_seconds - 1e-6
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,19 @@ from core.extensions import db
 from core.http import ApiError, client_ip
 from courses.models import Course, Lesson
 from learning import exam_state, ledger
-from learning.rules import Claim, Limits, SegmentError, apply_heartbeat, budget_start, parse_claim, resume_clock
+from learning.rules import (
+    Claim,
+    DayCount,
+    Limits,
+    SegmentError,
+    apply_heartbeat,
+    budget_start,
+    daily_cap_reached,
+    daily_cap_seconds,
+    day_count,
+    parse_claim,
+    resume_clock,
+)
 
 bp = Blueprint("watch_api", __name__, url_prefix="/api/v1")
 
@@ -54,7 +66,8 @@ def open_session(lesson_id: int):
     session = ledger.open_session(user_id, lesson, now, client_ip(),
                                   policy.attention_check_minutes())
     progress = ledger.progress_for(user_id, lesson.id)
-    course = _course_state(user_id, lesson.course_id, ledger.course_credit(user_id, lesson.course_id))
+    course = _course_state(user_id, lesson.course_id, ledger.course_credit(user_id, lesson.course_id),
+                           current_user.region_code)
     answer = _opened(session, lesson, progress, course)
     db.session.commit()
     return answer, 201
@@ -102,14 +115,16 @@ def _state(locked: ledger.LockedSession, credited: float, **extra) -> dict:
             "completed": lesson_done,
             "position": progress.position if progress else 0.0,
         },
-        "course": _course_state(locked.session.user_id, locked.course_id, locked.credit, lesson_done),
+        "course": _course_state(locked.session.user_id, locked.course_id, locked.credit, locked.region_code,
+                                lesson_done),
         **extra,
     }
 
 
-def _course_state(user_id: int, course_id: int, credit, lesson_done: bool = True) -> dict:
+def _course_state(user_id: int, course_id: int, credit, region: str | None, lesson_done: bool = True) -> dict:
     """The course as the player shows it: complete or not, the 学时 its completion credited, and
-    whether its test still stands between the two (``exam_pending``, rules 7 and 13).
+    whether its test still stands between the two (``exam_pending``, rules 7 and 13; never
+    where the trainee's rules require no test).
 
     ``lesson_done`` False (a lesson of this course not yet complete) settles it without a query.
     """
@@ -118,7 +133,8 @@ def _course_state(user_id: int, course_id: int, credit, lesson_done: bool = True
         "id": course_id,
         "completed": completed,
         "credited_hours": credit.hours if credit else 0.0,
-        "exam_pending": completed and credit is None and not exam_state.exam_satisfied(user_id, course_id),
+        "exam_pending": completed and credit is None and not exam_state.exam_satisfied(
+            user_id, course_id, policy.rules_for(region).test_required),
     }
 
 
@@ -170,7 +186,38 @@ def heartbeat(session_id: str):
     session.last_seq = claim.seq
     if _attention_pending(session, now):
         return _attention(locked, claim, now)
-    return _credit(locked, claim, now, limits)
+    today = day_count(locked.budget.day, locked.budget.day_seconds, now)
+    closed = _closed(locked, today, now)
+    if closed is not None:
+        return _closed_answer(locked, closed, now)
+    return _credit(locked, claim, now, limits, today)
+
+
+def _closed(locked: ledger.LockedSession, today: DayCount, now) -> dict | None:
+    """Why nothing may be credited now, or None (docs/rules.md rule 14): the trainee's region
+    has locked the year, no window of the course's subject type is open, or today's credit
+    reached the region's daily cap. Rules come from the book read once per app context."""
+    region = locked.region_code
+    year = policy.year_of(locked.subject_type, region, now)
+    if year is None:
+        if policy.locked(region, policy.this_year(now), now):
+            return {"code": "year_locked", "message": _(
+                "本地区本年度学时记录已关闭，现在学习不再计入学时。")}
+        return {"code": "window_closed", "message": _(
+            "该类科目目前不在学时认定期内，现在学习不计入学时。")}
+    rules = policy.rules_for(region, year)
+    if daily_cap_reached(today, daily_cap_seconds(rules.daily_cap_tenths, rules.minutes_per_hour)):
+        return {"code": "daily_cap", "message": _(
+            "今日已达本地区每日学时上限，继续学习不再计入学时，明天可继续累计。")}
+    return None
+
+
+def _closed_answer(locked: ledger.LockedSession, closed: dict, now) -> dict:
+    """Answer 200 with the state and why nothing was credited. The clocks move on to now, so
+    the time watched while closed cannot be claimed once crediting opens again."""
+    locked.session.last_heartbeat_at = now
+    locked.budget.played_until = resume_clock(locked.budget.played_until, now)
+    return _commit(_state(locked, 0.0, closed=closed))
 
 
 def _commit(answer: dict) -> dict:
@@ -178,13 +225,16 @@ def _commit(answer: dict) -> dict:
     return answer
 
 
-def _credit(locked: ledger.LockedSession, claim: Claim, now, limits: Limits) -> dict:
-    """Credit what the claim may honestly have played, record what was cut, commit."""
+def _credit(locked: ledger.LockedSession, claim: Claim, now, limits: Limits, today: DayCount) -> dict:
+    """Credit what the claim may honestly have played, record what was cut, count it for the
+    day (a daily cap), commit."""
     session, budget = locked.session, locked.budget
     outcome = apply_heartbeat(locked.progress.intervals if locked.progress else [],
                               budget_start(budget.played_until, session.opened_at), claim, now, limits,
                               last_beat=session.last_heartbeat_at)
     budget.played_until = outcome.played_until
+    today = today.plus(outcome.credited_seconds)
+    budget.day, budget.day_seconds = today.day, today.seconds
     session.played_seconds += outcome.played_seconds
     session.last_heartbeat_at = now
     claimed = sum(b - a for a, b in claim.segments)

@@ -232,6 +232,7 @@ class Player {
     this.session.completed = this.session.completed || lesson.completed;
     this.view.coverage(lesson.covered_seconds, lesson.duration_seconds, lesson.completed);
     this.view.course(reply.course);
+    this.view.closed(reply.closed);
     if (reply.attention && reply.attention.token) this.askAttention(reply.attention.token);
   }
 

@@ -1,12 +1,15 @@
 """A trainee watching through the v1 calls, with the server's clock in the test's hands."""
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 import learning.watch_api
+from core import policy
 from core.extensions import db
+from core.policy.examples import EXAMPLES
+from core.policy.models import RuleSetVersion
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress
 from tests.conftest import sign_in_as
 
@@ -95,3 +98,20 @@ def progress(user, lesson) -> LessonProgress | None:
     db.session.expire_all()
     return db.session.scalar(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+
+
+@pytest.fixture
+def store_rules(app):
+    """``store_rules(*json_forms)``: rule sets stored as the admin would store them (the book
+    is read again at the next question); with no argument, the seeded examples
+    (core/policy/examples.py: the nation, Guangdong, Henan)."""
+
+    def store(*sets) -> None:
+        for data in sets or EXAMPLES:
+            rules = {key: value for key, value in data.items() if key not in ("prefix", "effective_from")}
+            db.session.add(RuleSetVersion(prefix=data["prefix"], effective_from=date.fromisoformat(
+                data["effective_from"]), rules=rules))
+        db.session.commit()
+        policy.forget_book()
+
+    return store

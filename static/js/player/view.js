@@ -59,6 +59,19 @@ export class PlayerView {
     this.statusKind = kind;
   }
 
+  /** Why the server credits nothing now, in its own words (a locked year, a window closed, the
+      day's cap reached: ``reply.closed``), or, once it credits again, nothing. */
+  closed(closed) {
+    if (closed && closed.message) {
+      this.statusText.textContent = closed.message;
+      this.statusKind = 'closed';
+      this.root.dataset.closed = closed.code || '';
+    } else {
+      this.clearStatus('closed');
+      delete this.root.dataset.closed;
+    }
+  }
+
   clearStatus(kind) {
     if (kind && this.statusKind !== kind) return;
     this.statusText.textContent = '';
