@@ -9,6 +9,8 @@ Revises: d4e5f6a7b8c9
 Create Date: 2026-12-03 18:41:31.316953
 
 """
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,7 +23,34 @@ branch_labels = None
 depends_on = None
 
 
+@contextmanager
+def _sqlite_foreign_keys_off():
+    """SQLite adds a check constraint by copying the table; the copy's DROP of the old one
+    fails while rows of other tables point at it, unless foreign keys are off (outside a
+    transaction) for the copy."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if sqlite:
+            with op.get_context().autocommit_block():
+                op.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade():
+    with _sqlite_foreign_keys_off():
+        _upgrade()
+
+
+def downgrade():
+    with _sqlite_foreign_keys_off():
+        _downgrade()
+
+
+def _upgrade():
     op.create_table('rule_sets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prefix', sa.String(length=6), nullable=False),
@@ -52,7 +81,7 @@ def upgrade():
 
 
 
-def downgrade():
+def _downgrade():
     with op.batch_alter_table('watch_budgets', schema=None) as batch_op:
         batch_op.drop_column('day_seconds')
         batch_op.drop_column('day')
