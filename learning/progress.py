@@ -2,14 +2,17 @@
 by page and API (the trainee's own, and the bureau's view of it), with the credit year a
 request asks for."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import request
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from core import policy
 from core.db import utcnow
 from core.extensions import db
+from core.policy import SUBJECT_TYPES
+from core.policy.rulebook import china_date
 from courses.models import Course, Lesson, Video
 from learning import exams
 from learning.exam_state import exam_satisfied
@@ -85,6 +88,93 @@ class YearSummary:
 def year_summary(user_id: int, year: int, required: float) -> YearSummary:
     """The year's credits against the annual requirement."""
     return YearSummary(year, year_credits(user_id, year), required)
+
+
+@dataclass(frozen=True)
+class TypeProgress:
+    """One subject type of a credit year: tenths credited and required, and its window."""
+
+    subject_type: str
+    credited: int
+    required: int
+    start: date
+    end: date
+    days_left: int  # days of the window from today on, today included; 0 once it has ended
+
+    @property
+    def met(self) -> bool:
+        return self.credited >= self.required
+
+    @property
+    def credited_hours(self) -> float:
+        return self.credited / 10
+
+    @property
+    def required_hours(self) -> float:
+        return self.required / 10
+
+    @property
+    def remaining_hours(self) -> float:
+        return max(self.required - self.credited, 0) / 10
+
+    def as_json(self) -> dict:
+        return {"credited_hours": self.credited_hours, "required_hours": self.required_hours,
+                "window": {"start": self.start.isoformat(), "end": self.end.isoformat()},
+                "days_left": self.days_left, "met": self.met}
+
+
+@dataclass(frozen=True)
+class YearStanding:
+    """A trainee's credit year against their region's rules, per subject type and in total
+    (docs/rules.md rules 8 and 14): met (达标) only when every type and the total are."""
+
+    year: int
+    types: tuple[TypeProgress, ...]  # each type with a requirement or credit, in SUBJECT_TYPES order
+    total: int
+    total_required: int
+    locked: bool
+    rules_name: str
+
+    @property
+    def short_types(self) -> list[str]:
+        return [entry.subject_type for entry in self.types if not entry.met]
+
+    @property
+    def met(self) -> bool:
+        return not self.short_types and self.total >= self.total_required
+
+    def total_json(self) -> dict:
+        return {"credited_hours": self.total / 10, "required_hours": self.total_required / 10, "met": self.met}
+
+
+def credited_by_type(user_id: int, year: int) -> dict[str, int]:
+    """The year's credited tenths per subject type (completions and corrections): one query."""
+    rows = db.session.execute(
+        select(CreditRecord.subject_type, func.sum(CreditRecord.hours_tenths))
+        .where(CreditRecord.user_id == user_id, CreditRecord.year == year).group_by(CreditRecord.subject_type)
+    )
+    return {kind: tenths or 0 for kind, tenths in rows}
+
+
+def days_left(start: date, end: date, today: date) -> int:
+    """Days of a window from ``today`` (or its start, when it has not begun) to its end, both
+    counted; 0 once it has ended."""
+    return max((end - max(today, start)).days + 1, 0)
+
+
+def year_standing(user_id: int, region: str | None, year: int, now: datetime) -> YearStanding:
+    """The trainee's ``year`` under the rules of ``region``: per type, the total, the lock."""
+    rules = policy.rules_for(region, year)
+    standing = policy.standing(region, year, credited_by_type(user_id, year))
+    today = china_date(now)
+    types = []
+    for kind in SUBJECT_TYPES:
+        if standing.required.get(kind) or standing.credited.get(kind):
+            start, end = rules.window(kind, year)
+            types.append(TypeProgress(kind, standing.credited.get(kind, 0), standing.required.get(kind, 0),
+                                      start, end, days_left(start, end, today)))
+    return YearStanding(year, tuple(types), standing.total, standing.total_required,
+                        policy.locked(region, year, now), rules.name)
 
 
 def year_totals(user_id: int) -> dict[int, float]:

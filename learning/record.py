@@ -1,5 +1,5 @@
-"""我的学习: the trainee's own record — courses in progress (with their tests), credited courses
-(with their test scores), the year's total."""
+"""我的学习: the trainee's own record — the year per subject type against their region's rules,
+courses in progress (with their tests), credited courses (with their test scores), the year's total."""
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -7,7 +7,6 @@ from accounts.access import login_required
 from core import policy
 from core.db import utcnow
 from learning import progress
-from learning.rules import credit_year
 
 bp = Blueprint("record", __name__)
 
@@ -15,13 +14,15 @@ bp = Blueprint("record", __name__)
 @bp.get("/me/learning")
 @login_required
 def index():
-    year = progress.chosen_year()
+    year, now = progress.chosen_year(), utcnow()
     summary = progress.year_summary(current_user.id, year, policy.required_hours(current_user.region_code, year))
+    standing = progress.year_standing(current_user.id, current_user.region_code, year, now)
     totals = progress.year_totals(current_user.id)
     watching = progress.in_progress(current_user.id)
     tests = progress.exam_states(current_user.id, [entry.course.id for entry in summary.credits]
-                                 + [state.course.id for state in watching], utcnow())
+                                 + [state.course.id for state in watching], now)
     return render_template(
-        "record/index.html", summary=summary, in_progress=watching, tests=tests,
-        years=sorted(set(totals) | {credit_year(utcnow())}, reverse=True), totals=totals,
+        "record/index.html", summary=summary, standing=standing, in_progress=watching, tests=tests,
+        years=sorted(set(totals) | {policy.this_year(now)}, reverse=True), totals=totals,
+        subject_name=policy.subject_name,
     )

@@ -1,5 +1,6 @@
-"""GET /api/v1/me/progress: the trainee's credited hours for a year, per course, with each
-course's test (``exam``: required, passed, best_score, attempts_left)."""
+"""GET /api/v1/me/progress: the trainee's credited hours for a year, per subject type against
+their region's requirement (``by_type``, ``total``), per course, with each course's test
+(``exam``: required, passed, best_score, attempts_left)."""
 from flask import Blueprint
 from flask_login import current_user
 
@@ -14,19 +15,25 @@ bp = Blueprint("record_api", __name__, url_prefix="/api/v1")
 @bp.get("/me/progress")
 @login_required
 def me_progress():
-    year = progress.chosen_year()
+    year, now = progress.chosen_year(), utcnow()
     summary = progress.year_summary(current_user.id, year, policy.required_hours(current_user.region_code, year))
+    standing = progress.year_standing(current_user.id, current_user.region_code, year, now)
     watching = progress.in_progress(current_user.id)
     tests = progress.exam_states(current_user.id, [entry.course.id for entry in summary.credits]
-                                 + [state.course.id for state in watching], utcnow())
+                                 + [state.course.id for state in watching], now)
     return {
         "year": summary.year,
         "credited_hours": summary.total,
         "required_hours": summary.required,
-        "requirement_met": summary.met,
+        "requirement_met": standing.met,
+        "by_type": {entry.subject_type: entry.as_json() for entry in standing.types},
+        "total": standing.total_json(),
+        "short_types": standing.short_types,
+        "locked": standing.locked,
         "courses": [
             {"course_id": entry.course.id, "title": entry.course.title, "category": entry.course.category.code,
-             "hours": entry.hours, "completed_at": entry.completed_at.isoformat(),
+             "subject_type": entry.course.subject_type, "hours": entry.hours,
+             "completed_at": entry.completed_at.isoformat(),
              "corrections": [{"hours": row.hours, "reason": row.reason} for row in entry.corrections],
              "exam": tests[entry.course.id].as_json()}
             for entry in summary.credits

@@ -13,6 +13,8 @@ from openapi.build import (
 )
 from openapi.schemas import BOOL, CATEGORY, DATETIME, INT, NUM, STR, array, enum, nullable, obj
 
+DATE = {"type": "string", "format": "date"}
+
 V1 = "/api/v1"
 YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
 KIND = {**enum("single", "multiple", "judge"), "description": "单选, 多选, 判断."}
@@ -35,11 +37,29 @@ START_REFUSED = json_response(
     "lessons_incomplete (a lesson is not complete yet), no_attempts_left (this credit year), already_passed, "
     "exam_unavailable (the bank holds too few questions), or attempt_open with attempt_id: resume that one.",
     obj({"error": obj({"code": STR, "message": STR}, {"attempt_id": INT})}))
+TYPE_PROGRESS = obj({
+    "credited_hours": NUM, "required_hours": NUM,
+    "window": obj({"start": DATE, "end": DATE}, description="The type's credit year (Asia/Shanghai dates, both "
+                                                            "included): Guangdong's 公需 2026 ends 2027-04-30."),
+    "days_left": {"type": "integer", "minimum": 0, "description": "Days of the window from today on, today "
+                                                                  "included; 0 once it has ended."},
+    "met": BOOL,
+})
+SUBJECT_TYPE = enum("gongxu", "zhuanye", "xuanxiu")
 PROGRESS = obj({
-    "year": INT, "credited_hours": NUM, "required_hours": NUM, "requirement_met": BOOL,
-    "courses": array(obj({"course_id": INT, "title": STR, "category": CATEGORY, "hours": NUM,
-                          "completed_at": DATETIME, "corrections": array(obj({"hours": NUM, "reason": STR})),
-                          "exam": EXAM_STATE})),
+    "year": INT, "credited_hours": NUM,
+    "required_hours": {"type": "number", "description": "The total the trainee's region requires."},
+    "requirement_met": {"type": "boolean", "description": "达标: every subject type and the total are met."},
+    "by_type": {"type": "object", "description": "Each subject type (gongxu, zhuanye, xuanxiu) the trainee's "
+                "region requires or the trainee has credit of this year, against the requirement.",
+                "additionalProperties": TYPE_PROGRESS,
+                "propertyNames": SUBJECT_TYPE},
+    "total": obj({"credited_hours": NUM, "required_hours": NUM, "met": BOOL}),
+    "short_types": array(SUBJECT_TYPE, description="The types still short, in by_type's order."),
+    "locked": {"type": "boolean", "description": "The region has closed the year: nothing more is credited to it."},
+    "courses": array(obj({"course_id": INT, "title": STR, "category": CATEGORY, "subject_type": SUBJECT_TYPE,
+                          "hours": NUM, "completed_at": DATETIME,
+                          "corrections": array(obj({"hours": NUM, "reason": STR})), "exam": EXAM_STATE})),
     "in_progress": array(obj({"course_id": INT, "title": STR, "covered_ratio": NUM, "lessons_done": INT,
                               "lessons": INT, "exam": EXAM_STATE})),
 }, description="in_progress also holds courses whose lessons are complete and whose test is not passed yet.")

@@ -81,7 +81,11 @@ HEARTBEAT_STATE = obj({
     "course": COURSE_STATE,
 }, {"duplicate": {"type": "boolean", "description": "A repeated seq: nothing changed."},
     "attention": obj({"token": STR}, description="An attention check waits: nothing is credited until "
-                                                 "POST …/attention answers it with this token.")})
+                                                 "POST …/attention answers it with this token."),
+    "closed": obj({"code": enum("year_locked", "window_closed", "daily_cap"), "message": STR},
+                  description="Nothing is credited now, and why (docs/rules.md rule 14): the trainee's region "
+                              "has locked the year, no window of the course's subject type is open, or today's "
+                              "credit reached the region's daily cap. The state is current; nothing is lost.")})
 
 PROGRESS = obj({
     "year": INT, "credited_hours": NUM, "required_hours": NUM, "requirement_met": BOOL,
