@@ -11,8 +11,9 @@ def _escape_like(text: str) -> str:
 
 
 def published_courses(category: Category | None = None, year: int | None = None,
-                      q: str | None = None) -> Select:
-    """Published courses, newest first, with what a course card shows loaded up front."""
+                      q: str | None = None, subject_type: str | None = None) -> Select:
+    """Published courses, newest first, with what a course card shows loaded up front;
+    ``subject_type`` keeps one of ``core.policy.SUBJECT_TYPES``."""
     stmt = (
         select(Course)
         .where(Course.status == "published")
@@ -23,6 +24,8 @@ def published_courses(category: Category | None = None, year: int | None = None,
         stmt = stmt.where(Course.category_id == category.id)
     if year is not None:
         stmt = stmt.where(Course.catalogue_year == year)
+    if subject_type is not None:
+        stmt = stmt.where(Course.subject_type == subject_type)
     if q:
         pattern = f"%{_escape_like(q.strip())}%"
         stmt = stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in

@@ -1,4 +1,5 @@
 """The v1 calls for everyone: catalogue, watching, the trainee's own data, certificates, the bureau sync."""
+from core.policy.rulebook import SUBJECT_TYPES
 from courses.search.engine import SORTS
 from openapi.build import (
     PUBLIC,
@@ -26,9 +27,12 @@ def catalogue() -> dict:
         f"{V1}/courses": {"get": operation(
             "listCourses", "The public catalogue: published courses", "catalogue",
             {"200": json_response("One page of courses.", "CourseList"),
-             "422": error("invalid_category, invalid_year, invalid_page, invalid_per_page or invalid_sort.")},
+             "422": error("invalid_category, invalid_year, invalid_type, invalid_page, invalid_per_page or "
+                          "invalid_sort.")},
             security=PUBLIC, parameters=[
                 query("category", CATEGORY), query("year", YEAR, "Catalogue year."),
+                query("type", enum(*SUBJECT_TYPES), "Only courses of this subject type (gongxu 公需科目, "
+                      "zhuanye 专业科目, xuanxiu 选修科目)."),
                 query("q", STR, "Words to search for (the course search, as on /search)."),
                 query("sort", enum(*SORTS), "With q: the order (relevance by default)."),
                 query("page", {"type": "integer", "minimum": 1}),

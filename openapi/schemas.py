@@ -5,6 +5,7 @@ because the v1 contract lets fields be added. tests/bureau/test_openapi*.py clos
 when checking live responses, so that a field added to the code but not here is caught.
 """
 from accounts.models import ROLES
+from core.policy.rulebook import SUBJECT_TYPES
 from courses.categories import CATEGORIES
 from courses.models import COURSE_STATUSES, VIDEO_STATUSES
 
@@ -17,6 +18,12 @@ URL = {"type": "string", "format": "uri-reference"}
 CATEGORY = {"type": "string", "enum": [code for code, *_rest in CATEGORIES],
             "description": "Category code: digital, ip, cybersecurity, emergency; themes politics, knowledge, "
                            "science, ethics, teamwork."}
+SUBJECT_TYPE = {"type": "string", "enum": list(SUBJECT_TYPES),
+                "description": "The course's subject type: gongxu 公需科目, zhuanye 专业科目, xuanxiu 选修科目."}
+SECTOR_PUBLIC = {"type": "boolean",
+                 "description": "A sector's own 公需 course (行业公需); only a gongxu course can be one."}
+# A course's type as the catalogue and the studio show it (subject_name: its name in the request's language).
+COURSE_SUBJECT = {"subject_type": SUBJECT_TYPE, "subject_name": STR, "sector_public": SECTOR_PUBLIC}
 
 
 def ref(name: str) -> dict:
@@ -51,7 +58,7 @@ ERROR = obj({"error": obj({"code": STR, "message": STR})},
 
 COURSE_SUMMARY = {
     "id": INT, "title": STR, "summary": STR, "instructor": STR, "organisation": STR, "category": CATEGORY,
-    "category_name": STR, "catalogue_year": INT, "credit_hours": NUM, "lesson_count": INT,
+    "category_name": STR, "catalogue_year": INT, **COURSE_SUBJECT, "credit_hours": NUM, "lesson_count": INT,
     "duration_seconds": NUM, "poster": nullable(URL), "url": URL,
 }
 SOURCE = obj({"url": URL, "height": INT, "width": nullable(INT), "type": enum("video/mp4")})
@@ -81,11 +88,7 @@ HEARTBEAT_STATE = obj({
     "course": COURSE_STATE,
 }, {"duplicate": {"type": "boolean", "description": "A repeated seq: nothing changed."},
     "attention": obj({"token": STR}, description="An attention check waits: nothing is credited until "
-                                                 "POST …/attention answers it with this token."),
-    "closed": obj({"code": enum("year_locked", "window_closed", "daily_cap"), "message": STR},
-                  description="Nothing is credited now, and why (docs/rules.md rule 14): the trainee's region "
-                              "has locked the year, no window of the course's subject type is open, or today's "
-                              "credit reached the region's daily cap. The state is current; nothing is lost.")})
+                                                 "POST …/attention answers it with this token.")})
 
 PROGRESS = obj({
     "year": INT, "credited_hours": NUM, "required_hours": NUM, "requirement_met": BOOL,
@@ -133,13 +136,17 @@ STUDIO_LESSON_PROPS = {
 }
 STUDIO_COURSE = obj({
     "id": INT, "title": STR, "summary": STR, "instructor": STR, "organisation": STR, "category": CATEGORY,
-    "category_name": STR, "catalogue_year": INT, "status": enum(*COURSE_STATUSES), "credit_hours": NUM,
+    "category_name": STR, "catalogue_year": INT, **COURSE_SUBJECT, "status": enum(*COURSE_STATUSES),
+    "credit_hours": NUM,
     "duration_seconds": NUM, "review_note": STR, "revision_of": nullable(INT), "revision": nullable(INT),
     "submit_problem": nullable(STR), "submitted_at": nullable(DATETIME), "reviewed_at": nullable(DATETIME),
     "published_at": nullable(DATETIME), "withdrawn_at": nullable(DATETIME),
     "lessons": array(ref("StudioLesson")),
 })
 COURSE_FIELDS = {"title": STR, "summary": STR, "instructor": STR, "category": CATEGORY, "catalogue_year": INT}
+# Optional when a course is created (then gongxu, not 行业公需). sector_public true with another type is
+# 422 invalid_sector_public; a course whose type changes away from gongxu loses the flag.
+SUBJECT_FIELDS = {"subject_type": SUBJECT_TYPE, "sector_public": SECTOR_PUBLIC}
 
 BUREAU_RECORD = obj({
     "id": {"type": "integer", "description": "The credit record's id: upsert by it."},
@@ -188,8 +195,13 @@ def schemas() -> dict:
         "StudioLessonCreated": obj({**STUDIO_LESSON_PROPS, "course": ref("StudioCourse")}),
         "StudioCourse": STUDIO_COURSE,
         "StudioCourseList": obj({"items": array(ref("StudioCourse"))}),
-        "CourseCreate": obj(COURSE_FIELDS),
-        "CourseUpdate": obj({}, COURSE_FIELDS, "Any of the fields; at least one."),
+        "CourseCreate": obj(COURSE_FIELDS, SUBJECT_FIELDS,
+                            "subject_type defaults to gongxu, sector_public to false; sector_public true "
+                            "is for gongxu only (else 422 invalid_sector_public)."),
+        "CourseUpdate": obj({}, {**COURSE_FIELDS, **SUBJECT_FIELDS},
+                            "Any of the fields; at least one. A course whose subject_type changes away from "
+                            "gongxu loses sector_public; asking for sector_public true with another type is "
+                            "422 invalid_sector_public."),
         "LessonCreate": obj({"video_id": {"oneOf": [INT, {"type": "string", "pattern": "^[0-9]+$"}],
                                           "description": "The video's id: a number, or the digits that end the "
                                                          "upload's Location."}}, {"title": STR}),

@@ -4,12 +4,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from accounts.access import login_required
+from core import policy
 from core.extensions import db
 from core.paging import page_number
 from courses import listing
 from courses.models import Course, Lesson
 
 bp = Blueprint("catalogue", __name__)
+# 公需科目 / 专业科目 / 选修科目 in any page (course cards are shown by other rooms too).
+bp.add_app_template_global(policy.subject_name, "subject_name")
 
 
 @bp.app_template_filter("duration")
@@ -24,6 +27,12 @@ def format_duration(seconds: float) -> str:
 def _year_filter() -> int | None:
     year = request.args.get("year", type=int)
     return year if year and 2000 <= year <= 2100 else None
+
+
+def _type_filter() -> str | None:
+    """The subject type asked for (``?type=``); an unknown one is ignored, as a bad year is."""
+    value = request.args.get("type")
+    return value if value in policy.SUBJECT_TYPES else None
 
 
 @bp.get("/")
@@ -43,11 +52,12 @@ def category(code: str):
     found = listing.category_by_code(code)
     if found is None:
         abort(404)
-    year = _year_filter()
-    page = db.paginate(listing.published_courses(category=found, year=year), page=page_number(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    year, subject_type = _year_filter(), _type_filter()
+    page = db.paginate(listing.published_courses(category=found, year=year, subject_type=subject_type),
+                       page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("catalogue/category.html", category=found, page=page, year=year,
-                           years=listing.catalogue_years())
+                           years=listing.catalogue_years(), subject_type=subject_type,
+                           subject_types=policy.SUBJECT_TYPES)
 
 
 @bp.get("/courses/<int:course_id>")

@@ -9,6 +9,7 @@ from math import ceil
 from flask import Blueprint, current_app, request, url_for
 from flask_babel import gettext as _
 
+from core import policy
 from core.extensions import db
 from core.http import ApiError
 from core.paging import page_links
@@ -31,6 +32,16 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
     return int(raw)
 
 
+def _type_arg() -> str | None:
+    value = request.args.get("type", "")
+    if value == "":
+        return None
+    if value not in policy.SUBJECT_TYPES:
+        raise ApiError(422, "invalid_type",
+                       _("参数 type 应为 %(choices)s 之一。", choices=", ".join(policy.SUBJECT_TYPES)))
+    return value
+
+
 def course_summary(course: Course) -> dict:
     first = course.lessons[0] if course.lessons else None
     return {
@@ -42,6 +53,9 @@ def course_summary(course: Course) -> dict:
         "category": course.category.code,
         "category_name": course.category.name,
         "catalogue_year": course.catalogue_year,
+        "subject_type": course.subject_type,
+        "subject_name": policy.subject_name(course.subject_type),
+        "sector_public": course.sector_public,
         "credit_hours": course.credit_hours,
         "lesson_count": len(course.lessons),
         "duration_seconds": round(listing.total_seconds(course), 3),
@@ -74,12 +88,13 @@ def courses():
     if code and category is None:
         raise ApiError(422, "invalid_category", _("没有这个课程类别：%(code)s", code=code))
     year = _int_arg("year", None, 2000, 2100)
+    subject_type = _type_arg()
     page_number = _int_arg("page", 1, 1, 100000)
     per_page = _int_arg("per_page", current_app.config["PAGE_SIZE"], 1, MAX_PER_PAGE)
     q = request.args.get("q", "")
     if q.strip():
-        return _search(q, code, year, page_number, per_page)
-    page = db.paginate(listing.published_courses(category=category, year=year),
+        return _search(q, code, year, subject_type, page_number, per_page)
+    page = db.paginate(listing.published_courses(category=category, year=year, subject_type=subject_type),
                        page=page_number, per_page=per_page, error_out=False)
     return {
         "items": [course_summary(course) for course in page.items],
@@ -88,12 +103,12 @@ def courses():
     }
 
 
-def _search(q: str, category: str, year: int | None, page: int, per_page: int) -> dict:
+def _search(q: str, category: str, year: int | None, subject_type: str | None, page: int, per_page: int) -> dict:
     sort = request.args.get("sort") or "relevance"
     if sort not in search.SORTS:
         raise ApiError(422, "invalid_sort", _("参数 sort 应为 %(choices)s 之一。", choices=", ".join(search.SORTS)))
-    result = search.find(search.SearchQuery(text=q, category=category or None, year=year, sort=sort,
-                                            page=page, per_page=per_page))
+    result = search.find(search.SearchQuery(text=q, category=category or None, year=year, type=subject_type,
+                                            sort=sort, page=page, per_page=per_page))
     pages = ceil(result.total / per_page)
     return {
         "items": [course_summary(course) for _hit, course in search.courses_for(result.hits)],

@@ -11,7 +11,7 @@ from core.extensions import db
 from courses import listing
 from courses.models import Category, Course
 from courses.search.index import HOUR_BUCKETS
-from courses.search.query import FACETS, Hit, SearchQuery, SearchResult
+from courses.search.query import FACETS, Hit, SearchQuery, SearchResult, facet_pairs
 from courses.search.text import ParsedQuery, highlight, preview, snippet
 
 COLUMNS = (Course.title, Course.summary, Course.instructor, Course.organisation)
@@ -38,17 +38,20 @@ def matching_ids(query: SearchQuery, parsed: ParsedQuery) -> Select:
         stmt = stmt.where(Course.catalogue_year == query.year)
     if query.hours:
         stmt = stmt.where(_bucket() == query.hours)
+    if query.type:
+        stmt = stmt.where(Course.subject_type == query.type)
     return stmt
 
 
 def _facets(ids: Select) -> dict[str, list[tuple[str, int]]]:
-    keys = {"category": Category.code, "year": Course.catalogue_year, "hours": _bucket()}
+    keys = {"category": Category.code, "year": Course.catalogue_year, "hours": _bucket(),
+            "type": Course.subject_type}
     facets = {}
     for name in FACETS:
         rows = db.session.execute(
             select(keys[name], func.count()).select_from(Course).join(Category, Category.id == Course.category_id)
             .where(Course.id.in_(ids)).group_by(keys[name]))
-        facets[name] = sorted((str(key), count) for key, count in rows)
+        facets[name] = facet_pairs(name, {str(key): count for key, count in rows})
     return facets
 
 

@@ -43,7 +43,7 @@ from courses.media import storage
 from courses.models import Course, Lesson
 from courses.search.text import ChineseTokenizer, load_jieba, pinyin_terms, vtt_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the subject type (``type``) facet
 GRACE_SECONDS = 600
 LOCK_TIMEOUT_SECONDS = 600
 MAX_CAPTION_CHARS = 200_000
@@ -68,7 +68,8 @@ def make_schema() -> Schema:
         stamp=ID(sortable=True), title=text(stored=True), text=text(stored=False), pinyin=KEYWORD(scorable=True),
         summary=STORED(), instructor=STORED(), organisation=STORED(), captions=STORED(),
         category=ID(stored=True, sortable=True), year=ID(stored=True, sortable=True),
-        hours=ID(stored=True, sortable=True), credit=NUMERIC(int, stored=True, sortable=True),
+        hours=ID(stored=True, sortable=True), type=ID(stored=True, sortable=True),
+        credit=NUMERIC(int, stored=True, sortable=True),
         published=NUMERIC(int, bits=64, sortable=True),
     )
 
@@ -130,7 +131,8 @@ def course_document(course: Course, captions: str = "") -> dict:
         "pinyin": " ".join(sorted(pinyin_terms(" ".join((course.title, category.name, instructor))))),
         "summary": summary, "instructor": instructor, "organisation": organisation, "captions": captions,
         "category": category.code, "year": str(course.catalogue_year),
-        "hours": hours_bucket(course.credit_tenths), "credit": course.credit_tenths,
+        "hours": hours_bucket(course.credit_tenths), "type": course.subject_type or "gongxu",
+        "credit": course.credit_tenths,
         "published": int(published.timestamp()),
     }
 

@@ -22,14 +22,15 @@ from markupsafe import Markup
 from whoosh.query import NullQuery, Or, Phrase, Query, Term
 
 from core.paging import page_count
+from core.policy import SUBJECT_TYPES
 from courses.search.text import ParsedQuery, highlight, is_cjk, parse_query, preview, snippet
 
 TITLE_BOOST = 6.0
 PINYIN_BOOST = 3.0
 SNIPPET_FIELDS = ("summary", "captions", "instructor", "organisation")
 SORTS = ("relevance", "newest", "hours_desc", "hours_asc")
-FACETS = ("category", "year", "hours")
-COLUMNS = ("status", "category", "year", "hours", "credit", "published")
+FACETS = ("type", "category", "year", "hours")
+COLUMNS = ("status", "category", "year", "hours", "type", "credit", "published")
 WORD_CACHE_DOCS = 200_000  # docnums a searcher remembers for the words it looked up
 TEXT_SCORING_POSTINGS = 2000  # above this, matches outside the title are not ranked by BM25
 
@@ -40,6 +41,7 @@ class SearchQuery:
     category: str | None = None
     year: int | None = None
     hours: str | None = None
+    type: str | None = None  # subject type: gongxu, zhuanye or xuanxiu
     sort: str = "relevance"
     page: int = 1
     per_page: int = 12
@@ -125,6 +127,7 @@ class Columns:
     category: list
     year: list
     hours: list
+    type: list
     credit: list
     published: list
 
@@ -139,7 +142,8 @@ def columns(searcher) -> Columns:
 
 
 def _selected(docs: list[int], cols: Columns, query: SearchQuery) -> list[int]:
-    wanted = {"category": query.category, "year": str(query.year) if query.year else None, "hours": query.hours}
+    wanted = {"category": query.category, "year": str(query.year) if query.year else None, "hours": query.hours,
+              "type": query.type}
     for name, value in wanted.items():
         if value:
             values = getattr(cols, name)
@@ -148,6 +152,14 @@ def _selected(docs: list[int], cols: Columns, query: SearchQuery) -> list[int]:
 
 
 # ---- running it -----------------------------------------------------------------------------
+
+def facet_pairs(name: str, counts: dict) -> list[tuple[str, int]]:
+    """A facet's ``(value, count)`` pairs in the order shown: subject types in their own order
+    (公需, 专业, 选修), the others sorted."""
+    if name == "type":
+        return [(code, counts[code]) for code in SUBJECT_TYPES if counts.get(code)]
+    return sorted(counts.items())
+
 
 def run(searcher, query: SearchQuery, parsed: ParsedQuery) -> SearchResult:
     """The page of ``query`` asked for, with facet counts over every match."""
@@ -158,7 +170,7 @@ def run(searcher, query: SearchQuery, parsed: ParsedQuery) -> SearchResult:
     matched = [d for d in docsets[0].intersection(*docsets[1:]) if cols.status[d] == "published"]
     selected = _selected(matched, cols, query)
     result.total = len(selected)
-    result.facets = {name: sorted(Counter(map(getattr(cols, name).__getitem__, selected)).items())
+    result.facets = {name: facet_pairs(name, Counter(map(getattr(cols, name).__getitem__, selected)))
                      for name in FACETS}
     start, end = (query.page - 1) * query.per_page, query.page * query.per_page
     if start < result.total:

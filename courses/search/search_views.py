@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core import policy
 from core.extensions import db
 from core.paging import Pager
 from courses import listing
@@ -54,14 +55,15 @@ def query_from_args() -> search.SearchQuery:
     return search.SearchQuery(
         text=request.args.get("q", ""), category=_choice("category", CATEGORY_CODES),
         year=_int("year", 2000, 2100), hours=_choice("hours", {key for key, *_r in HOUR_BUCKETS}),
-        sort=_choice("sort", search.SORTS) or "relevance", page=_int("page", 1, MAX_PAGE) or 1,
+        type=_choice("type", policy.SUBJECT_TYPES), sort=_choice("sort", search.SORTS) or "relevance",
+        page=_int("page", 1, MAX_PAGE) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
 
 
 def _params(query: search.SearchQuery) -> dict:
-    params = {"q": query.text, "category": query.category, "year": query.year, "hours": query.hours,
-              "sort": None if query.sort == "relevance" else query.sort}
+    params = {"q": query.text, "type": query.type, "category": query.category, "year": query.year,
+              "hours": query.hours, "sort": None if query.sort == "relevance" else query.sort}
     return {key: value for key, value in params.items() if value}
 
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from accounts.models import User
+from core import policy
 from core.extensions import db
 from core.http import error_response, wants_json
 from core.inputs import is_id
@@ -110,7 +111,8 @@ def course_json(course: Course) -> dict:
         "id": course.id, "title": course.title, "summary": course.summary, "instructor": course.instructor,
         "organisation": course.organisation, "category": course.category.code,
         "category_name": course.category.name, "catalogue_year": course.catalogue_year,
-        "status": course.status, "credit_hours": course.credit_hours,
+        "subject_type": course.subject_type, "subject_name": policy.subject_name(course.subject_type),
+        "sector_public": course.sector_public, "status": course.status, "credit_hours": course.credit_hours,
         "duration_seconds": round(sum(lesson.video.duration_seconds for lesson in course.lessons), 3),
         "review_note": course.review_note if course.status == "rejected" else "",
         "revision_of": course.revision_of_id, "revision": revision.id if revision else None,

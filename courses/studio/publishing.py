@@ -27,6 +27,7 @@ from sqlalchemy import select
 from accounts import audit
 from accounts.models import User
 from core.extensions import db
+from core.policy import SUBJECT_TYPES
 from courses.categories import ensure_categories
 from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
@@ -34,7 +35,7 @@ from courses.search import tasks as search_tasks
 from courses.studio.bank_rules import copy_bank, paper_problem, replace_bank
 
 EDITABLE_STATUSES = ("draft", "rejected", "withdrawn")
-COURSE_FIELDS = ("title", "summary", "instructor", "category_id", "catalogue_year")
+COURSE_FIELDS = ("title", "summary", "instructor", "category_id", "catalogue_year", "subject_type", "sector_public")
 
 
 class PublishingError(Exception):
@@ -95,8 +96,39 @@ def clean_category(code) -> Category:
     return found
 
 
+def clean_subject_type(value) -> str:
+    """One of ``core.policy.SUBJECT_TYPES``: gongxu 公需科目, zhuanye 专业科目, xuanxiu 选修科目."""
+    if not isinstance(value, str) or value not in SUBJECT_TYPES:
+        raise FieldError("subject_type", _("科目类型应为公需科目、专业科目或选修科目（gongxu、zhuanye、xuanxiu）。"))
+    return value
+
+
+def clean_sector_public(value) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError("sector_public", _("行业公需标记应为 true 或 false。"))
+    return value
+
+
+def check_subject(values: dict, course: Course | None = None) -> dict:
+    """Cleaned ``values`` for ``course`` (None: a new course, 公需 unless they say otherwise),
+    with the 行业公需 flag checked against the type it will have.
+
+    Only a 公需 course is 行业公需: asking for the flag on another type is refused; a course
+    whose type changes away from 公需 loses the flag it had.
+    """
+    subject_type = values.get("subject_type", course.subject_type if course is not None else "gongxu")
+    if subject_type == "gongxu":
+        return values
+    if values.get("sector_public"):
+        raise FieldError("sector_public", _("只有公需科目可以标为行业公需，专业科目和选修科目不能。"))
+    if course is not None and course.sector_public:
+        return {**values, "sector_public": False}
+    return values
+
+
 def update_fields(course: Course, values: dict) -> None:
-    """Write cleaned ``values`` (any of title, summary, instructor, category, catalogue_year)."""
+    """Write cleaned ``values`` (any of title, summary, instructor, category, catalogue_year,
+    subject_type, sector_public; the last two checked together by ``check_subject``)."""
     check_editable(course)
     for name, value in values.items():
         setattr(course, name, value)

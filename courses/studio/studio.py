@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import StopValidation
 
 from accounts.access import role_required
@@ -59,16 +59,27 @@ class CourseForm(FlaskForm):
     category = SelectField(_l("课程类别"), validate_choice=False,
                            validators=[checked(lambda code: publishing.clean_category(code).code)])
     catalogue_year = StringField(_l("目录年度"), validators=[checked(publishing.clean_year)])
+    subject_type = SelectField(_l("科目类型"), default="gongxu", validate_choice=False,
+                               validators=[checked(publishing.clean_subject_type)])
+    sector_public = BooleanField(_l("行业公需（本行业的公需科目）"))
     submit = SubmitField(_l("保存"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.category.choices = [(code, localized(name, name_en)) for code, name, name_en, *_rest in CATEGORIES]
+        self.subject_type.choices = [(code, policy.subject_name(code)) for code in policy.SUBJECT_TYPES]
+
+    def validate_sector_public(self, field):
+        try:
+            publishing.check_subject({"subject_type": self.subject_type.data, "sector_public": field.data})
+        except FieldError as e:
+            raise StopValidation(str(e)) from None
 
     def values(self) -> dict:
         return {"title": self.title.data, "summary": self.summary.data, "instructor": self.instructor.data,
                 "category": publishing.clean_category(self.category.data),
-                "catalogue_year": self.catalogue_year.data}
+                "catalogue_year": self.catalogue_year.data, "subject_type": self.subject_type.data,
+                "sector_public": self.sector_public.data}
 
 
 def _own_course(course_id: int, lock: bool = False) -> Course:

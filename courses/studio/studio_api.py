@@ -34,8 +34,11 @@ bp.register_error_handler(PublishingError, refused)
 _CLEANERS = {
     "title": publishing.clean_title, "summary": publishing.clean_summary,
     "instructor": publishing.clean_instructor, "category": publishing.clean_category,
-    "catalogue_year": publishing.clean_year,
+    "catalogue_year": publishing.clean_year, "subject_type": publishing.clean_subject_type,
+    "sector_public": publishing.clean_sector_public,
 }
+# Fields a new course may leave out: it is then 公需 and not 行业公需 (the column defaults).
+_OPTIONAL = ("subject_type", "sector_public")
 
 
 # ---- helpers of this module ---------------------------------------------------------------
@@ -47,12 +50,13 @@ def _json_body() -> dict:
     return body
 
 
-def _clean_fields(body: dict, required: bool) -> dict:
-    names = [name for name in _CLEANERS if name in body or required]
+def _clean_fields(body: dict, course: Course | None = None) -> dict:
+    """The cleaned fields of ``body`` for ``course`` (None: a new one, every required field)."""
+    names = [name for name in _CLEANERS if name in body or (course is None and name not in _OPTIONAL)]
     if not names:
         raise ApiError(422, "no_fields", _("没有可修改的字段。"))
     try:
-        return {name: _CLEANERS[name](body.get(name)) for name in names}
+        return publishing.check_subject({name: _CLEANERS[name](body.get(name)) for name in names}, course)
     except FieldError as e:
         raise ApiError(422, f"invalid_{e.field}", str(e)) from None
 
@@ -96,7 +100,7 @@ def list_courses():
 def create_course():
     if not current_user.organisation:
         raise ApiError(403, "no_organisation", _("您的账号没有所属机构，请联系管理员设置后再创建课程。"))
-    values = _clean_fields(_json_body(), required=True)
+    values = _clean_fields(_json_body())
     course = Course(**values, producer=current_user._get_current_object(), organisation=current_user.organisation,
                     status="draft")
     db.session.add(course)
@@ -113,7 +117,7 @@ def get_course(course_id: int):
 @role_required("producer")
 def update_course(course_id: int):
     course = _course(course_id, lock=True)
-    values = _clean_fields(_json_body(), required=False)
+    values = _clean_fields(_json_body(), course)
     publishing.update_fields(course, values)
     return _done(course)
 
