@@ -34,23 +34,22 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import harness  # noqa: E402
 
 MIB = 1 << 20
 SAMPLE = ROOT.parent / "shared" / "samples" / "flower_h264_aac_faststart.mp4"  # ../shared beside the checkout
 SAMPLE_HEIGHT = 540
 PHONE, PASSWORD = "13900000001", "bench-only-password"
 USER_AGENT = "zhixin-media-bench"  # Flask-Login keys a session's freshness to it: one for all
-STARTUP_SECONDS = 30
 WRK_LUA = """
 local counter = 0
 function setup(thread)
@@ -168,12 +167,6 @@ def build_world(work: Path, megabytes: int) -> tuple[str, Path]:
 
 # --- servers -----------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cpu_seconds(groups: list[int]) -> float:
     """User + system CPU time so far of every process in the process ``groups``."""
     total = 0
@@ -187,42 +180,10 @@ def cpu_seconds(groups: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args[0]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port} after {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
-
-
-@contextmanager
-def running(args: list[str], port: int, log: Path, env: dict | None = None):
-    """``args`` as a process group of its own, until the block ends (TERM, then KILL)."""
-    with open(log, "ab") as out:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        wait_for_port(port, process, log)
-        yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=15)
-
-
 def gunicorn(target: str, port: int, work: Path, env: dict):
     args = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
             "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "--chdir", str(ROOT), target]
-    return running(args, port, work / f"gunicorn-{port}.log", env)
+    return harness.running(args, port, work / f"gunicorn-{port}.log", env)
 
 
 def nginx(port: int, app_port: int, bare_port: int, work: Path):
@@ -234,7 +195,7 @@ def nginx(port: int, app_port: int, bare_port: int, work: Path):
     conf = prefix / "nginx.conf"
     conf.write_text(re.sub(r"@([A-Z_]+)@", lambda m: fields[m.group(1)], template))
     args = ["nginx", "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)]
-    return running(args, port, prefix / "error.log")
+    return harness.running(args, port, prefix / "error.log")
 
 
 # --- the client ----------------------------------------------------------------------------------
@@ -312,7 +273,7 @@ SERVERS = ("nginx", "accel", "app", "send_file")
 def start_contenders(stack: ExitStack, work: Path, url_path: str, rendition: Path, span: int) -> dict:
     """Start the servers and check each contender once;
     ``{name: (port, path, cookie, process groups serving it)}``."""
-    ports = {name: free_port() for name in SERVERS}
+    ports = {name: harness.free_port() for name in SERVERS}
     relative = rendition.relative_to(work / "media").as_posix()
     groups = {"accel": stack.enter_context(gunicorn("app:create_app()", ports["accel"], work, app_env(
                   work, MEDIA_ACCEL_REDIRECT="/protected-media/"))).pid,

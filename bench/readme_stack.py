@@ -10,9 +10,7 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
-import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,42 +44,6 @@ def nginx_keepalive_timeout(block: str) -> float:
     if not found:
         return 60.0
     return int(found.group(1)) / (1000 if found.group(2) == "ms" else 1)
-
-
-def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited:\n{log.read_text()[-3000:]}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz-stack")
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            connection.close()
-    raise RuntimeError(f"nothing answered on {port} after {seconds} s:\n{log.read_text()[-3000:]}")
-
-
-@contextmanager
-def running(args: list[str], port: int, log: Path, env: dict | None = None):
-    """``args`` as a process group of its own until the block ends (TERM, then KILL)."""
-    with open(log, "ab") as out:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        wait_for_port(port, process, log)
-        yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
 
 
 @dataclass
@@ -135,10 +97,10 @@ def stack(work: Path, users: int, *, block: str | None = None, gunicorn_args: li
     conf = render_nginx(work, port, app_port, block or readme_nginx_block())
     try:
         with ExitStack() as processes:
-            app = processes.enter_context(running(args, app_port, work / "gunicorn.log",
-                                                  {**world.env(), **(env or {})}))
-            processes.enter_context(running([NGINX, "-p", str(conf.parent), "-e", str(conf.parent / "error.log"),
-                                             "-c", str(conf)], port, conf.parent / "error.log"))
+            app = processes.enter_context(harness.running(args, app_port, work / "gunicorn.log",
+                                                          {**world.env(), **(env or {})}))
+            nginx = [NGINX, "-p", str(conf.parent), "-e", str(conf.parent / "error.log"), "-c", str(conf)]
+            processes.enter_context(harness.running(nginx, port, conf.parent / "error.log"))
             yield Stack(world, port, app_port, app, work)
     finally:
         world.drop()
