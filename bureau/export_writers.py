@@ -21,14 +21,18 @@ from courses.categories import CATEGORIES
 
 EXPORT_COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
                   "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
-                  "exam_score", "exam_attempts", "exam_passed_at")
-"""bureau.records.COLUMNS without updated_at; completed_at and exam_passed_at are Asia/Shanghai
-text ``YYYY-MM-DD HH:MM:SS``."""
+                  "exam_score", "exam_attempts", "exam_passed_at", "subject_type")
+"""bureau.records.COLUMNS without updated_at, sector_public and rule_prefix; completed_at and
+exam_passed_at are Asia/Shanghai text ``YYYY-MM-DD HH:MM:SS``."""
 HEADER = ("姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
-          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间")
+          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间", "科目类型")
+"""科目类型 comes last: a column added to the end leaves every earlier one where a spreadsheet or
+an import script expects it."""
 YEAR, HOURS = HEADER.index("年度"), HEADER.index("学时")
 NUMBERS = frozenset({YEAR, HOURS, HEADER.index("测验成绩"), HEADER.index("测验次数")})
 """Number cells in the XLSX; an empty one (no test) stays empty."""
+TEXT_COLUMNS = tuple(HEADER.index(name) for name in ("身份证号", "手机号", "地区代码", "证书编号"))
+"""Text cells in the XLSX, so that Excel keeps every digit."""
 BOM = "\ufeff"
 SHEET_NAME = "学时记录"
 _TRIGGERS = frozenset("=+-@\t\r")
@@ -52,13 +56,16 @@ class _RegionNames(dict):
         return name
 
 
-def export_batches(batches: Iterable[Batch]) -> Iterator[Batch]:
+def export_batches(batches: Iterable[Batch], subject_names: dict[str, str] | None = None) -> Iterator[Batch]:
     """Query rows (EXPORT_COLUMNS order) → export rows (HEADER order), batch by batch.
 
-    The four free-text columns (name, phone, employer, course title; NOT NULL in the schema)
-    are neutralised inline, as neutralise() does: a call per cell would cost more than the rest.
+    ``subject_names`` gives the 科目类型 label of each subject type code (core.policy.subject_name,
+    looked up once by the caller; without it the code itself is written). The four free-text
+    columns (name, phone, employer, course title; NOT NULL in the schema) are neutralised
+    inline, as neutralise() does: a call per cell would cost more than the rest.
     """
     names, categories, t = _RegionNames(), _CATEGORY_NAMES, _TRIGGERS
+    kinds = subject_names or {}
     for rows in batches:
         yield [
             (name if name[:1] not in t else "'" + name, id_number,
@@ -67,9 +74,9 @@ def export_batches(batches: Iterable[Batch]) -> Iterator[Batch]:
              region, names[region], year,
              title if title[:1] not in t else "'" + title,
              categories.get(category, category), tenths / 10, completed or "", certificate or "",
-             score, attempts, passed_at or "")
+             score, attempts, passed_at or "", kinds.get(kind, kind))
             for (_id, id_number, name, phone, employer, region, year, _course_id, title, category, tenths,
-                 completed, certificate, score, attempts, passed_at) in rows
+                 completed, certificate, score, attempts, passed_at, kind) in rows
         ]
 
 
@@ -116,7 +123,7 @@ def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000)
 def _new_sheet(workbook, text_format):
     number = len(workbook.worksheets()) + 1
     sheet = workbook.add_worksheet(SHEET_NAME if number == 1 else f"{SHEET_NAME}{number}")
-    for column in (1, 2, 4, 11):  # 身份证号, 手机号, 地区代码, 证书编号: text, so Excel keeps every digit
+    for column in TEXT_COLUMNS:
         sheet.set_column(column, column, 20, text_format)
     sheet.write_row(0, 0, HEADER)
     return sheet

@@ -1,6 +1,6 @@
 """Streamed exports of 学时记录: CSV and XLSX of exactly the rows the records page shows.
 
-Same query parameters as the page (year, region, employer, category, completed_from,
+Same query parameters as the page (year, region, employer, category, type, completed_from,
 completed_to, person); same authentication as the docking API: a bureau officer's session
 cookie or ``Authorization: Bearer <token>``, a token's region narrowing the scope further.
 
@@ -22,6 +22,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context
+from flask_babel import force_locale
 from sqlalchemy import Select, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -34,6 +35,7 @@ from bureau.filters import RecordFilterForm, audit_filters
 from bureau.officer import officer_scope
 from bureau.records import COLUMNS, Filters, records_query
 from bureau.scope import Scope, ScopeError
+from core import policy
 from core.extensions import db
 from core.http import ApiError, wants_json
 from core.security import has_bearer_token
@@ -100,6 +102,12 @@ def export_statement(stmt: Select) -> Select:
     return stmt.with_only_columns(*(columns[name] for name in EXPORT_COLUMNS))
 
 
+def subject_names() -> dict[str, str]:
+    """The 科目类型 labels, in Chinese like the rest of the file whatever the page's language."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return {kind: policy.subject_name(kind) for kind in policy.SUBJECT_TYPES}
+
+
 def stream_batches(stmt):
     """The rows of ``stmt`` from a server-side cursor, a list of up to BATCH tuples at a time."""
     result = db.session.connection().execute(stmt.execution_options(yield_per=BATCH))
@@ -133,7 +141,7 @@ def records_csv():
 
 
 def _csv_stream(stmt, filters: Filters, scope: Scope):
-    sent, complete, source = 0, False, stream_batches(stmt)
+    sent, complete, source, names = 0, False, stream_batches(stmt), subject_names()
 
     def counted():
         nonlocal sent
@@ -142,7 +150,7 @@ def _csv_stream(stmt, filters: Filters, scope: Scope):
             yield rows
 
     try:
-        yield from csv_chunks(export_batches(counted()))
+        yield from csv_chunks(export_batches(counted(), names))
         complete = True
     finally:
         source.close()  # the server-side cursor, before its transaction ends
@@ -158,7 +166,7 @@ def records_xlsx():
     handle, path = tempfile.mkstemp(prefix="zhixin-export-", suffix=".xlsx")
     try:
         os.close(handle)
-        rows = write_xlsx(export_batches(stream_batches(stmt)), path,
+        rows = write_xlsx(export_batches(stream_batches(stmt), subject_names()), path,
                           current_app.config.get("XLSX_SHEET_ROWS", 1_000_000))
         db.session.rollback()
         _audit_export("xlsx", scope, filters, rows)

@@ -13,14 +13,22 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from accounts.idnumber import mask_id_number
 from accounts.regions import is_region_code
 from bureau.records import Filters
+from core import policy
 from core.language import localized
 from courses.categories import CATEGORIES
 
 FILTER_FIELDS = ("year", "region", "employer", "category", "completed_from", "completed_to", "person")
+PARAM_NAMES = {"subject_type": "type"}
+"""Filters whose query parameter is named otherwise (``?type=``, as in the catalogue and the API)."""
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _subject_type(form, field):
+    if field.data and field.data not in policy.SUBJECT_TYPES:
+        raise ValidationError(_("参数 type 应为 %(choices)s 之一。", choices=", ".join(policy.SUBJECT_TYPES)))
 
 
 def _region_code(form, field):
@@ -38,6 +46,7 @@ class RecordFilterForm(FlaskForm):
     region = StringField(_l("地区代码"), filters=[_strip], validators=[_region_code])
     employer = StringField(_l("工作单位包含"), filters=[_strip])
     category = SelectField(_l("类别"), default="")
+    type = SelectField(_l("科目类型"), default="", validate_choice=False, validators=[_subject_type])
     completed_from = DateField(_l("完成日期自"), validators=[Optional()])
     completed_to = DateField(_l("完成日期至"), validators=[Optional()])
     person = StringField(_l("身份证号或姓名（精确）"), filters=[_strip])
@@ -47,17 +56,21 @@ class RecordFilterForm(FlaskForm):
         self.category.choices = [SelectChoice("", _("全部类别"))] + [
             SelectChoice(code, localized(name, name_en)) for code, name, name_en, *_rest in CATEGORIES
         ]
+        self.type.choices = [SelectChoice("", _("全部科目类型"))] + [
+            SelectChoice(kind, policy.subject_name(kind)) for kind in policy.SUBJECT_TYPES
+        ]
 
     def filters(self) -> Filters:
         return Filters(year=self.year.data, region=self.region.data or None, employer=self.employer.data or "",
                        category=self.category.data or "", completed_from=self.completed_from.data,
-                       completed_to=self.completed_to.data, person=self.person.data or "")
+                       completed_to=self.completed_to.data, person=self.person.data or "",
+                       subject_type=self.type.data or "")
 
 
 def filter_args(filters: Filters) -> dict:
     """The query parameters that ask for ``filters`` again (links to pages and exports)."""
-    values = {name: getattr(filters, name) for name in FILTER_FIELDS}
-    return {name: str(value) for name, value in values.items() if value not in (None, "")}
+    values = {name: getattr(filters, name) for name in (*FILTER_FIELDS, *PARAM_NAMES)}
+    return {PARAM_NAMES.get(name, name): str(value) for name, value in values.items() if value not in (None, "")}
 
 
 def audit_filters(filters: Filters) -> dict:

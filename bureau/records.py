@@ -23,8 +23,11 @@ from learning.models import Certificate, CreditRecord, ExamAttempt
 
 COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
            "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
-           "exam_score", "exam_attempts", "exam_passed_at", "updated_at")
-"""updated_at stays last and id first: the docking API's cursor is taken from them."""
+           "exam_score", "exam_attempts", "exam_passed_at", "subject_type", "sector_public", "rule_prefix",
+           "updated_at")
+"""updated_at stays last and id first: the docking API's cursor is taken from them. ``year`` is the
+credit year under the trainee's rules (the rule-set year); ``subject_type`` and ``rule_prefix`` are
+what the ledger kept when it credited the record, ``sector_public`` is the course's 行业公需 flag."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Filters:
     completed_to: date | None = None
     person: str = ""  # an exact ID number, or a name
     updated_since: datetime | None = None
+    subject_type: str = ""  # the type kept on the record at award time, not the course's current one
 
 
 def _certificate_number():
@@ -55,7 +59,7 @@ def exam_summary(filters: Filters, within: Select | None = None):
 
     Only the attempts of the record's trainee at its course started by its ``awarded_at``
     count, so the figures of a written record never change (no record has to be sent again).
-    The filters on the record's own columns (year, updated_since) are applied inside too, and
+    The filters on the record's own columns (year, subject_type, updated_since) are applied inside too, and
     ``within`` (a statement of record ids, e.g. one page's) narrows it further, so that a page
     aggregates its own records, not the whole ledger.
     """
@@ -68,6 +72,8 @@ def exam_summary(filters: Filters, within: Select | None = None):
             .join(ExamAttempt, counted).group_by(credit.id))
     if filters.year:
         stmt = stmt.where(credit.year == filters.year)
+    if filters.subject_type:
+        stmt = stmt.where(credit.subject_type == filters.subject_type)
     if filters.updated_since:
         stmt = stmt.where(credit.updated_at > filters.updated_since)
     if within is not None:
@@ -96,6 +102,8 @@ def _filtered(stmt: Select, scope: Scope, filters: Filters) -> Select:
         stmt = stmt.where(User.employer.contains(filters.employer, autoescape=True))
     if filters.category:
         stmt = stmt.where(Category.code == filters.category)
+    if filters.subject_type:
+        stmt = stmt.where(CreditRecord.subject_type == filters.subject_type)
     if filters.completed_from:
         stmt = stmt.where(CreditRecord.awarded_at >= _china_midnight(filters.completed_from))
     if filters.completed_to:
@@ -125,7 +133,8 @@ def records_query(scope: Scope, filters: Filters, within: Select | None = None) 
                CreditRecord.year, CreditRecord.course_id, Course.title, Category.code,
                CreditRecord.hours_tenths, CreditRecord.awarded_at, _certificate_number(),
                exam.c.exam_score, func.coalesce(exam.c.exam_attempts, 0).label("exam_attempts"),
-               exam.c.exam_passed_at, CreditRecord.updated_at),
+               exam.c.exam_passed_at, CreditRecord.subject_type, Course.sector_public, CreditRecord.rule_prefix,
+               CreditRecord.updated_at),
         scope, filters,
     ).outerjoin(exam, exam.c.record_id == CreditRecord.id)
 

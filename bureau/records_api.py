@@ -3,6 +3,8 @@
 Authentication: a Bearer token of a bureau officer (or the officer's session cookie). The
 scope is the officer's region, narrowed to the token's region when it has one; ``region=``
 narrows further. Anything outside is 403 ``forbidden_region``, never an empty page.
+``type=`` (gongxu, zhuanye or xuanxiu) keeps the records of that subject type as they were
+credited; another value is 422 ``invalid_type``, as the other parameters and the catalogue's.
 
 Order and cursor: rows come in (updated_at, id) order; ``next_cursor`` is the position of
 the page's last row, base64url-encoded and HMAC-signed with the app's secret key, so a
@@ -37,6 +39,7 @@ from accounts.regions import is_region_code
 from bureau.officer import officer_scope
 from bureau.records import Filters, after_cursor, record_ids, records_query
 from bureau.scope import Scope, ScopeError
+from core import policy
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
@@ -132,13 +135,15 @@ def item(row) -> dict:
     """One record as the v1 contract gives it (``row`` in bureau.records.COLUMNS order)."""
     (record_id, id_number, name, phone, employer, region_code, year, course_id, course_title,
      category, hours_tenths, completed_at, certificate_number, exam_score, exam_attempts, exam_passed_at,
-     updated_at) = row
+     subject_type, sector_public, rule_prefix, updated_at) = row
     return {
         "id": record_id, "id_number": id_number, "name": name, "phone": phone, "employer": employer,
         "region_code": region_code, "year": year, "course_id": course_id, "course_title": course_title,
         "category": category, "hours": hours_tenths / 10, "completed_at": iso_utc(completed_at),
         "certificate_number": certificate_number, "exam_score": exam_score, "exam_attempts": exam_attempts,
-        "exam_passed_at": iso_utc(exam_passed_at) if exam_passed_at else None, "updated_at": iso_utc(updated_at),
+        "exam_passed_at": iso_utc(exam_passed_at) if exam_passed_at else None,
+        "subject_type": subject_type, "sector_public": bool(sector_public), "rule_prefix": rule_prefix,
+        "updated_at": iso_utc(updated_at),
     }
 
 
@@ -190,7 +195,11 @@ def _filters() -> Filters:
         except ValueError:
             raise _invalid("invalid_updated_since", _(
                 "参数 updated_since 应为带时区的 ISO 8601 时间，如 2026-01-01T00:00:00Z。")) from None
-    return Filters(year=int(year) if year else None, region=region or None, updated_since=since)
+    subject_type = args.get("type", "")
+    if subject_type and subject_type not in policy.SUBJECT_TYPES:
+        raise _invalid("invalid_type", _("参数 type 应为 %(choices)s 之一。", choices=", ".join(policy.SUBJECT_TYPES)))
+    return Filters(year=int(year) if year else None, region=region or None, updated_since=since,
+                   subject_type=subject_type)
 
 
 def _after() -> Position | None:
@@ -214,7 +223,7 @@ def _scope(region: str | None) -> Scope:
 def _audit(filters: Filters, cursor: bool, rows: int) -> None:
     token = current_api_token()
     audit.record("records_api", target=f"token:{token.id}" if token else "session", rows=rows, cursor=cursor,
-                 filters={"year": filters.year, "region": filters.region,
+                 filters={"year": filters.year, "region": filters.region, "type": filters.subject_type or None,
                           "updated_since": iso_utc(filters.updated_since) if filters.updated_since else None})
 
 

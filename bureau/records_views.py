@@ -15,6 +15,7 @@ from bureau.filters import RecordFilterForm, audit_filters, filter_args
 from bureau.officer import officer_scope
 from bureau.records import COLUMNS, Filters, record_ids, records_query
 from bureau.scope import Scope, ScopeError
+from core import policy
 from core.extensions import db
 from core.language import localized
 from core.paging import page_count, page_number
@@ -27,7 +28,8 @@ bp = Blueprint("records_views", __name__, url_prefix="/bureau")
 @bp.context_processor
 def _helpers():
     names = {code: localized(name, name_en) for code, name, name_en, *_rest in CATEGORIES}
-    return {"region_name": region_name, "mask_id_number": mask_id_number, "category_names": names}
+    return {"region_name": region_name, "mask_id_number": mask_id_number, "category_names": names,
+            "subject_name": policy.subject_name}
 
 
 PER_PAGE = 50

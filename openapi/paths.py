@@ -138,11 +138,13 @@ def bureau() -> dict:
             "200": json_response("One page.", "BureauRecordsPage"),
             "403": error("Not a bureau officer (code forbidden), or a region outside the scope "
                          "(code forbidden_region)."),
-            "422": error("invalid_year, invalid_region, invalid_updated_since, invalid_cursor or invalid_limit."),
+            "422": error("invalid_year, invalid_region, invalid_type, invalid_updated_since, invalid_cursor or "
+                         "invalid_limit."),
         }), security=SIGNED_IN, description=RECORDS_DESCRIPTION, parameters=[
-            query("year", YEAR, "Credit year (Asia/Shanghai)."),
+            query("year", YEAR, "Credit year under the trainee's region's rules (the rule-set year)."),
             query("region", {"type": "string", "pattern": "^[0-9]{6}$"},
                   "A GB/T 2260 code inside the caller's scope."),
+            query("type", enum(*SUBJECT_TYPES), "Only records of this subject type (as credited)."),
             query("updated_since", {"type": "string", "format": "date-time"},
                   "Only records with updated_at after this instant (ISO 8601 with a zone)."),
             query("cursor", STR, "next_cursor of the previous page, unchanged."),

@@ -88,7 +88,11 @@ HEARTBEAT_STATE = obj({
     "course": COURSE_STATE,
 }, {"duplicate": {"type": "boolean", "description": "A repeated seq: nothing changed."},
     "attention": obj({"token": STR}, description="An attention check waits: nothing is credited until "
-                                                 "POST …/attention answers it with this token.")})
+                                                 "POST …/attention answers it with this token."),
+    "closed": obj({"code": enum("year_locked", "window_closed", "daily_cap"), "message": STR},
+                  description="Nothing is credited now, and why (docs/rules.md rule 14): the trainee's region "
+                              "has locked the year, no window of the course's subject type is open, or today's "
+                              "credit reached the region's daily cap. The state is current; nothing is lost.")})
 
 PROGRESS = obj({
     "year": INT, "credited_hours": NUM, "required_hours": NUM, "requirement_met": BOOL,
@@ -151,14 +155,21 @@ SUBJECT_FIELDS = {"subject_type": SUBJECT_TYPE, "sector_public": SECTOR_PUBLIC}
 BUREAU_RECORD = obj({
     "id": {"type": "integer", "description": "The credit record's id: upsert by it."},
     "id_number": {"type": "string", "description": "The full ID number (bureau officers only)."},
-    "name": STR, "phone": STR, "employer": STR, "region_code": STR, "year": INT, "course_id": INT,
-    "course_title": STR, "category": CATEGORY,
+    "name": STR, "phone": STR, "employer": STR, "region_code": STR,
+    "year": {"type": "integer", "description": "The credit year under the trainee's region's rules (the rule-set "
+             "year): Guangdong's 公需 year, for one, runs to 30 April of the next year."},
+    "course_id": INT, "course_title": STR, "category": CATEGORY,
     "hours": {"type": "number", "description": "学时; a correction record may be negative."},
     "completed_at": DATETIME, "certificate_number": nullable(STR),
     "exam_score": {**nullable(INT), "description": "The best score (0–100) of the course test when the record "
                    "was written; null when the course had no test then."},
     "exam_attempts": {"type": "integer", "minimum": 0, "description": "Submitted test attempts then."},
     "exam_passed_at": {**nullable(DATETIME), "description": "When the first passing attempt was submitted."},
+    "subject_type": {**enum(*SUBJECT_TYPES),
+                     "description": "公需科目, 专业科目 or 选修科目: the course's type when the record was credited."},
+    "sector_public": {"type": "boolean", "description": "The course is a sector's own 公需 course (行业公需)."},
+    "rule_prefix": {"type": "string", "description": "The GB/T 2260 prefix of the rule set that credited the "
+                    "record (\"\" the national set, \"44\" Guangdong)."},
     "updated_at": {**DATETIME, "description": "UTC with microseconds; the sync order is (updated_at, id)."},
 })
 BUREAU_PAGE = obj({

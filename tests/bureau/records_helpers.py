@@ -13,16 +13,19 @@ from learning.rules import credit_year
 
 AWARDED = datetime(2025, 3, 1, 16, 30, tzinfo=UTC)  # 2025-03-02 00:30:00 in China
 HEADER = ["姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
-          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间"]
+          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间", "科目类型"]
 QUESTION = {"id": 1, "kind": "single", "stem": "题目", "options": ["甲", "乙"], "answer": [0], "points": 100,
             "explanation": ""}
 
 
 def credit(user, course, tenths: int = 15, year: int = 2025, at: datetime = AWARDED,
-           basis: str = "completion", reason: str = "") -> CreditRecord:
-    """A ledger row, written directly (updated_at = awarded_at, in the past)."""
+           basis: str = "completion", reason: str = "", subject_type: str | None = None,
+           rule_prefix: str = "") -> CreditRecord:
+    """A ledger row, written directly (updated_at = awarded_at, in the past); its subject type is
+    the course's unless given (the ledger keeps the type the course had when it credited)."""
     row = CreditRecord(user_id=user.id, course_id=course.id, year=year, hours_tenths=tenths, basis=basis,
-                       reason=reason, awarded_at=at, updated_at=at)
+                       reason=reason, awarded_at=at, updated_at=at,
+                       subject_type=subject_type or course.subject_type or "gongxu", rule_prefix=rule_prefix)
     db.session.add(row)
     db.session.commit()
     return row

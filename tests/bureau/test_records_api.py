@@ -58,6 +58,7 @@ def test_a_bureau_token_gets_the_records_of_its_region_with_every_field(client, 
         "course_title": "网络安全法解读", "category": "digital", "hours": 1.5,
         "completed_at": "2025-03-01T16:30:00.123456Z", "certificate_number": cert.number,
         "exam_score": None, "exam_attempts": 0, "exam_passed_at": None,  # this course had no test
+        "subject_type": "gongxu", "sector_public": False, "rule_prefix": "",
         "updated_at": "2025-03-01T16:30:00.123456Z",
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", body["synced_until"])
@@ -153,7 +154,7 @@ def test_every_page_served_writes_one_audit_row(client, officer, world):
     token_id = db.session.scalar(select(ApiToken.id))
     assert [(e.actor_id, e.target, e.details["rows"], e.details["cursor"]) for e in entries] == [
         (officer.id, f"token:{token_id}", 1, False), (officer.id, f"token:{token_id}", 1, True)]
-    assert entries[0].details["filters"] == {"year": 2025, "region": None, "updated_since": None}
+    assert entries[0].details["filters"] == {"year": 2025, "region": None, "type": None, "updated_since": None}
 
 
 @pytest.mark.parametrize("query, code", [
