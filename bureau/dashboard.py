@@ -1,5 +1,6 @@
-"""统计: the dashboard of a bureau officer's scope — trainees, 学时 by category and month,
-the share meeting the annual requirement, the most-completed courses.
+"""统计: the dashboard of a bureau officer's scope — trainees, 学时 by category, month and
+subject type, the share meeting the annual requirement (in total and per type, each trainee
+judged by the rules of their own region), the most-completed courses.
 
 Charts are drawn by ECharts (``static/js/dashboard.js``) from numbers the page carries in a
 ``<script type="application/json">`` block; every chart's numbers are also in a table.
@@ -20,7 +21,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.context_processor
 def _helpers():
-    return {"region_name": region_name}
+    return {"region_name": region_name, "subject_name": policy.subject_name, "subject_types": policy.SUBJECT_TYPES}
 
 
 def chart_data(overview: stats.Overview) -> dict:
@@ -44,6 +45,6 @@ def chart_data(overview: stats.Overview) -> dict:
 def index():
     scope = asked_scope()
     year = chosen_year()
-    overview = stats.overview(scope, year, policy.required_tenths(scope.code, year))
+    overview = stats.overview(scope, year, policy.book())
     return render_template("dashboard/index.html", overview=overview, chart=chart_data(overview),
                            **filter_context(scope, year))

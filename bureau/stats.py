@@ -3,7 +3,9 @@
 Every figure is about *trainees* (accounts with the trainee role) registered in the
 scope's area: staff accounts (producers, reviewers, officers) that try a course never
 count. 学时 are the ledger's: completions and corrections added up, for the credit year
-(``CreditRecord.year``, the China calendar year of completion). Years, months and days
+(``CreditRecord.year``, the credit year under the trainee's rules). Whether a trainee met
+the requirement is judged by the rule set of the trainee's own region (bureau.completion),
+not the officer's. Years, months and days
 are China Standard Time; timestamps are compared as UTC instants, so the queries run the
 same on SQLite and PostgreSQL.
 """
@@ -13,8 +15,10 @@ from datetime import datetime
 from sqlalchemy import Select, case, distinct, func, select, union
 
 from accounts.models import User
+from bureau import completion
 from bureau.scope import Scope
 from core.extensions import db
+from core.policy.rulebook import RuleSet
 from core.tz import CHINA
 from courses.models import Category, Course
 from learning.models import CreditRecord, ExamAttempt, WatchSession
@@ -54,7 +58,7 @@ class People:
     registered: int  # trainee accounts that existed by the end of the year
     new: int  # of which registered during the year
     active: int  # with a watch session opened, or a credit record, in the year
-    met: int  # whose year total reaches the annual requirement
+    met: int  # who met their region's requirement: every subject type and the total
 
     @property
     def share_met(self) -> float:
@@ -97,8 +101,13 @@ def _credits(scope: Scope, year: int, *columns) -> Select:
     return _in_scope(stmt.where(CreditRecord.year == year), scope)
 
 
-def people(scope: Scope, year: int, required_tenths: int) -> People:
-    """Registered, new, active and requirement-meeting trainees of the scope for ``year``."""
+def people(scope: Scope, year: int, book: list[RuleSet]) -> People:
+    """Registered, new, active and requirement-meeting trainees of the scope for ``year``, each
+    judged by the rules (of ``book``) of their own region."""
+    return _people(scope, year, completion.completion(scope, year, book, year_bounds(year)[1]).met)
+
+
+def _people(scope: Scope, year: int, met: int) -> People:
     start, end = year_bounds(year)
     count = select(func.count()).select_from(User)
     registered = db.session.scalar(_in_scope(count.where(User.created_at < end), scope))
@@ -111,10 +120,7 @@ def people(scope: Scope, year: int, required_tenths: int) -> People:
     ).subquery()
     active = db.session.scalar(_in_scope(
         select(func.count()).select_from(acting).join(User, User.id == acting.c.user_id), scope))
-    meeting = (_credits(scope, year, CreditRecord.user_id).group_by(CreditRecord.user_id)
-               .having(func.sum(CreditRecord.hours_tenths) >= required_tenths).subquery())
-    met = db.session.scalar(select(func.count()).select_from(meeting))
-    return People(registered or 0, new or 0, active or 0, met or 0)
+    return People(registered or 0, new or 0, active or 0, met)
 
 
 def hours_by_category(scope: Scope, year: int) -> list[CategoryHours]:
@@ -193,7 +199,7 @@ def exams(scope: Scope, year: int) -> Exams:
 @dataclass(frozen=True)
 class Overview:
     year: int
-    required_tenths: int
+    completion: completion.Completion
     people: People
     by_category: list[CategoryHours]
     by_month: list[int]
@@ -205,12 +211,15 @@ class Overview:
         return sum(c.tenths for c in self.by_category)
 
     @property
-    def required_hours(self) -> float:
-        return self.required_tenths / 10
+    def rules(self) -> RuleSet | None:
+        """The one rule set every trainee of the scope is judged by; None when there are several."""
+        groups = self.completion.groups
+        return groups[0].rules if len(groups) == 1 else None
 
 
-def overview(scope: Scope, year: int, required_tenths: int) -> Overview:
-    """Everything the dashboard shows for ``scope`` and ``year``."""
-    return Overview(year, required_tenths, people(scope, year, required_tenths),
-                    hours_by_category(scope, year), hours_by_month(scope, year), top_courses(scope, year),
-                    exams(scope, year))
+def overview(scope: Scope, year: int, book: list[RuleSet]) -> Overview:
+    """Everything the dashboard shows for ``scope`` and ``year``; requirements from ``book``
+    (core.policy.book()), each trainee under the rule set of their own region."""
+    done = completion.completion(scope, year, book, year_bounds(year)[1])
+    return Overview(year, done, _people(scope, year, done.met), hours_by_category(scope, year),
+                    hours_by_month(scope, year), top_courses(scope, year), exams(scope, year))

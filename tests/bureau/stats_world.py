@@ -18,9 +18,11 @@ def china(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> d
 
 
 def credit(user, course, tenths: int, at: datetime, basis: str = "completion", year: int | None = None,
-           reason: str = "") -> CreditRecord:
+           reason: str = "", subject_type: str | None = None) -> CreditRecord:
+    """A ledger row of the course's subject type (unless given), written directly."""
     row = CreditRecord(user_id=user.id, course_id=course.id, year=year or credit_year(at), hours_tenths=tenths,
-                       basis=basis, reason=reason, awarded_at=at, updated_at=at)
+                       basis=basis, reason=reason, awarded_at=at, updated_at=at,
+                       subject_type=subject_type or course.subject_type or "gongxu")
     db.session.add(row)
     db.session.commit()
     return row

@@ -16,9 +16,10 @@ import pytest
 
 from bureau import stats
 from bureau.scope import Scope
+from core.policy.rulebook import national_default
 from tests.bureau.stats_world import china, credit, watch_session
 
-REQUIRED = 300
+BOOK = [national_default(45, 30)]  # 30 学时 of 公需, every course here being 公需
 
 
 @pytest.fixture
@@ -54,19 +55,19 @@ def by_code(rows):
     ("440000", 5, 2, 4, 1), ("440300", 4, 2, 3, 1), ("440305", 3, 1, 2, 1), ("450000", 1, 0, 1, 1),
 ])
 def test_people_per_scope(world, code, registered, new, active, met):
-    people = stats.people(Scope(code), 2026, REQUIRED)
+    people = stats.people(Scope(code), 2026, BOOK)
     assert (people.registered, people.new, people.active, people.met) == (registered, new, active, met)
     assert people.share_met == pytest.approx(met / registered)
 
 
 def test_registered_counts_only_accounts_that_existed_by_the_year_end(world):
-    people = stats.people(Scope("440000"), 2025, REQUIRED)
+    people = stats.people(Scope("440000"), 2025, BOOK)
     assert (people.registered, people.new, people.active, people.met) == (3, 2, 1, 0)
 
 
 def test_meeting_the_requirement_is_reaching_it(world):
-    assert stats.people(Scope("440305"), 2026, 300).met == 1
-    assert stats.people(Scope("440305"), 2026, 301).met == 0
+    assert stats.people(Scope("440305"), 2026, [national_default(45, 30)]).met == 1
+    assert stats.people(Scope("440305"), 2026, [national_default(45, 30.1)]).met == 0
 
 
 @pytest.mark.parametrize("code,digital,ip", [("440000", 310, 100), ("440300", 250, 100), ("440305", 200, 100),
@@ -103,16 +104,16 @@ def test_top_courses_by_completions_in_scope(world):
 
 def test_nothing_from_outside_the_scope_or_from_staff(world):
     """The Guangxi trainee (50 学时) and the producer (10 学时) never count for Guangdong."""
-    overview = stats.overview(Scope("440000"), 2026, REQUIRED)
+    overview = stats.overview(Scope("440000"), 2026, BOOK)
     assert overview.total_tenths == 410
     assert sum(overview.by_month) == 410
-    guangxi = stats.overview(Scope("450000"), 2026, REQUIRED)
+    guangxi = stats.overview(Scope("450000"), 2026, BOOK)
     assert guangxi.total_tenths == 500
     assert [row.title for row in guangxi.top_courses] == ["数字经济概论"]
 
 
 def test_an_empty_scope_has_zero_figures(world):
-    overview = stats.overview(Scope("110000"), 2026, REQUIRED)
+    overview = stats.overview(Scope("110000"), 2026, BOOK)
     assert overview.people.registered == 0 and overview.people.share_met == 0.0
     assert overview.total_tenths == 0 and overview.by_month == [0] * 12 and overview.top_courses == []
 
