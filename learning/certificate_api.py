@@ -14,7 +14,7 @@ from accounts.access import login_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
-from learning import certificates, certifying, signing
+from learning import certificates, certifying, signing, verification
 from learning.certifying import lookup_limited, pdf_url, verify_url
 from learning.models import Certificate
 
@@ -84,14 +84,14 @@ def public_key():
 @bp.get("/certificates/<number>")
 @lookup_limited
 def verify_certificate(number: str):
-    verdict = certificates.look_up(number, signing.public_key())
+    verdict = verification.look_up(number, signing.public_key())
     if verdict.status == "not_found":
         body = {"number": number, "status": "not_found",
                 "error": {"code": "not_found", "message": _("没有这个编号的学时证明。")}}
         return body, 404
     if verdict.status == "invalid":
         return {"number": number, "status": "invalid", "problems": list(verdict.problems)}
-    body = {**certificates.public_facts(verdict.certificate.payload), "status": verdict.status,
+    body = {**verification.public_facts(verdict.certificate.payload), "status": verdict.status,
             "verify_url": verify_url(number)}
     if verdict.status == "superseded":
         body["superseded_by"] = verdict.successor.number if verdict.successor else None

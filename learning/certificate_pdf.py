@@ -34,6 +34,8 @@ FONT_CANDIDATES = (
 SUBTITLES = {"year": "（年度学时证明）", "course": "（课程学时证明）"}
 FOOTER_HEIGHT = 62  # mm kept free at the bottom of every page for the issuer block and QR code
 RED = (176, 28, 36)
+# The certificate is a Chinese document whatever the reader's language.
+SUBJECT_NAMES = {"gongxu": "公需科目", "zhuanye": "专业科目", "xuanxiu": "选修科目"}
 
 # Subsetting drops the font's embedded bitmaps (BDF), which a PDF never uses: not worth a warning per page.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -89,6 +91,7 @@ def render(document: dict, verify_url: str, font: tuple[str, int]) -> bytes:
     _holder(pdf, payload)
     _statement(pdf, payload)
     _courses(pdf, payload)
+    _types(pdf, payload)
     _requirement(pdf, payload)
     _footer(pdf, payload, verify_url)
     pdf.embed_file(bytes=json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
@@ -155,7 +158,8 @@ def _statement(pdf: FPDF, payload: dict) -> None:
         text = (f"兹证明{name}于{year}年度完成专业技术人员继续教育公需科目课程《{title}》的全部学习内容，"
                 f"{passed}经平台按实际观看时长认定，获得 {total} 学时。")
     else:
-        text = (f"兹证明{name}于{year}年度参加专业技术人员继续教育公需科目学习，"
+        subject = "" if payload.get("by_type") else "公需科目"
+        text = (f"兹证明{name}于{year}年度参加专业技术人员继续教育{subject}学习，"
                 f"经平台按实际观看时长认定，共计获得 {total} 学时，明细如下。")
     pdf.set_font("cjk", size=12)
     pdf.multi_cell(0, 8, text, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -179,8 +183,27 @@ def _row(table, cells) -> None:
         row.cell(text)
 
 
+def _types(pdf: FPDF, payload: dict) -> None:
+    """A year certificate's subject types, credited against required (those issued before
+    subject types were stated have none)."""
+    by_type = payload.get("by_type")
+    if payload["kind"] != "year" or not by_type:
+        return
+    pdf.set_font("cjk", size=10.5)
+    with pdf.table(col_widths=(52, 38, 38, 38), text_align=("LEFT", "RIGHT", "RIGHT", "CENTER"),
+                   line_height=7.5, headings_style=FontFace(emphasis="", fill_color=(242, 242, 242))) as table:
+        _row(table, ("科目类型", "已获学时", "要求学时", "情况"))
+        for kind, entry in by_type.items():
+            _row(table, (SUBJECT_NAMES.get(kind, kind), f"{entry['credited_hours']:.1f}",
+                         f"{entry['required_hours']:.1f}", "已达标" if entry["met"] else "未达标"))
+    pdf.ln(4)
+
+
 def _requirement(pdf: FPDF, payload: dict) -> None:
     if payload["kind"] != "year" or payload.get("required_hours") is None:
+        return
+    if payload.get("by_type"):
+        _standing(pdf, payload)
         return
     required = f"{payload['required_hours']:.1f}"
     pdf.set_font("cjk", size=12)
@@ -194,6 +217,24 @@ def _requirement(pdf: FPDF, payload: dict) -> None:
         pdf.set_draw_color(0, 0, 0)
     else:
         pdf.cell(0, 10, f"本年度公需科目要求 {required} 学时，尚未达标。", new_x="LMARGIN", new_y="NEXT")
+
+
+def _standing(pdf: FPDF, payload: dict) -> None:
+    required = f"{payload['required_hours']:.1f}"
+    pdf.set_font("cjk", size=12)
+    if payload["requirement_met"]:
+        pdf.set_text_color(*RED)
+        pdf.set_draw_color(*RED)
+        pdf.set_line_width(0.6)
+        pdf.cell(20, 10, "达标", border=1, align="C")
+        pdf.set_text_color(0, 0, 0)
+        pdf.cell(0, 10, f"  已达到本年度各类科目及总计 {required} 学时的要求。", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_draw_color(0, 0, 0)
+    else:
+        short = "、".join(SUBJECT_NAMES.get(kind, kind) for kind, entry in payload["by_type"].items()
+                         if not entry["met"])
+        text = f"本年度要求总计 {required} 学时，" + (f"{short}尚未达到要求，" if short else "") + "尚未达标。"
+        pdf.multi_cell(0, 8, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _footer(pdf: FPDF, payload: dict, verify_url: str) -> None:

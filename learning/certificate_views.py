@@ -13,9 +13,10 @@ from wtforms import HiddenField
 from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
 
 from accounts.access import login_required
+from core import policy
 from core.db import utcnow
 from core.extensions import db
-from learning import certificate_pdf, certificates, certifying, signing
+from learning import certificate_pdf, certificates, certifying, signing, verification
 from learning.certifying import lookup_limited, verify_url
 
 bp = Blueprint("certificate_views", __name__)
@@ -36,7 +37,8 @@ class IssueForm(FlaskForm):
 def index():
     offers = certifying.offers(current_user)
     years = sorted({offer.basis.year for offer in offers}, reverse=True)
-    return render_template("certificate_views/index.html", offers=offers, years=years)
+    return render_template("certificate_views/index.html", offers=offers, years=years,
+                           subject_name=policy.subject_name)
 
 
 @bp.post("/me/certificates")
@@ -61,7 +63,7 @@ def issue():
 @bp.get("/me/certificates/<number>.pdf")
 @login_required
 def pdf(number: str):
-    cert = certificates.by_number(number)
+    cert = verification.by_number(number)
     if cert is None or cert.user_id != current_user.id:
         abort(404)
     font = certificate_pdf.find_font(current_app.config.get("CERTIFICATE_FONT"))
@@ -76,9 +78,10 @@ def pdf(number: str):
 @bp.get("/verify/<number>")
 @lookup_limited
 def verify(number: str):
-    verdict = certificates.look_up(number, signing.public_key())
+    verdict = verification.look_up(number, signing.public_key())
     facts = None
     if verdict.status in ("valid", "superseded"):
-        facts = certificates.public_facts(verdict.certificate.payload)
+        facts = verification.public_facts(verdict.certificate.payload)
     status = 404 if verdict.status == "not_found" else 200
-    return render_template("certificate_views/verify.html", verdict=verdict, facts=facts), status
+    return render_template("certificate_views/verify.html", verdict=verdict, facts=facts,
+                           subject_name=policy.subject_name), status

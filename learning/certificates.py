@@ -5,8 +5,10 @@ Kinds
               Its hours are the course's ledger total (the completion plus any corrections),
               its year the completion's year (Asia/Shanghai).
   ``year``    one per year whose ledger total is positive. It lists every course with hours
-              that year; ``requirement_met`` (达标) when the total reaches the annual
-              requirement the caller passes (``core.policy.required_tenths``).
+              that year. Given the trainee's rules of each year (``core.policy.rules_for``),
+              it states each subject type credited against required (``by_type``), and
+              ``requirement_met`` (达标) only when every type and the total are met; given a
+              total alone (tenths), when the total reaches it.
 
 Numbers: ``GX{year}-{region}-{serial}``, e.g. ``GX2026-110105-000123``: the certificate's
 year, the holder's six-digit region code (GB/T 2260; ``000000`` when unknown) and the
@@ -17,11 +19,12 @@ can never draw the same number. A number is never changed or reused.
 Payload: a JSON object (see :func:`build_payload`). A course whose test the trainee took
 carries its best score (``exam_score``, docs/rules.md rule 13); a course without one carries
 no such field, so the payloads of certificates issued before tests existed read the same,
-and a score is not part of what makes a certificate outdated. Its canonical bytes are
+and a score is not part of what makes a certificate outdated; so with ``by_type``, which
+year certificates issued before subject types do not carry. Its canonical bytes are
 ``json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` in
 UTF-8, and ``signature`` is the Ed25519 signature of those bytes, base64. Hours are JSON
-numbers with one decimal (tenths / 10). Verification recomputes the canonical bytes from
-the stored payload, so any change to it breaks the signature.
+numbers with one decimal (tenths / 10). Verification (learning/verification.py) recomputes
+the canonical bytes from the stored payload, so any change to it breaks the signature.
 
 Issuing is idempotent: a valid certificate of the same kind, year and course whose courses
 and hours are unchanged is returned as it is. When the ledger changed (a correction, another
@@ -29,22 +32,25 @@ course completed in the year) the new certificate gets a new number and the old 
 ``superseded`` pointing to it; when nothing is left to certify it is superseded without a
 successor. Rows are never deleted.
 """
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from accounts.models import User
 from core.extensions import db
+from core.policy import rulebook
+from core.policy.rulebook import RuleSet
 from courses.models import Category, Course
 from learning import signing
 from learning.models import Certificate, CreditRecord, ExamAttempt
 
+# look_up and public_facts are read here by bureau/integrity.py (learning.verification has them).
+from learning.verification import canonical_bytes, look_up, public_facts  # noqa: F401
+
 ISSUER = "知新公需科目学习平台"
-NUMBER_PATTERN = re.compile(r"GX(\d{4})-(\d{6})-(\d{6,12})")
 PAYLOAD_VERSION = 1
 KINDS = ("course", "year")
 
@@ -58,6 +64,20 @@ class LedgerRow:
     year: int
     tenths: int
     basis: str
+    subject_type: str = "gongxu"
+
+
+@dataclass(frozen=True)
+class TypeLine:
+    """One subject type of a year certificate: tenths credited against tenths required."""
+
+    subject_type: str
+    tenths: int
+    required_tenths: int
+
+    @property
+    def met(self) -> bool:
+        return self.tenths >= self.required_tenths
 
 
 @dataclass(frozen=True)
@@ -80,6 +100,7 @@ class Basis:
     lines: tuple[Line, ...]
     requirement_met: bool | None = None
     required_tenths: int | None = None
+    types: tuple[TypeLine, ...] | None = None  # a year's subject types, when the rules are known
 
     @property
     def tenths(self) -> int:
@@ -105,21 +126,8 @@ def format_number(year: int, region_code: str, serial: int) -> str:
     return f"GX{year:04d}-{region}-{serial:06d}"
 
 
-def is_number(text: str) -> bool:
-    return bool(NUMBER_PATTERN.fullmatch(text or ""))
-
-
 def hours(tenths: int) -> float:
     return tenths / 10
-
-
-def mask_name(name: str) -> str:
-    """``张三`` → ``张*``, ``欧阳修远`` → ``欧**远``: enough to recognise, too little to find."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def iso_utc(moment: datetime) -> str:
@@ -140,8 +148,14 @@ def course_bases(rows: list[LedgerRow], scores: dict[int, int] | None = None) ->
     return result
 
 
-def year_bases(rows: list[LedgerRow], required_tenths: int, scores: dict[int, int] | None = None) -> list[Basis]:
-    """One basis per year whose total is positive; courses in ledger order, zero sums left out."""
+# A year's requirement: the total in tenths (every year alike), or the rule set of each year.
+Requirement = int | Callable[[int], RuleSet]
+
+
+def year_bases(rows: list[LedgerRow], required: Requirement, scores: dict[int, int] | None = None) -> list[Basis]:
+    """One basis per year whose total is positive; courses in ledger order, zero sums left out.
+    With each year's rules (``required`` a function of the year) it states the subject types
+    and is met (达标) only when every type and the total are (docs/rules.md rule 8)."""
     scores = scores or {}
     years: dict[int, dict[int, list[LedgerRow]]] = {}
     for row in rows:
@@ -156,14 +170,28 @@ def year_bases(rows: list[LedgerRow], required_tenths: int, scores: dict[int, in
                                   scores.get(first.course_id)))
         total = sum(line.tenths for line in lines)
         if total > 0:
-            result.append(Basis("year", year, None, tuple(lines), total >= required_tenths, required_tenths))
+            result.append(_year_basis(year, tuple(lines), [row for group in courses.values() for row in group],
+                                      required))
     return result
 
 
-def bases_from_ledger(rows: list[LedgerRow], required_tenths: int,
+def _year_basis(year: int, lines: tuple[Line, ...], rows: list[LedgerRow], required: Requirement) -> Basis:
+    total = sum(line.tenths for line in lines)
+    if not callable(required):
+        return Basis("year", year, None, lines, total >= required, required)
+    credited: dict[str, int] = {}
+    for row in rows:
+        credited[row.subject_type] = credited.get(row.subject_type, 0) + row.tenths
+    standing = rulebook.standing(required(year), credited)
+    types = tuple(TypeLine(kind, standing.credited[kind], standing.required[kind]) for kind in rulebook.SUBJECT_TYPES
+                  if standing.credited[kind] or standing.required[kind])
+    return Basis("year", year, None, lines, standing.met, standing.total_required, types)
+
+
+def bases_from_ledger(rows: list[LedgerRow], required: Requirement,
                       scores: dict[int, int] | None = None) -> list[Basis]:
     """Every certificate the ledger supports: newest year first, its year certificate first."""
-    bases = year_bases(rows, required_tenths, scores) + course_bases(rows, scores)
+    bases = year_bases(rows, required, scores) + course_bases(rows, scores)
     return sorted(bases, key=lambda b: (-b.year, b.kind != "year", b.course_id or 0))
 
 
@@ -176,6 +204,9 @@ def content(basis: Basis) -> dict:
         "hours": hours(basis.tenths),
         "requirement_met": basis.requirement_met,
         "required_hours": None if basis.required_tenths is None else hours(basis.required_tenths),
+        **({} if basis.types is None else {"by_type": {
+            line.subject_type: {"credited_hours": hours(line.tenths), "required_hours": hours(line.required_tenths),
+                                "met": line.met} for line in basis.types}}),
     }
 
 
@@ -198,10 +229,6 @@ def build_payload(basis: Basis, holder: Holder, number: str, now: datetime) -> d
     }
 
 
-def canonical_bytes(payload: dict) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
 def _essence(payload: dict) -> tuple:
     courses = tuple((c.get("id"), c.get("hours")) for c in payload.get("courses") or [])
     return (payload.get("kind"), payload.get("year"), payload.get("hours"), payload.get("requirement_met"),
@@ -213,38 +240,12 @@ def unchanged(payload: dict, basis: Basis) -> bool:
     return _essence(payload) == _essence(content(basis))
 
 
-def document_problems(payload: dict, signature: str, key) -> list[str]:
-    """Why a ``{payload, signature}`` pair is not authentic; empty when it is."""
-    if not isinstance(payload, dict) or not isinstance(signature, str):
-        return [_("证书数据格式不正确。")]
-    if not signing.verify(canonical_bytes(payload), signature, key):
-        return [_("签名无效：证书内容与平台签发的不一致。")]
-    return []
-
-
-def record_problems(cert: Certificate, key) -> list[str]:
-    """Why a stored certificate is not authentic: a bad signature, or columns that disagree with it."""
-    problems = document_problems(cert.payload, cert.signature, key)
-    if problems:
-        return problems
-    payload = cert.payload
-    if payload.get("number") != cert.number:
-        problems.append(_("证书编号与签名内容不一致。"))
-    if payload.get("kind") != cert.kind or payload.get("year") != cert.year:
-        problems.append(_("证书类型或年度与签名内容不一致。"))
-    if cert.kind == "year" and payload.get("requirement_met") != cert.requirement_met:
-        problems.append(_("达标情况与签名内容不一致。"))
-    if payload.get("hours") != hours(cert.hours_tenths):
-        problems.append(_("学时与签名内容不一致。"))
-    return problems
-
-
 # --- the database ----------------------------------------------------------------------
 
 def ledger_rows(user_id: int) -> list[LedgerRow]:
     rows = db.session.execute(
         select(CreditRecord.course_id, Course.title, Category.code, Category.name, CreditRecord.year,
-               CreditRecord.hours_tenths, CreditRecord.basis)
+               CreditRecord.hours_tenths, CreditRecord.basis, CreditRecord.subject_type)
         .join(Course, Course.id == CreditRecord.course_id).join(Category, Category.id == Course.category_id)
         .where(CreditRecord.user_id == user_id).order_by(CreditRecord.awarded_at, CreditRecord.id)
     )
@@ -259,8 +260,8 @@ def exam_scores(user_id: int) -> dict[int, int]:
     return {course_id: score for course_id, score in rows}
 
 
-def available(user_id: int, required_tenths: int) -> list[Basis]:
-    return bases_from_ledger(ledger_rows(user_id), required_tenths, exam_scores(user_id))
+def available(user_id: int, required: Requirement) -> list[Basis]:
+    return bases_from_ledger(ledger_rows(user_id), required, exam_scores(user_id))
 
 
 def holder_of(user: User) -> Holder:
@@ -288,9 +289,9 @@ class Offer:
         return "current" if unchanged(self.certificate.payload, self.basis) else "outdated"
 
 
-def offers(user_id: int, required_tenths: int) -> list[Offer]:
+def offers(user_id: int, required: Requirement) -> list[Offer]:
     issued = valid_certificates(user_id)
-    return [Offer(basis, issued.get(basis.key)) for basis in available(user_id, required_tenths)]
+    return [Offer(basis, issued.get(basis.key)) for basis in available(user_id, required)]
 
 
 def document(cert: Certificate) -> dict:
@@ -337,14 +338,14 @@ def supersede(old: Certificate, new: Certificate | None) -> None:
     db.session.flush()
 
 
-def issue(user: User, key: tuple, required_tenths: int, now: datetime) -> tuple[Certificate | None, bool]:
+def issue(user: User, key: tuple, required: Requirement, now: datetime) -> tuple[Certificate | None, bool]:
     """The valid certificate for ``key`` (kind, year, course id), issued or reissued if needed.
 
     Returns ``(certificate, created)``; ``(None, False)`` when the ledger supports no such
     certificate. Takes the holder's lock first, so two requests never issue twice.
     """
     lock_holder(user.id)
-    basis = next((b for b in available(user.id, required_tenths) if b.key == key), None)
+    basis = next((b for b in available(user.id, required) if b.key == key), None)
     if basis is None:
         return None, False
     existing = valid_certificates(user.id).get(key)
@@ -356,14 +357,14 @@ def issue(user: User, key: tuple, required_tenths: int, now: datetime) -> tuple[
     return cert, True
 
 
-def refresh(user: User, required_tenths: int, now: datetime) -> list[Certificate]:
+def refresh(user: User, required: Requirement, now: datetime) -> list[Certificate]:
     """Reissue each valid certificate of ``user`` whose ledger changed; returns the new ones.
 
     For whoever writes a correction row: call it in the same transaction, so that the old
     certificate stops verifying as valid at once rather than when the trainee next asks.
     """
     lock_holder(user.id)
-    bases = {basis.key: basis for basis in available(user.id, required_tenths)}
+    bases = {basis.key: basis for basis in available(user.id, required)}
     issued = []
     for key, cert in valid_certificates(user.id).items():
         basis = bases.get(key)
@@ -375,58 +376,3 @@ def refresh(user: User, required_tenths: int, now: datetime) -> list[Certificate
     return issued
 
 
-def by_number(number: str) -> Certificate | None:
-    if not is_number(number):
-        return None
-    return db.session.scalar(select(Certificate).where(Certificate.number == number))
-
-
-def current_successor(cert: Certificate) -> Certificate | None:
-    """The certificate that now stands for a superseded one (following reissues), if any."""
-    seen, successor = {cert.id}, cert
-    while successor.superseded_by_id is not None and successor.superseded_by_id not in seen:
-        seen.add(successor.superseded_by_id)
-        successor = db.session.get(Certificate, successor.superseded_by_id)
-    return successor if successor is not cert else None
-
-
-@dataclass
-class Verdict:
-    """What a public look-up says: ``valid``, ``superseded``, ``invalid`` or ``not_found``."""
-
-    number: str
-    status: str
-    certificate: Certificate | None = None
-    successor: Certificate | None = None
-    problems: tuple[str, ...] = ()
-
-
-def look_up(number: str, key) -> Verdict:
-    cert = by_number(number)
-    if cert is None:
-        return Verdict(number, "not_found")
-    problems = record_problems(cert, key)
-    if problems:
-        return Verdict(number, "invalid", cert, problems=tuple(problems))
-    if cert.status != "valid":
-        return Verdict(number, "superseded", cert, current_successor(cert))
-    return Verdict(number, "valid", cert)
-
-
-def public_facts(payload: dict) -> dict:
-    """What anyone may see of a certificate: the holder masked, the hours, year and courses."""
-    holder = payload.get("holder") or {}
-    return {
-        "number": payload.get("number"),
-        "kind": payload.get("kind"),
-        "year": payload.get("year"),
-        "hours": payload.get("hours"),
-        "requirement_met": payload.get("requirement_met"),
-        "required_hours": payload.get("required_hours"),
-        "holder": {"name": mask_name(holder.get("name", "")), "id_number": holder.get("id_number", "")},
-        "courses": [{"id": c.get("id"), "title": c.get("title"), "category": c.get("category"),
-                     "category_name": c.get("category_name"), "hours": c.get("hours")}
-                    for c in payload.get("courses") or []],
-        "issuer": payload.get("issuer"),
-        "issued_at": payload.get("issued_at"),
-    }

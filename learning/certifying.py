@@ -33,16 +33,22 @@ def pdf_url(number: str) -> str:
     return url_for("certificate_views.pdf", number=number, _external=True)
 
 
+def requirement(user: User):
+    """The trainee's rules of a credit year: a year certificate states each subject type against
+    them and is met (达标) only when every type and the total are."""
+    return lambda year: policy.rules_for(user.region_code, year)
+
+
 def offers(user: User) -> list[certificates.Offer]:
     """Every certificate the trainee's ledger supports, against this region's requirement."""
-    return certificates.offers(user.id, policy.required_tenths(user.region_code))
+    return certificates.offers(user.id, requirement(user))
 
 
 def issue_requested(user: User, key: tuple, now: datetime) -> tuple[Certificate | None, bool]:
     """:func:`learning.certificates.issue` for ``key`` as the trainee asked; a new certificate
     is audited (``certificate_issued``). Returns ``(certificate, created)``, ``(None, False)``
     when the ledger supports no such certificate."""
-    cert, created = certificates.issue(user, key, policy.required_tenths(user.region_code), now)
+    cert, created = certificates.issue(user, key, requirement(user), now)
     if created:
         audit.record("certificate_issued", target=f"certificate:{cert.number}", kind=cert.kind,
                      year=cert.year, course_id=cert.course_id, hours=certificates.hours(cert.hours_tenths))

@@ -14,7 +14,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from learning import certificate_pdf, certificates, signing
+from learning import certificate_pdf, signing, verification
 
 certificates_cli = AppGroup("certificates", help="学时证明 (certificates).")
 
@@ -29,7 +29,7 @@ def verify_command(target: str, key_file: Path | None) -> None:
     path = Path(target)
     if path.is_file():
         number, problems, notes = _verify_file(path, key)
-    elif certificates.is_number(target):
+    elif verification.is_number(target):
         number, problems, notes = target, *_verify_number(target, key)
     else:
         raise click.UsageError(f"{target} is neither a file nor a certificate number (GX2026-110105-000123)")
@@ -37,7 +37,7 @@ def verify_command(target: str, key_file: Path | None) -> None:
 
 
 def _verify_number(number: str, key) -> tuple[list[str], list[str]]:
-    verdict = certificates.look_up(number, key)
+    verdict = verification.look_up(number, key)
     if verdict.status == "not_found":
         return ["登记册中没有这个编号。"], []
     return _status_problems(verdict), _facts(verdict.certificate.payload)
@@ -48,7 +48,7 @@ def _verify_file(path: Path, key) -> tuple[str, list[str], list[str]]:
     if document is None:
         return "?", ["文件不是学时证明：既不是带 certificate.json 附件的 PDF，也不是 {payload, signature} JSON。"], []
     payload, signature = document.get("payload"), document.get("signature")
-    problems = certificates.document_problems(payload, signature, key)
+    problems = verification.document_problems(payload, signature, key)
     number = payload.get("number", "?") if isinstance(payload, dict) else "?"
     if problems:
         return number, problems, []
@@ -70,17 +70,17 @@ def _read_document(path: Path) -> dict | None:
 def _register_check(number: str, payload: dict, key) -> tuple[list[str], list[str]]:
     """The signed file against the register: its number there, the same content, still valid."""
     try:
-        cert = certificates.by_number(number)
+        cert = verification.by_number(number)
     except SQLAlchemyError:
         return [], ["登记册不可用：仅校验了签名。"]
     if cert is None:
         return ["签名有效，但登记册中没有这个编号。"], []
-    if certificates.canonical_bytes(cert.payload) != certificates.canonical_bytes(payload):
+    if verification.canonical_bytes(cert.payload) != verification.canonical_bytes(payload):
         return ["与登记册中的证书内容不一致。"], []
-    return _status_problems(certificates.look_up(number, key)), []
+    return _status_problems(verification.look_up(number, key)), []
 
 
-def _status_problems(verdict: certificates.Verdict) -> list[str]:
+def _status_problems(verdict: verification.Verdict) -> list[str]:
     if verdict.status == "invalid":
         return list(verdict.problems)
     if verdict.status == "superseded":

@@ -114,7 +114,12 @@ VERIFICATION = obj({
     "holder": obj({"name": STR, "id_number": STR}, description="Masked: enough to recognise, too little to find."),
     "courses": array(obj({"id": INT, "title": STR, "category": CATEGORY, "category_name": STR, "hours": NUM})),
     "issuer": STR, "issued_at": DATETIME, "status": enum("valid", "superseded"), "verify_url": URL,
-}, {"superseded_by": nullable(STR)})
+}, {"superseded_by": nullable(STR),
+    "by_type": {**nullable({"type": "object", "additionalProperties": obj(
+        {"credited_hours": NUM, "required_hours": NUM, "met": BOOL})}),
+        "description": "A year certificate's subject types (gongxu, zhuanye, xuanxiu) credited against its "
+                       "holder's requirement; requirement_met (达标) only when every type and the total are met. "
+                       "Null for a course certificate and one issued before types were stated."}})
 INVALID = obj({"number": STR, "status": enum("invalid"), "problems": array(STR)},
               description="The stored certificate fails its signature check; nothing of it is shown.")
 NOT_FOUND = obj({"number": STR, "status": enum("not_found"), "error": ERROR["properties"]["error"]})

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from learning import certificates as c
+from learning import verification
 from learning.certificates import Holder, LedgerRow
 
 NOW = datetime(2026, 5, 10, 17, 30, tzinfo=UTC)
@@ -20,15 +21,15 @@ def test_numbers_carry_year_region_and_a_six_digit_serial():
     assert c.format_number(2026, "110105", 123) == "GX2026-110105-000123"
     assert c.format_number(2026, "", 7) == "GX2026-000000-000007"
     assert c.format_number(2027, "440300", 1234567) == "GX2027-440300-1234567"
-    assert c.is_number("GX2026-110105-000123")
+    assert verification.is_number("GX2026-110105-000123")
     for wrong in ("GX2026-110105-123", "gx2026-110105-000123", "GX2026-110105-000123x", "../etc", ""):
-        assert not c.is_number(wrong)
+        assert not verification.is_number(wrong)
 
 
 def test_names_are_masked_for_the_public():
-    assert c.mask_name("张三") == "张*"
-    assert c.mask_name("张三丰") == "张*丰"
-    assert c.mask_name("欧阳修远") == "欧**远"
+    assert verification.mask_name("张三") == "张*"
+    assert verification.mask_name("张三丰") == "张*丰"
+    assert verification.mask_name("欧阳修远") == "欧**远"
 
 
 def test_a_completed_course_gets_a_certificate_with_its_corrections_added():
@@ -44,14 +45,14 @@ def test_a_course_corrected_to_nothing_gets_no_certificate():
 
 def test_year_certificates_are_marked_met_from_the_required_hours():
     rows = [row(1, 2025, 300), row(2, 2026, 200), row(3, 2026, 99)]
-    years = {b.year: b for b in c.year_bases(rows, required_tenths=300)}
+    years = {b.year: b for b in c.year_bases(rows, 300)}
     assert years[2025].requirement_met and years[2025].tenths == 300
     assert not years[2026].requirement_met and years[2026].tenths == 299
     assert [line.course_id for line in years[2026].lines] == [2, 3]
 
 
 def test_bases_list_the_newest_year_first_with_its_year_certificate_first():
-    bases = c.bases_from_ledger([row(5, 2025, 10), row(2, 2026, 10), row(1, 2026, 10)], required_tenths=300)
+    bases = c.bases_from_ledger([row(5, 2025, 10), row(2, 2026, 10), row(1, 2026, 10)], 300)
     assert [b.key for b in bases] == [("year", 2026, None), ("course", 2026, 1), ("course", 2026, 2),
                                       ("year", 2025, None), ("course", 2025, 5)]
 
@@ -59,7 +60,7 @@ def test_bases_list_the_newest_year_first_with_its_year_certificate_first():
 def test_the_canonical_payload_is_sorted_compact_utf8():
     basis = c.course_bases([row(1, 2026, 15, title="数字经济概论")])[0]
     payload = c.build_payload(basis, HOLDER, "GX2026-110105-000001", NOW)
-    data = c.canonical_bytes(payload)
+    data = verification.canonical_bytes(payload)
     assert data.startswith(b'{"courses":[{"category":"digital","category_name":"')
     assert "数字经济概论".encode() in data and b" " not in data and b"\\u" not in data
     assert json.loads(data) == payload
@@ -80,10 +81,10 @@ def test_a_certificate_is_unchanged_until_its_courses_or_hours_change():
 def test_a_signed_payload_verifies_and_any_change_breaks_it():
     key = Ed25519PrivateKey.generate()
     payload = c.build_payload(c.course_bases([row(1, 2026, 15)])[0], HOLDER, "GX2026-110105-000001", NOW)
-    signature = base64.b64encode(key.sign(c.canonical_bytes(payload))).decode()
-    assert c.document_problems(payload, signature, key.public_key()) == []
+    signature = base64.b64encode(key.sign(verification.canonical_bytes(payload))).decode()
+    assert verification.document_problems(payload, signature, key.public_key()) == []
     for tamper in ({"hours": 15.0}, {"holder": {**payload["holder"], "name": "李四"}}, {"year": 2025}):
-        assert c.document_problems({**payload, **tamper}, signature, key.public_key())
-    assert c.document_problems(payload, signature, Ed25519PrivateKey.generate().public_key())
-    assert c.document_problems(payload, "not base64!", key.public_key())
-    assert c.document_problems("a string", signature, key.public_key())
+        assert verification.document_problems({**payload, **tamper}, signature, key.public_key())
+    assert verification.document_problems(payload, signature, Ed25519PrivateKey.generate().public_key())
+    assert verification.document_problems(payload, "not base64!", key.public_key())
+    assert verification.document_problems("a string", signature, key.public_key())

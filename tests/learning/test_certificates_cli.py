@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from core.extensions import db
-from learning import certificates, signing
+from learning import certificates, signing, verification
 from tests.learning.test_certificates_web import credit, issue, only_valid
 
 
@@ -64,7 +64,7 @@ def test_a_json_file_verifies_and_a_changed_one_does_not(app, cert, tmp_path):
     assert result.exit_code == 1 and "签名无效" in result.output
     forged_key = Ed25519PrivateKey.generate()
     forged = {**document, "signature": base64.b64encode(
-        forged_key.sign(certificates.canonical_bytes(document["payload"]))).decode()}
+        forged_key.sign(verification.canonical_bytes(document["payload"]))).decode()}
     assert verify(app, write_json(tmp_path / "forged.json", forged)).exit_code == 1
 
 

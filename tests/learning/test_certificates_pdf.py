@@ -8,7 +8,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from learning import certificate_pdf, certificates, signing
+from learning import certificate_pdf, signing, verification
 from tests.learning.test_certificates_web import credit, issue, only_valid
 
 
@@ -65,8 +65,8 @@ def test_the_pdf_carries_the_signed_payload(client, trainee, make_course):
     published = client.get("/api/v1/certificates/public-key").get_json()
     assert published["algorithm"] == "Ed25519" and document["key_id"] == published["key_id"]
     key = signing.load_public_key(published["public_key_pem"].encode())
-    assert certificates.document_problems(document["payload"], document["signature"], key) == []
-    assert certificates.document_problems({**document["payload"], "hours": 9.0}, document["signature"], key)
+    assert verification.document_problems(document["payload"], document["signature"], key) == []
+    assert verification.document_problems({**document["payload"], "hours": 9.0}, document["signature"], key)
 
 
 def test_a_year_certificate_lists_its_courses_and_says_it_is_met(app, client, trainee, make_course, tmp_path):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from accounts.models import AuditLog
 from core.extensions import db
-from learning import certificates
+from learning import certificates, verification
 from learning.models import Certificate, CreditRecord
 
 
@@ -59,7 +59,7 @@ def test_the_list_offers_what_the_ledger_supports_and_issues_once(client, traine
     issue(client, "course", 2026, course.id)  # asked twice: the same certificate
     cert = only_valid(trainee, "course")
     assert len(rows(trainee)) == 1
-    assert certificates.NUMBER_PATTERN.fullmatch(cert.number)
+    assert verification.NUMBER_PATTERN.fullmatch(cert.number)
     assert cert.number.startswith("GX2026-330102-") and cert.hours_tenths == 10
     page = client.get("/me/certificates").get_data(as_text=True)
     assert cert.number in page and f"/me/certificates/{cert.number}.pdf" in page and page.count("开具证明") == 1

@@ -3,7 +3,7 @@ import random
 
 from core.db import utcnow
 from core.extensions import db
-from learning import certificates, exams, signing
+from learning import certificates, exams, signing, verification
 from learning.rules import credit_year
 from openapi.openapi import spec
 from tests.learning.exam_world import add_bank, complete_lessons, right_answers, wrong_answers
@@ -58,6 +58,6 @@ def test_the_course_certificate_carries_the_score_and_verifies(client, sign_in, 
     cert, created = certificates.issue(trainee, ("course", credit_year(utcnow()), course.id), 300, utcnow())
     db.session.commit()
     assert created and cert.payload["courses"][0]["exam_score"] == 100
-    assert certificates.record_problems(cert, signing.public_key()) == []
+    assert verification.record_problems(cert, signing.public_key()) == []
     sign_in(trainee)
     assert "测验 100 分" in client.get("/me/certificates").get_data(as_text=True)
