@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, not_, select
 from accounts.models import User
 from bureau.scope import Scope
 from core.extensions import db
-from core.policy.rulebook import SUBJECT_TYPES, RuleSet, effective, standing
+from core.policy.rulebook import SUBJECT_TYPES, RuleSet, effective
 from learning.models import CreditRecord
 
 
@@ -140,7 +140,3 @@ def credited_by_year_and_type(user_id: int) -> dict[int, dict[str, int]]:
         credited.setdefault(year, {})[kind] = int(tenths or 0)
     return credited
 
-
-def standings(book: list[RuleSet], region: str | None, credited: dict[int, dict[str, int]]) -> dict:
-    """Each year's standing (core.policy.rulebook.Standing) under ``region``'s rules of that year."""
-    return {year: standing(effective(book, region, year), by_type) for year, by_type in credited.items()}

@@ -15,7 +15,7 @@ from accounts import audit
 from accounts.access import role_required
 from accounts.models import User
 from accounts.regions import region_name
-from bureau import exam_signals, signals
+from bureau import completion, exam_signals, signals
 from bureau.officer import asked_scope, filter_context
 from core import policy
 from core.extensions import db
@@ -64,7 +64,8 @@ SIGNAL_NAMES = {
 @bp.context_processor
 def _helpers():
     return {"region_name": region_name, "SIGNALS": signals.SIGNALS, "kind_names": KIND_NAMES,
-            "signal_names": SIGNAL_NAMES, "measured_kinds": MEASURED_KINDS}
+            "signal_names": SIGNAL_NAMES, "measured_kinds": MEASURED_KINDS, "subject_name": policy.subject_name,
+            "subject_types": policy.SUBJECT_TYPES}
 
 
 def shared_ip_users() -> int:
@@ -178,8 +179,10 @@ def trainee(user_id: int):
                  integrity_events=sum(record["event_counts"].values()), certificates=len(record["certificates"]),
                  exam_attempts=len(record["attempts"]))
     db.session.commit()
-    return render_template("integrity/trainee.html", person=person,
-                           required=policy.required_hours(person.region_code), **record)
+    # Each year under the rules of the trainee's region for that year, as 我的学习 judges it.
+    standings = {year: policy.standing(person.region_code, year, by_type)
+                 for year, by_type in completion.credited_by_year_and_type(person.id).items()}
+    return render_template("integrity/trainee.html", person=person, standings=standings, **record)
 
 
 @bp.get("/bureau/certificates")

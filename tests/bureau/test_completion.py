@@ -112,3 +112,28 @@ def test_the_dashboard_in_english(client, login, make_user, world):
     assert response.status_code == 200
     text = html.unescape(response.get_data(as_text=True))
     assert "Public subjects" in text and "各科目类型" not in text
+
+
+def standing_of(text: str, year: int) -> str:
+    start = text.index(f'class="plain-list type-standing" data-year="{year}"')
+    return text[start:text.index("</ul>", start)]
+
+
+def test_the_trainee_record_shows_each_type_against_the_trainee_s_own_rules(client, login, make_user, world):
+    login(make_user("bureau", region_code="440000"))
+    text = html.unescape(client.get(f"/bureau/trainees/{world['gz_short'].id}").get_data(as_text=True))
+    standing = standing_of(text, 2026)
+    assert "公需科目：30.0 / 30 学时" in standing and "专业科目：0.0 / 42 学时" in standing
+    assert "选修科目：0.0 / 18 学时" in standing and "合计：30.0 / 90 学时" in standing
+    heading = text[text.index("2026 年度：30.0 学时"):text.index("</h3>", text.index("2026 年度：30.0 学时"))]
+    assert "未达标" in heading
+    full = html.unescape(client.get(f"/bureau/trainees/{world['sz'].id}").get_data(as_text=True))
+    assert "已达标" in full[full.index("2026 年度"):full.index("</h3>", full.index("2026 年度"))]
+    assert "专业科目" not in standing_of(full, 2026)  # Shenzhen's set asks for none
+
+
+def test_a_beijing_trainee_with_30_gongxu_is_met_under_the_national_rules(client, login, make_user, world):
+    login(make_user("bureau", region_code="110000"))
+    text = html.unescape(client.get(f"/bureau/trainees/{world['bj'].id}").get_data(as_text=True))
+    assert "已达标" in text[text.index("2026 年度"):text.index("</h3>", text.index("2026 年度"))]
+    assert "公需科目：30.0 / 30 学时" in standing_of(text, 2026)
