@@ -40,6 +40,10 @@ ACTION_NAMES = {
     "course_withdrawn": _l("下架课程"),
     "course_revision_started": _l("创建课程修订"),
     "video_retry": _l("重新处理视频"),
+    "rules_created": _l("新建学时规则"),
+    "rules_updated": _l("修改学时规则"),
+    "rules_deleted": _l("删除学时规则"),
+    "rules_exported": _l("导出学时规则"),
 }
 
 

@@ -14,12 +14,14 @@ from werkzeug.security import generate_password_hash
 from core import policy
 from core.db import utcnow
 from core.extensions import db
+from core.policy.examples import EXAMPLES
 from core.tz import CHINA
 from courses.categories import ensure_categories
 from courses.models import Category, Video
 from courses.search import tasks as search_tasks
 from demo import clips, media, seed, year
 from demo.data import DEMO_PASSWORD, PRODUCER_PHONE
+from provinces import store as rule_store
 
 cli = AppGroup("demo", help="Demo data.")
 
@@ -41,6 +43,7 @@ def seed_command(quick: bool, trainees: int | None) -> None:
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         settings = _settings()
         _seed_categories()
+        _seed_rules()
         accounts = seed.ensure_accounts()
         db.session.commit()
         created = sum(row.created for row in accounts)
@@ -71,6 +74,18 @@ def _seed_categories() -> None:
     after = len(ensure_categories())
     db.session.commit()
     click.echo(_("分类：新建 %(new)d 个，已有 %(old)d 个。", new=after - before, old=before))
+
+
+def _seed_rules() -> None:
+    """The national rule set and, as labelled examples, Guangdong's and Henan's: only when no
+    rule set is stored yet, so that an admin's changes survive the next start."""
+    if not rule_store.is_empty():
+        click.echo(_("学时规则：已有，未改动。"))
+        return
+    for data in EXAMPLES:
+        rule_store.save(rule_store.check(data), utcnow(), check_locks=False, via="demo seed")
+    db.session.commit()
+    click.echo(_("学时规则：新建 %(n)d 套（全国及广东、河南示例）。", n=len(EXAMPLES)))
 
 
 def _seed_courses(producer, settings: media.Settings, max_seconds: float | None) -> int:

@@ -8,7 +8,7 @@ import functools
 
 from flask import Blueprint
 
-from openapi import backstage, exams, paths
+from openapi import backstage, exams, paths, rules
 from openapi.build import responses
 from openapi.schemas import schemas
 
@@ -30,6 +30,7 @@ def _paths() -> dict:
                   backstage.review, paths.bureau, paths.meta):
         described.update(group())
     described.update(exams.paths())  # the trainee's course-test calls
+    described.update(rules.paths())  # the province rule sets
     return described
 
 

@@ -13,12 +13,22 @@ from core.db import utcnow
 from core.extensions import db
 from learning import certificates
 from learning.rules import credit_year
+from provinces import store as rule_store
 from tests.bureau.stats_world import credit, event, watch_session
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
 # Not pages: files, redirects and downloads.
 NOT_PAGES = {"static", "i18n.switch", "media.rendition", "media.captions", "media.poster",
              "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx"}
+
+
+# The world's rule sets: the national one as the settings have it, and a province's with its
+# own 公需 year (names and sources without Chinese punctuation, as the rest of the world).
+NATIONAL_RULES = {"prefix": "", "effective_from": "2016-01-01", "name": "National", "source": "Regulation 25",
+                  "minutes_per_hour": 45, "required_hours": {"gongxu": 30}}
+GUANGDONG_RULES = {"prefix": "44", "effective_from": "2024-01-01", "name": "Guangdong example", "source": "Example",
+                   "minutes_per_hour": 45, "required_hours": {"gongxu": 30, "zhuanye": 42, "xuanxiu": 18},
+                   "windows": {"gongxu": {"start": "01-01", "end": "+1-04-30"}}, "daily_cap_hours": 8}
 
 
 @pytest.fixture
@@ -41,6 +51,8 @@ def world(make_user, make_course, make_video):
     event(trainee, "session_rate_limited", now - timedelta(days=2), ip="192.0.2.1", lesson=lesson)
     for person in (trainee, *(make_user(real_name=f"同址学员{n}", region_code="330102") for n in range(4))):
         watch_session(person, lesson, now - timedelta(days=5), ip="203.0.113.7")
+    for rules in (NATIONAL_RULES, GUANGDONG_RULES):
+        rule_store.save(rule_store.check(rules), now, check_locks=False)
     key = next(offer.basis.key for offer in certificates.offers(trainee.id, 300) if offer.basis.kind == "year")
     certificate, _ = certificates.issue(trainee, key, 300, now)
     db.session.commit()
@@ -95,4 +107,9 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "admin.user": [("admin", f"/admin/users/{w['trainee'].id}")],
         "admin.tokens": [("admin", "/admin/tokens")],
         "admin.audit": [("admin", "/admin/audit")],
+        "rules_admin.index": [("admin", "/admin/rules/"), ("admin", f"/admin/rules/?region=440106&year={w['year']}"),
+                              ("admin", "/admin/rules/?region=44")],
+        "rules_admin.new": [("admin", "/admin/rules/new")],
+        "rules_admin.edit": [("admin", "/admin/rules/44/2024-01-01/edit")],
+        "rules_admin.delete": [("admin", "/admin/rules/44/2024-01-01/delete")],
     }

@@ -6,13 +6,14 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "accounts", "courses", "learning", "bureau", "openapi", "demo")
+PACKAGES = ("core", "accounts", "provinces", "courses", "learning", "bureau", "openapi", "demo")
 
 # Lowest first. Rooms on one line sit side by side and may not import each other.
 LAYERS = (
     ("config",),
     ("core",),
     ("accounts",),
+    ("provinces",),
     ("courses",),
     ("courses.media",),
     ("courses.search",),

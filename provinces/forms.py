@@ -1,0 +1,91 @@
+"""The admin form of one rule set version, to and from the JSON form that core.policy.ruledata
+validates: the form only carries text; every rule is checked there, once."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+
+from core.policy import ruledata
+from core.policy.rulebook import SUBJECT_TYPES, RuleError, RuleSet
+
+TYPE_LABELS = {"gongxu": _l("公需科目"), "zhuanye": _l("专业科目"), "xuanxiu": _l("选修科目")}
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class RuleForm(FlaskForm):
+    prefix = StringField(_l("地区前缀"), filters=[_strip])
+    effective_from = StringField(_l("生效日期"), filters=[_strip])
+    name = StringField(_l("名称"), filters=[_strip])
+    source = TextAreaField(_l("依据说明"), filters=[_strip])
+    minutes_per_hour = StringField(_l("每学时分钟数"), filters=[_strip])
+    required_gongxu = StringField(_l("公需科目学时"), filters=[_strip])
+    required_zhuanye = StringField(_l("专业科目学时"), filters=[_strip])
+    required_xuanxiu = StringField(_l("选修科目学时"), filters=[_strip])
+    required_total = StringField(_l("年度总学时"), filters=[_strip])
+    total_covers_parts = BooleanField(_l("总学时不少于各类科目之和"), default=True)
+    window_gongxu_start = StringField(_l("公需科目年度开始"), filters=[_strip])
+    window_gongxu_end = StringField(_l("公需科目年度结束"), filters=[_strip])
+    window_zhuanye_start = StringField(_l("专业科目年度开始"), filters=[_strip])
+    window_zhuanye_end = StringField(_l("专业科目年度结束"), filters=[_strip])
+    window_xuanxiu_start = StringField(_l("选修科目年度开始"), filters=[_strip])
+    window_xuanxiu_end = StringField(_l("选修科目年度结束"), filters=[_strip])
+    lock = StringField(_l("锁定日期"), filters=[_strip])
+    test_required = BooleanField(_l("须通过课程考试"), default=True)
+    daily_cap = StringField(_l("每日学时上限"), filters=[_strip])
+    submit = SubmitField(_l("保存"))
+
+    def as_json(self) -> dict:
+        """The JSON form of what was filled in: an empty requirement is 0, an empty total the sum
+        of the parts, an empty window the calendar year, an empty lock or cap none."""
+        required = {kind: self[f"required_{kind}"].data or "0" for kind in SUBJECT_TYPES}
+        if self.required_total.data:
+            required["total"] = self.required_total.data
+        windows = {}
+        for kind in SUBJECT_TYPES:
+            start, end = self[f"window_{kind}_start"].data, self[f"window_{kind}_end"].data
+            if start or end:
+                windows[kind] = {"start": start, "end": end}
+        return {
+            "prefix": self.prefix.data, "effective_from": self.effective_from.data, "name": self.name.data or "",
+            "source": self.source.data or "", "minutes_per_hour": _number(self.minutes_per_hour.data),
+            "required_hours": required, "total_covers_parts": bool(self.total_covers_parts.data),
+            "windows": windows, "lock": self.lock.data or None, "test_required": bool(self.test_required.data),
+            "daily_cap_hours": self.daily_cap.data or None,
+        }
+
+    def fill(self, rules: RuleSet) -> None:
+        """Show a stored version."""
+        data = ruledata.dump(rules)
+        for key in ("prefix", "effective_from", "name", "source", "total_covers_parts", "test_required"):
+            self[key].data = data[key]
+        self.prefix.data = rules.prefix or "national"
+        self.minutes_per_hour.data = str(data["minutes_per_hour"])
+        for kind in (*SUBJECT_TYPES, "total"):
+            self[f"required_{kind}"].data = str(data["required_hours"][kind])
+        for kind, window in data["windows"].items():
+            self[f"window_{kind}_start"].data, self[f"window_{kind}_end"].data = window["start"], window["end"]
+        self.lock.data = data["lock"] or ""
+        self.daily_cap.data = "" if data["daily_cap_hours"] is None else str(data["daily_cap_hours"])
+
+    def show(self, error: RuleError) -> None:
+        """Put ``error`` under the field it names (the form's first window field for a window as a whole)."""
+        parts = error.field.split(".")
+        if parts[0] == "required_hours" and len(parts) > 1:
+            name = f"required_{parts[1]}"
+        elif parts[0] == "windows":
+            name = f"window_{parts[1] if len(parts) > 1 else 'gongxu'}_{parts[2] if len(parts) > 2 else 'start'}"
+        else:
+            name = {"daily_cap_hours": "daily_cap"}.get(parts[0], parts[0])
+        field = self._fields.get(name, self.prefix)
+        field.errors = [*field.errors, error.message]
+
+
+def _number(text: str | None):
+    """``45`` → 45, ``37.5`` → 37.5; anything else as it was typed, for the check to refuse."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return text
+    return ruledata.number(value)
