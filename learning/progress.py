@@ -186,9 +186,10 @@ def year_totals(user_id: int) -> dict[int, float]:
     return {year: (tenths or 0) / 10 for year, tenths in rows}
 
 
-def in_progress(user_id: int) -> list[CourseProgress]:
+def in_progress(user_id: int, test_required: bool = True) -> list[CourseProgress]:
     """Courses the trainee has started and not yet completed, most recently watched first: a
-    lesson still to watch, or a test still to pass (docs/rules.md rule 7)."""
+    lesson still to watch, or a test still to pass (docs/rules.md rule 7) where the trainee's
+    rules require tests (``test_required``, core.policy's ``RuleSet.test_required``)."""
     started = (
         select(LessonProgress.course_id, func.max(LessonProgress.updated_at).label("last"))
         .where(LessonProgress.user_id == user_id).group_by(LessonProgress.course_id).subquery()
@@ -203,7 +204,7 @@ def in_progress(user_id: int) -> list[CourseProgress]:
     for course in courses:
         state = course_progress(user_id, course)
         if state.lessons_done < len(course.lessons) or (
-                course.id not in credited and not exam_satisfied(user_id, course.id)):
+                course.id not in credited and not exam_satisfied(user_id, course.id, test_required)):
             result.append(state)
     return result
 

@@ -18,7 +18,7 @@ def index():
     summary = progress.year_summary(current_user.id, year, policy.required_hours(current_user.region_code, year))
     standing = progress.year_standing(current_user.id, current_user.region_code, year, now)
     totals = progress.year_totals(current_user.id)
-    watching = progress.in_progress(current_user.id)
+    watching = progress.in_progress(current_user.id, policy.rules_for(current_user.region_code).test_required)
     tests = progress.exam_states(current_user.id, [entry.course.id for entry in summary.credits]
                                  + [state.course.id for state in watching], now)
     return render_template(
