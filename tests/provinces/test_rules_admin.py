@@ -16,7 +16,7 @@ def test_the_page_lists_every_version_with_its_terms(client, sign_in, admin, exa
     html = text(client.get(PAGE))
     for name in ("全国", "广东省（示例）", "河南省（示例）", "广东省", "河南省", "2016-01-01", "2024-01-01"):
         assert name in html
-    assert "公需科目 01-01 – 次年04-30" in html  # Guangdong's 公需 year runs into the next
+    assert "01-01 – 次年04-30" in html  # Guangdong's 公需 year runs into the next
     assert "12-15" in html and "专业科目 60" in html and "合计 90 学时" in html  # Henan
     assert "人社部令第25号" in html  # the source note
     assert 'href="/admin/rules/44/2024-01-01/edit"' in html and 'href="/admin/rules/national/2016-01-01/delete"' in html
