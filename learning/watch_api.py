@@ -48,7 +48,7 @@ def limits_for(duration: float) -> Limits:
 @bp.post("/lessons/<int:lesson_id>/sessions")
 @login_required
 def open_session(lesson_id: int):
-    user_id = current_user.id
+    user_id, region = current_user.id, current_user.region_code
     db.session.commit()  # end the read that loaded the user: the lock must open the transaction
     budget = ledger.lock_budget(user_id)
     lesson = db.session.scalar(
@@ -66,8 +66,7 @@ def open_session(lesson_id: int):
     session = ledger.open_session(user_id, lesson, now, client_ip(),
                                   policy.attention_check_minutes())
     progress = ledger.progress_for(user_id, lesson.id)
-    course = _course_state(user_id, lesson.course_id, ledger.course_credit(user_id, lesson.course_id),
-                           current_user.region_code)
+    course = _course_state(user_id, lesson.course_id, ledger.course_credit(user_id, lesson.course_id), region)
     answer = _opened(session, lesson, progress, course)
     db.session.commit()
     return answer, 201
