@@ -40,6 +40,9 @@ class DemoCourse(NamedTuple):
     summary: str
     instructor: str
     lessons: tuple[tuple[str, int], ...]  # (lesson title, seconds)
+    # core.policy.SUBJECT_TYPES; most are 公需 (this is a 公需 platform). sector_public: 行业公需.
+    subject_type: str = "gongxu"
+    sector_public: bool = False
 
 
 # Slide background per category, so courses are told apart at a glance.
@@ -51,6 +54,8 @@ BACKGROUNDS = {
 
 # Lessons of 100 to 500 seconds: every course is worth at least 0.1 学时 (45 minutes to the
 # 学时) and can still be finished while trying the demo; one is a full 45-minute lecture (1 学时).
+# All are 公需科目 (one of them 行业公需) but the last two, a 专业科目 and a 选修科目; the year's
+# trainees (demo.year) and the 专题班 draw on the 公需 ones only.
 DEMO_COURSES = (
     DemoCourse(
         "digital", "数字中国建设整体布局规划解读",
@@ -118,6 +123,7 @@ DEMO_COURSES = (
         "结合典型事故案例，讲解事故隐患排查治理的方法和闭环管理流程。",
         "马振华 注册安全工程师",
         (("全员安全生产责任制", 250), ("隐患排查治理的闭环管理", 300)),
+        sector_public=True,  # the 应急管理 sector's own 公需 course
     ),
     DemoCourse(
         "emergency", "地震与火灾避险自救互救常识",
@@ -160,6 +166,23 @@ DEMO_COURSES = (
         "通过项目协作的情景演练，帮助学员建立跨部门协作的机制与信任。",
         "许晨 高级培训师，组织发展顾问",
         (("有效倾听与建设性反馈", 200), ("跨部门项目协作的机制", 275)),
+    ),
+    # The two that are not 公需 come last: the 公需 courses keep their order (and ids).
+    DemoCourse(
+        "digital", "建筑信息模型（BIM）技术应用实务",
+        "课程面向建筑、市政和水利工程技术人员，讲解建筑信息模型的基本概念、标准体系和建模流程。"
+        "结合设计、施工协同的工程案例，介绍模型交付与审查的要点。",
+        "孙建华 正高级工程师，建筑设计研究院",
+        (("BIM 的基本概念与标准体系", 300), ("设计与施工中的模型协同", 400)),
+        subject_type="zhuanye",
+    ),
+    DemoCourse(
+        "knowledge", "职场心理健康与压力管理",
+        "课程介绍职场中常见的压力来源和心理困扰，讲解识别情绪变化的方法。"
+        "通过练习和案例，帮助学员掌握调节情绪、管理压力和寻求帮助的途径。",
+        "林悦 副主任医师，心理卫生中心",
+        (("认识压力与常见心理困扰", 250), ("情绪调节与压力管理方法", 300)),
+        subject_type="xuanxiu",
     ),
 )
 

@@ -112,7 +112,8 @@ def ensure_bank(course: Course, questions: list[DemoQuestion] | tuple[DemoQuesti
 def _new_course(spec: DemoCourse, producer: User, category: Category, year: int) -> Course:
     course = Course(title=spec.title, summary=spec.summary, instructor=spec.instructor, category=category,
                     producer=producer, organisation=producer.organisation, status="draft",
-                    catalogue_year=year, credit_tenths=0)
+                    catalogue_year=year, subject_type=spec.subject_type, sector_public=spec.sector_public,
+                    credit_tenths=0)
     for position, (title, _seconds) in enumerate(spec.lessons, start=1):
         video = Video(owner=producer, original_filename=f"{title}.mp4", status="processing", progress=0)
         course.lessons.append(Lesson(position=position, title=title, video=video))
@@ -144,15 +145,16 @@ def series_title(year: int, number: int) -> str:
 
 def ensure_series(producer: User, categories: dict[str, Category], now: datetime,
                   minutes_per_hour: int) -> list[Course]:
-    """The year's and the previous year's 专题班: published courses whose lessons replay the demo
+    """The year's and the previous year's 专题班: published 公需 courses whose lessons replay the 公需 demo
     courses' lessons (their videos, so nothing more is rendered), worth what those run to.
 
-    Made only once every demo course is published, and only when they are worth something;
+    Made only once every 公需 demo course is published, and only when they are worth something;
     what exists already is left as it is.
     """
+    public = [spec.title for spec in DEMO_COURSES if spec.subject_type == "gongxu"]  # a 专题班 is 公需
     sources = db.session.scalars(select(Course).where(
-        Course.producer_id == producer.id, Course.title.in_([spec.title for spec in DEMO_COURSES]))).all()
-    if len(sources) < len(DEMO_COURSES) or any(course.status != "published" for course in sources):
+        Course.producer_id == producer.id, Course.title.in_(public))).all()
+    if len(sources) < len(public) or any(course.status != "published" for course in sources):
         return []
     longest = sorted(lesson.video.duration_seconds for course in sources for lesson in course.lessons)[-2]
     # The longer lessons only: a 专题班 is studied in fewer, longer sittings.
@@ -187,6 +189,7 @@ def _series(title: str, year: int, lessons: list[Lesson], producer: User, catego
                                          "专题讲座，适合集中学习。",
                     instructor="知新课程制作中心 教研组", category=category, producer=producer,
                     organisation=producer.organisation, status="draft", catalogue_year=year,
+                    subject_type="gongxu",  # demo.year plays a year of 公需 study on these
                     published_at=published, credit_tenths=credit_tenths(
                         sum(lesson.video.duration_seconds for lesson in lessons), minutes_per_hour))
     for position, lesson in enumerate(lessons, start=1):

@@ -80,10 +80,11 @@ def add(person: Person, password_hash: str) -> User:
 
 
 def catalogue(year: int) -> list[Course]:
-    """The published courses of ``year``'s catalogue that credit anything, lessons loaded."""
+    """The published 公需 courses of ``year``'s catalogue that credit anything, lessons loaded
+    (the requirement the demo's regions set is 公需 only: other types would leave a plan short)."""
     return db.session.scalars(select(Course).where(
-        Course.status == "published", Course.catalogue_year == year, Course.credit_tenths > 0)
-        .order_by(Course.id)).all()
+        Course.status == "published", Course.catalogue_year == year, Course.credit_tenths > 0,
+        Course.subject_type == "gongxu").order_by(Course.id)).all()
 
 
 def choose(courses: list[Course], target_tenths: int, rng: random.Random) -> list[Course]:
