@@ -44,6 +44,14 @@ def totals(stmt) -> tuple[int, int]:
     return count, int(tenths)
 
 
+def tenths_by_type(stmt) -> dict[str, int]:
+    """Sum of hours_tenths per subject type of the rows ``stmt`` selects, in SUBJECT_TYPES order."""
+    rows = stmt.order_by(None).subquery()
+    sums = dict(db.session.execute(
+        select(rows.c.subject_type, func.sum(rows.c.hours_tenths)).group_by(rows.c.subject_type)).all())
+    return {kind: int(sums[kind]) for kind in policy.SUBJECT_TYPES if sums.get(kind) is not None}
+
+
 @bp.get("/records")
 @role_required("bureau")
 def records():
@@ -56,7 +64,7 @@ def records():
         return render_template("records_views/records.html", form=form, scope=scope, page=None, args={})
     filters = form.filters()
     try:
-        stmt = record_ids(scope, filters, CreditRecord.hours_tenths)
+        stmt = record_ids(scope, filters, CreditRecord.hours_tenths, CreditRecord.subject_type)
     except ScopeError as e:
         abort(403, e.message)
     count, tenths = totals(stmt)
@@ -65,7 +73,8 @@ def records():
         _audit_lookup(scope, filters, count)
     db.session.commit()
     return render_template("records_views/records.html", form=form, scope=scope, page=page,
-                           count=count, hours=tenths / 10, args=filter_args(filters))
+                           count=count, hours=tenths / 10, by_type=tenths_by_type(stmt) if count else {},
+                           args=filter_args(filters))
 
 
 def _page(scope: Scope, filters: Filters, count: int) -> dict:

@@ -102,3 +102,11 @@ def test_the_records_page_says_what_is_wrong_with_an_unknown_type(client, office
     text = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200 and "参数 type 应为 gongxu, zhuanye, xuanxiu 之一。" in text
     assert "摄影入门" not in text
+
+
+def test_the_records_page_totals_the_shown_records_by_type(client, officer, world):
+    text = html.unescape(client.get("/bureau/records").get_data(as_text=True))
+    totals = text[text.index('class="meta records-by-type"'):text.index("</p>", text.index("records-by-type"))]
+    assert "公需科目 5.0 学时" in totals and "专业科目 6.0 学时" in totals and "选修科目 1.5 学时" in totals
+    only = html.unescape(client.get("/bureau/records", query_string={"type": "xuanxiu"}).get_data(as_text=True))
+    assert "合计 1.5 学时" in only and "公需科目 5.0 学时" not in only
