@@ -32,6 +32,7 @@ class CourseCredit:
     tenths: int
     completed_at: datetime
     corrections: list[CreditRecord]
+    subject_type: str = "gongxu"  # as credited (the record's, kept from the course at the time)
 
     @property
     def hours(self) -> float:
@@ -59,7 +60,7 @@ def year_credits(user_id: int, year: int) -> list[CourseCredit]:
     ).all()
     by_course: dict[int, CourseCredit] = {}
     for row in rows:
-        entry = by_course.setdefault(row.course_id, CourseCredit(row.course, 0, row.awarded_at, []))
+        entry = by_course.setdefault(row.course_id, CourseCredit(row.course, 0, row.awarded_at, [], row.subject_type))
         entry.tenths += row.hours_tenths
         if row.basis != "completion":
             entry.corrections.append(row)

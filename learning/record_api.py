@@ -32,7 +32,7 @@ def me_progress():
         "locked": standing.locked,
         "courses": [
             {"course_id": entry.course.id, "title": entry.course.title, "category": entry.course.category.code,
-             "subject_type": entry.course.subject_type, "hours": entry.hours,
+             "subject_type": entry.subject_type, "hours": entry.hours,
              "completed_at": entry.completed_at.isoformat(),
              "corrections": [{"hours": row.hours, "reason": row.reason} for row in entry.corrections],
              "exam": tests[entry.course.id].as_json()}

@@ -139,3 +139,17 @@ def test_a_completion_in_a_closed_year_writes_no_record(examples, make_user, mak
     complete_lessons(trainee, course)
     assert ledger.credit_course_if_complete(trainee.id, course.id, cst(2026, 12, 20, 9)) is None
     assert ledger.credit_course_if_complete(trainee.id, course.id, cst(2027, 1, 2, 9)).year == 2027
+
+
+def test_outside_every_window_of_the_courses_type_a_heartbeat_credits_nothing(store_rules, make_viewer,
+                                                                             make_course, make_user, clock):
+    half_year = {**NATIONAL, "prefix": "11", "name": "北京（测试）",
+                 "windows": {"xuanxiu": {"start": "01-01", "end": "06-30"}}}
+    store_rules(NATIONAL, half_year)
+    viewer = make_viewer(make_user(region_code=BEIJING))
+    clock.now = cst(2026, 8, 1, 9)
+    viewer.open(make_course(lessons=1, lesson_seconds=600, subject_type="xuanxiu").lessons[0].id)
+    body = viewer.watch(0, 30)
+    assert body["credited_seconds"] == 0 and body["closed"]["code"] == "window_closed"
+    viewer.open(make_course(title="公需课", lessons=1, lesson_seconds=600).lessons[0].id)
+    assert "closed" not in viewer.watch(0, 30)  # 公需 runs with the calendar year
