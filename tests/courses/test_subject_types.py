@@ -12,6 +12,7 @@ from courses.search import fallback
 from courses.search import tasks as search_tasks
 from courses.search.text import parse_query
 from tests.conftest import sign_in_as
+from tests.core.test_english import assert_english
 
 ORG = "知新制作中心"
 NEW = {"title": "人工智能与数字经济", "summary": "入门课程", "instructor": "李教授", "category": "digital",
@@ -266,3 +267,20 @@ def test_the_search_page_facets_the_type(client, searchable):
     assert re.search(r'<strong aria-current="true">专业科目</strong> <span class="count">1</span>', narrowed)
     assert "type=zhuanye" in re.search(r"<h2>目录年度</h2>.*?</section>", narrowed, re.S).group()
     assert "找到 4 门课程" in text(client.get("/search?q=数&type=bogus"))
+
+
+def test_the_type_reads_in_english(client, producer, reviewer, mixed, make_course):
+    client.set_cookie("lang", "en")
+    assert "Professional subjects" in assert_english(
+        client.get("/categories/digital?type=zhuanye"), "数据工程实务", "李老师")
+    assert "sector public subject" in assert_english(client.get("/categories/digital"), "数字经济概论", "数字住建",
+                                                     "数据工程实务", "数字素养选讲", "李老师")
+    sign_in_as(client, producer)
+    form = assert_english(client.get("/studio/courses/new"))
+    assert "Subject type" in form and "Elective subjects" in form
+    refused = client.post("/api/v1/studio/courses", json={**NEW, "subject_type": "xuanxiu", "sector_public": True})
+    assert refused.get_json()["error"]["message"].startswith("Only a public subject")
+    sector = make_course(title="住建行业安全生产", status="submitted", sector_public=True)
+    sign_in_as(client, reviewer)
+    assert "Subject type: Public subjects · sector public subject" in assert_english(
+        client.get(f"/review/courses/{sector.id}"), "住建行业安全生产", "课程简介", "李老师", "知新制作中心", "张三")
