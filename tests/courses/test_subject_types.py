@@ -276,7 +276,7 @@ def test_the_type_reads_in_english(client, producer, reviewer, mixed, make_cours
     assert "sector public subject" in assert_english(client.get("/categories/digital"), "数字经济概论", "数字住建",
                                                      "数据工程实务", "数字素养选讲", "李老师")
     sign_in_as(client, producer)
-    form = assert_english(client.get("/studio/courses/new"))
+    form = assert_english(client.get("/studio/courses/new"), "张三")
     assert "Subject type" in form and "Elective subjects" in form
     refused = client.post("/api/v1/studio/courses", json={**NEW, "subject_type": "xuanxiu", "sector_public": True})
     assert refused.get_json()["error"]["message"].startswith("Only a public subject")
