@@ -282,5 +282,6 @@ def test_the_type_reads_in_english(client, producer, reviewer, mixed, make_cours
     assert refused.get_json()["error"]["message"].startswith("Only a public subject")
     sector = make_course(title="住建行业安全生产", status="submitted", sector_public=True)
     sign_in_as(client, reviewer)
-    assert "Subject type: Public subjects · sector public subject" in assert_english(
-        client.get(f"/review/courses/{sector.id}"), "住建行业安全生产", "课程简介", "李老师", "知新制作中心", "张三")
+    review = assert_english(client.get(f"/review/courses/{sector.id}"), "住建行业安全生产", "课程简介", "李老师",
+                            "知新制作中心", "张三", "第1讲", "第2讲")
+    assert "Subject type:" in review and "Public subjects · sector public subject" in review
