@@ -17,3 +17,10 @@ def test_the_seed_stores_the_examples_once_and_keeps_an_admin_s_changes(app):
     changed = stored()
     _seed_rules()
     assert stored() == changed
+
+
+def test_settings_of_another_national_rule_stay_in_force(app):
+    app.config.update(CREDIT_MINUTES_PER_HOUR=0.1)  # the demo tests' 2-second clips
+    _seed_rules()
+    assert [prefix for prefix, _day, _rules in stored()] == ["41", "44"]
+    assert answers().minutes_per_hour("110105", 2026) == 0.1 and answers().rules_for("440106", 2026).prefix == "44"
