@@ -285,3 +285,26 @@ def test_the_type_reads_in_english(client, producer, reviewer, mixed, make_cours
     review = assert_english(client.get(f"/review/courses/{sector.id}"), "住建行业安全生产", "课程简介", "李老师",
                             "知新制作中心", "张三", "第1讲", "第2讲")
     assert "Subject type:" in review and "Public subjects · sector public subject" in review
+
+
+def test_the_api_search_filters_by_type(client, searchable):
+    def searched(query: str) -> list[str]:
+        return sorted(item["title"] for item in client.get(f"/api/v1/courses?q=数{query}").get_json()["items"])
+
+    assert searched("") == ["数字住建", "数字素养选讲", "数字经济概论", "数据工程实务"]
+    assert searched("&type=gongxu") == ["数字住建", "数字经济概论"]
+    assert searched("&type=xuanxiu&sort=newest") == ["数字素养选讲"]
+    assert client.get("/api/v1/courses?q=数&type=other").status_code == 422
+
+
+def test_an_approved_change_of_type_reaches_the_search_index(client, producer, reviewer, make_course):
+    course = make_course(title="数字孪生城市", producer=producer)
+    search_tasks.rebuild()
+    sign_in_as(client, producer)
+    revision = client.post(f"/api/v1/studio/courses/{course.id}/revision").get_json()["id"]
+    client.patch(f"/api/v1/studio/courses/{revision}", json={"subject_type": "zhuanye"})
+    client.post(f"/api/v1/studio/courses/{revision}/submit")
+    sign_in_as(client, reviewer)
+    client.post(f"/api/v1/review/courses/{revision}/decision", json={"approve": True})
+    assert found(text="数字孪生", type="zhuanye") == ["数字孪生城市"]
+    assert found(text="数字孪生", type="gongxu") == []
