@@ -21,7 +21,7 @@ from core import policy
 from core.extensions import db
 from core.paging import page_number
 from courses.models import Course
-from learning import certificates, progress, signing
+from learning import progress, signing, verification
 from learning.models import Certificate, ExamAttempt, IntegrityEvent
 from learning.progress import chosen_year
 
@@ -192,10 +192,10 @@ def certificate_lookup():
     number = request.args.get("number", "").strip().upper()[:40]
     verdict = facts = holder = None
     if number:
-        verdict = certificates.look_up(number, signing.public_key())
+        verdict = verification.look_up(number, signing.public_key())
         cert = verdict.certificate
         if cert is not None and verdict.status in ("valid", "superseded"):
-            facts = certificates.public_facts(cert.payload)
+            facts = verification.public_facts(cert.payload)
         # The holder's full identity only for a trainee of this scope; others see the public facts.
         if cert is not None:
             holder = signals.trainee(scope, cert.user_id)

@@ -46,9 +46,7 @@ from core.policy.rulebook import RuleSet
 from courses.models import Category, Course
 from learning import signing
 from learning.models import Certificate, CreditRecord, ExamAttempt
-
-# look_up and public_facts are read here by bureau/integrity.py (learning.verification has them).
-from learning.verification import canonical_bytes, look_up, public_facts  # noqa: F401
+from learning.verification import canonical_bytes
 
 ISSUER = "知新公需科目学习平台"
 PAYLOAD_VERSION = 1
