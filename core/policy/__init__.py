@@ -40,7 +40,7 @@ def book() -> list[RuleSet]:
                        for row in rows]
         if not any(rules.prefix == rulebook.NATIONAL for rules in g.rule_book):
             g.rule_book.append(rulebook.national_default(_setting("CREDIT_MINUTES_PER_HOUR"),
-                                                         _setting("ANNUAL_REQUIRED_HOURS")))
+                                                         _setting("ANNUAL_REQUIRED_HOURS"), _("全国（默认）")))
     return g.rule_book
 
 

@@ -85,12 +85,12 @@ def china_date(moment: datetime) -> date:
     return moment.astimezone(CHINA).date()
 
 
-def national_default(minutes_per_hour, required_hours) -> RuleSet:
+def national_default(minutes_per_hour, required_hours, name: str = "全国（默认）") -> RuleSet:
     """The national set built from the app's settings when none is stored: ``required_hours``
     of 公需科目 (and in total), calendar years, no lock, tests required, no daily cap."""
     tenths = round(float(required_hours) * 10)
     return RuleSet(prefix=NATIONAL, effective_from=date(EARLIEST_YEAR, 1, 1), minutes_per_hour=minutes_per_hour,
-                   total_tenths=tenths, required_tenths={"gongxu": tenths}, name="全国（默认）",
+                   total_tenths=tenths, required_tenths={"gongxu": tenths}, name=name,
                    source="平台设置 CREDIT_MINUTES_PER_HOUR / ANNUAL_REQUIRED_HOURS")
 
 
