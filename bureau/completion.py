@@ -129,14 +129,3 @@ def completion(scope: Scope, year: int, book: list[RuleSet], registered_before) 
                for kind in SUBJECT_TYPES]
     return Completion(done, by_type)
 
-
-def credited_by_year_and_type(user_id: int) -> dict[int, dict[str, int]]:
-    """A trainee's credited tenths per credit year and subject type (corrections included)."""
-    rows = db.session.execute(
-        select(CreditRecord.year, CreditRecord.subject_type, func.sum(CreditRecord.hours_tenths))
-        .where(CreditRecord.user_id == user_id).group_by(CreditRecord.year, CreditRecord.subject_type))
-    credited: dict[int, dict[str, int]] = {}
-    for year, kind, tenths in rows:
-        credited.setdefault(year, {})[kind] = int(tenths or 0)
-    return credited
-

@@ -15,7 +15,7 @@ from accounts import audit
 from accounts.access import role_required
 from accounts.models import User
 from accounts.regions import region_name
-from bureau import completion, exam_signals, signals
+from bureau import exam_signals, signals
 from bureau.officer import asked_scope, filter_context
 from core import policy
 from core.extensions import db
@@ -181,7 +181,7 @@ def trainee(user_id: int):
     db.session.commit()
     # Each year under the rules of the trainee's region for that year, as 我的学习 judges it.
     standings = {year: policy.standing(person.region_code, year, by_type)
-                 for year, by_type in completion.credited_by_year_and_type(person.id).items()}
+                 for year, by_type in progress.credited_by_year_and_type(person.id).items()}
     return render_template("integrity/trainee.html", person=person, standings=standings, **record)
 
 

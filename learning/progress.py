@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from core import policy
 from core.db import utcnow
 from core.extensions import db
-from core.policy import SUBJECT_TYPES
+from core.policy import SUBJECT_TYPES, Standing
 from core.policy.rulebook import china_date
 from courses.models import Course, Lesson, Video
 from learning import exams
@@ -131,30 +131,46 @@ class YearStanding:
 
     year: int
     types: tuple[TypeProgress, ...]  # each type with a requirement or credit, in SUBJECT_TYPES order
-    total: int
-    total_required: int
+    standing: Standing
     locked: bool
     rules_name: str
 
     @property
+    def total(self) -> int:
+        return self.standing.total
+
+    @property
+    def total_required(self) -> int:
+        return self.standing.total_required
+
+    @property
     def short_types(self) -> list[str]:
-        return [entry.subject_type for entry in self.types if not entry.met]
+        return self.standing.short_types
 
     @property
     def met(self) -> bool:
-        return not self.short_types and self.total >= self.total_required
+        return self.standing.met
 
     def total_json(self) -> dict:
         return {"credited_hours": self.total / 10, "required_hours": self.total_required / 10, "met": self.met}
 
 
+def credited_by_year_and_type(user_id: int, year: int | None = None) -> dict[int, dict[str, int]]:
+    """The trainee's credited tenths per credit year (or only ``year``) and subject type,
+    completions and corrections: one query."""
+    query = (select(CreditRecord.year, CreditRecord.subject_type, func.sum(CreditRecord.hours_tenths))
+             .where(CreditRecord.user_id == user_id).group_by(CreditRecord.year, CreditRecord.subject_type))
+    if year is not None:
+        query = query.where(CreditRecord.year == year)
+    credited: dict[int, dict[str, int]] = {}
+    for row_year, kind, tenths in db.session.execute(query):
+        credited.setdefault(row_year, {})[kind] = int(tenths or 0)
+    return credited
+
+
 def credited_by_type(user_id: int, year: int) -> dict[str, int]:
-    """The year's credited tenths per subject type (completions and corrections): one query."""
-    rows = db.session.execute(
-        select(CreditRecord.subject_type, func.sum(CreditRecord.hours_tenths))
-        .where(CreditRecord.user_id == user_id, CreditRecord.year == year).group_by(CreditRecord.subject_type)
-    )
-    return {kind: tenths or 0 for kind, tenths in rows}
+    """The year's credited tenths per subject type."""
+    return credited_by_year_and_type(user_id, year).get(year, {})
 
 
 def days_left(start: date, end: date, today: date) -> int:
@@ -174,8 +190,7 @@ def year_standing(user_id: int, region: str | None, year: int, now: datetime) ->
             start, end = rules.window(kind, year)
             types.append(TypeProgress(kind, standing.credited.get(kind, 0), standing.required.get(kind, 0),
                                       start, end, days_left(start, end, today)))
-    return YearStanding(year, tuple(types), standing.total, standing.total_required,
-                        policy.locked(region, year, now), rules.name)
+    return YearStanding(year, tuple(types), standing, policy.locked(region, year, now), rules.name)
 
 
 def year_totals(user_id: int) -> dict[int, float]:
