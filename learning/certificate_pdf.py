@@ -202,39 +202,29 @@ def _types(pdf: FPDF, payload: dict) -> None:
 def _requirement(pdf: FPDF, payload: dict) -> None:
     if payload["kind"] != "year" or payload.get("required_hours") is None:
         return
-    if payload.get("by_type"):
-        _standing(pdf, payload)
-        return
     required = f"{payload['required_hours']:.1f}"
+    by_type = payload.get("by_type")  # certificates before subject types have none
     pdf.set_font("cjk", size=12)
     if payload["requirement_met"]:
-        pdf.set_text_color(*RED)
-        pdf.set_draw_color(*RED)
-        pdf.set_line_width(0.6)
-        pdf.cell(20, 10, "达标", border=1, align="C")
-        pdf.set_text_color(0, 0, 0)
-        pdf.cell(0, 10, f"  已达到本年度公需科目 {required} 学时的要求。", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_draw_color(0, 0, 0)
+        _met_stamp(pdf, f"已达到本年度各类科目及总计 {required} 学时的要求。" if by_type
+                   else f"已达到本年度公需科目 {required} 学时的要求。")
+    elif by_type:
+        short = "、".join(SUBJECT_NAMES.get(kind, kind) for kind, entry in by_type.items() if not entry["met"])
+        text = f"本年度要求总计 {required} 学时，" + (f"{short}尚未达到要求，" if short else "") + "尚未达标。"
+        pdf.multi_cell(0, 8, text, align="L", new_x="LMARGIN", new_y="NEXT")
     else:
         pdf.cell(0, 10, f"本年度公需科目要求 {required} 学时，尚未达标。", new_x="LMARGIN", new_y="NEXT")
 
 
-def _standing(pdf: FPDF, payload: dict) -> None:
-    required = f"{payload['required_hours']:.1f}"
-    pdf.set_font("cjk", size=12)
-    if payload["requirement_met"]:
-        pdf.set_text_color(*RED)
-        pdf.set_draw_color(*RED)
-        pdf.set_line_width(0.6)
-        pdf.cell(20, 10, "达标", border=1, align="C")
-        pdf.set_text_color(0, 0, 0)
-        pdf.cell(0, 10, f"  已达到本年度各类科目及总计 {required} 学时的要求。", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_draw_color(0, 0, 0)
-    else:
-        short = "、".join(SUBJECT_NAMES.get(kind, kind) for kind, entry in payload["by_type"].items()
-                         if not entry["met"])
-        text = f"本年度要求总计 {required} 学时，" + (f"{short}尚未达到要求，" if short else "") + "尚未达标。"
-        pdf.multi_cell(0, 8, text, align="L", new_x="LMARGIN", new_y="NEXT")
+def _met_stamp(pdf: FPDF, text: str) -> None:
+    """The red 达标 box, then ``text`` beside it."""
+    pdf.set_text_color(*RED)
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.6)
+    pdf.cell(20, 10, "达标", border=1, align="C")
+    pdf.set_text_color(0, 0, 0)
+    pdf.cell(0, 10, f"  {text}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(0, 0, 0)
 
 
 def _footer(pdf: FPDF, payload: dict, verify_url: str) -> None:
