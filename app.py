@@ -41,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
     import core.policy.models  # noqa: F401
     import courses.models  # noqa: F401
     import learning.models  # noqa: F401
+    import units.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

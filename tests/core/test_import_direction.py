@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "accounts", "provinces", "courses", "learning", "bureau", "openapi", "demo")
+PACKAGES = ("core", "accounts", "provinces", "units", "courses", "learning", "bureau", "openapi", "demo")
 
 # Lowest first. Rooms on one line sit side by side and may not import each other.
 LAYERS = (
@@ -14,6 +14,7 @@ LAYERS = (
     ("core",),
     ("accounts",),
     ("provinces",),
+    ("units",),
     ("courses",),
     ("courses.media",),
     ("courses.search",),
