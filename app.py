@@ -54,11 +54,13 @@ def _register_blueprints(app: Flask) -> None:
     from learning import attempt_api, certificate_api, certificate_views, exam, record, record_api, watch_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
+    from units import units_admin, units_api
 
     rooms = (
         (i18n,),
         (auth, admin, account_api),
         (rules_admin, rules_api),
+        (units_admin, units_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
         (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam),
@@ -77,7 +79,8 @@ def _register_cli(app: Flask) -> None:
     from courses.search import cli as search_cli
     from learning import cli as learning_cli
     from provinces import cli as provinces_cli
+    from units import cli as units_cli
 
     for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, search_cli.search_cli,
-                  learning_cli.certificates_cli, provinces_cli.rules_cli):
+                  learning_cli.certificates_cli, provinces_cli.rules_cli, units_cli.units_cli):
         app.cli.add_command(group)

@@ -15,6 +15,7 @@ from learning import certificates
 from learning.rules import credit_year
 from provinces import store as rule_store
 from tests.bureau.stats_world import credit, event, watch_session
+from units.models import Unit
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
 # Not pages: files, redirects and downloads.
@@ -55,10 +56,12 @@ def world(make_user, make_course, make_video):
         rule_store.save(rule_store.check(rules), now, check_locks=False)
     key = next(offer.basis.key for offer in certificates.offers(trainee.id, 300) if offer.basis.kind == "year")
     certificate, _ = certificates.issue(trainee, key, 300, now)
+    unit = Unit(name="杭州市第二中学", credit_code="12330100470000001D", region_code="330102", address="")
+    db.session.add(unit)
     db.session.commit()
     return {
         "trainee": trainee, "producer": producer, "course": course, "in_review": in_review, "draft": draft,
-        "lesson": lesson,
+        "lesson": lesson, "unit": unit,
         "video": make_video(owner=producer), "certificate": certificate, "year": this_year,
         "reviewer": make_user("reviewer", real_name="孙静怡"),
         "bureau": make_user("bureau", real_name="浙江人社", region_code="330000"),
@@ -112,4 +115,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "rules_admin.new": [("admin", "/admin/rules/new")],
         "rules_admin.edit": [("admin", "/admin/rules/44/2024-01-01/edit")],
         "rules_admin.delete": [("admin", "/admin/rules/44/2024-01-01/delete")],
+        "units_admin.index": [("bureau", "/units/"), ("admin", "/units/?q=杭州")],
+        "units_admin.new": [("bureau", "/units/new")],
+        "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
     }

@@ -47,8 +47,8 @@ REFUSED_EXAMPLES = 4
 OWN_TAGS = {
     "trainee": {"catalogue", "watching", "accounts", "learning", "certificates", "exams"},
     "producer": {"catalogue", "accounts", "certificates", "studio", "uploads", "videos", "bank"},
-    "bureau": {"catalogue", "accounts", "certificates", "bureau"},
-    "admin": {"rules"},
+    "bureau": {"catalogue", "accounts", "certificates", "bureau", "units"},
+    "admin": {"rules", "units"},
 }
 # Callers sent only to their own calls (the admin may make nearly all of them).
 OWN_CALLS_ONLY = {"admin"}
@@ -87,6 +87,7 @@ class World:
     number: str = ""
     video_id: int = 0
     attempt_id: int = 0
+    unit_id: int = 0
 
     def post(self, role: str, path: str, **kwargs) -> requests.Response:
         headers = {**self.headers[role], **kwargs.pop("headers", {})}
@@ -97,7 +98,7 @@ class World:
     def ids_for(self, path: str) -> dict:
         """Ids of real rows for the path parameters of ``path``: fresh ones where a call may use them up."""
         ids = {"number": self.number, "video_id": self.video_id, "attempt_id": self.attempt_id, "prefix": "44",
-               **self.published}
+               "unit_id": self.unit_id, **self.published}
         if "{session_id}" in path:
             opened = self.post("trainee", f"{V1}/lessons/{self.published['lesson_id']}/sessions")
             ids["session_id"] = opened.json()["id"]
@@ -132,6 +133,8 @@ def world(server, make_user, make_course, make_video) -> World:
     world.number = world.post("trainee", f"{V1}/me/certificates",
                               json={"kind": "course", "year": year, "course_id": course.id}).json()["number"]
     world.attempt_id = open_attempt(world, course)
+    unit = {"name": "深圳市人民医院", "credit_code": "91440300708461136T", "region_code": "440303"}
+    world.unit_id = world.post("bureau", f"{V1}/units", json=unit).json()["id"]
     return world
 
 
