@@ -47,5 +47,6 @@ class TestWithCsrf:
         assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
         token = self.token_in(client.get("/units/new").get_data(as_text=True))
         assert client.post("/units/new", data={**data, "csrf_token": token}).status_code == 302
-        assert client.patch("/api/v1/units/1", json={"address": "坂田"},
+        unit = db.session.scalars(select(Unit)).one()
+        assert client.patch(f"/api/v1/units/{unit.id}", json={"address": "坂田"},
                             headers={"X-CSRFToken": token}).status_code == 200
