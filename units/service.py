@@ -43,8 +43,11 @@ class UnitInput:
     active: bool | None = None
 
 
-def may_edit(user: User, region_code: str) -> bool:
-    """Whether ``user`` may create or edit units of ``region_code``."""
+def may_edit(user: User, region_code: str, within: str | None = None) -> bool:
+    """Whether ``user`` may create or edit units of ``region_code``; ``within`` narrows it further
+    (the region of the API token used, which may be narrower than the officer's)."""
+    if within and not region_within(region_code, within):
+        return False
     if user.role == "admin":
         return True
     return user.role == "bureau" and region_within(region_code, user.region_code or "")
@@ -79,22 +82,22 @@ def get(unit_id: int) -> Unit:
     return unit
 
 
-def create(user: User | None, data: UnitInput, via: str = "web") -> Unit:
-    """A new active unit; ``user`` None is the CLI (no scope)."""
+def create(user: User | None, data: UnitInput, via: str = "web", within: str | None = None) -> Unit:
+    """A new active unit; ``user`` None is the CLI (no scope); ``within`` as for :func:`may_edit`."""
     unit = Unit(name="", credit_code="", region_code="", address="", active=True)
-    _apply(unit, data, user, creating=True)
+    _apply(unit, data, user, creating=True, within=within)
     db.session.add(unit)
     db.session.flush()
     audit.record("unit_created", target=f"unit:{unit.id}", actor=user, after=_fields(unit), via=via)
     return unit
 
 
-def edit(user: User, unit: Unit, data: UnitInput, via: str = "web") -> bool:
+def edit(user: User, unit: Unit, data: UnitInput, via: str = "web", within: str | None = None) -> bool:
     """Apply the fields of ``data`` that are given; False when nothing changed (not audited)."""
-    if not may_edit(user, unit.region_code):
+    if not may_edit(user, unit.region_code, within):
         raise Refused(403, "out_of_region", _("这个工作单位不在您的管辖范围内。"))
     before = _fields(unit)
-    _apply(unit, data, user, creating=False)
+    _apply(unit, data, user, creating=False, within=within)
     after = _fields(unit)
     if after == before:
         return False
@@ -103,13 +106,13 @@ def edit(user: User, unit: Unit, data: UnitInput, via: str = "web") -> bool:
     return True
 
 
-def _apply(unit: Unit, data: UnitInput, user: User | None, creating: bool) -> None:
+def _apply(unit: Unit, data: UnitInput, user: User | None, creating: bool, within: str | None = None) -> None:
     if creating or data.name is not None:
         unit.name = _clean_name(data.name)
     if creating or data.credit_code is not None:
         unit.credit_code = _clean_code(data.credit_code, unit.id)
     if creating or data.region_code is not None:
-        unit.region_code = _clean_region(data.region_code, user)
+        unit.region_code = _clean_region(data.region_code, user, within)
     if data.address is not None:
         unit.address = _clean_address(data.address)
     if data.active is not None:
@@ -137,11 +140,11 @@ def _clean_code(raw: str | None, unit_id: int | None) -> str:
     return code
 
 
-def _clean_region(code: str | None, user: User | None) -> str:
+def _clean_region(code: str | None, user: User | None, within: str | None = None) -> str:
     code = (code or "").strip()
     if not is_region_code(code):
         raise Refused(422, "invalid_region", _("地区代码应为6位行政区划代码。"), "region_code")
-    if user is not None and not may_edit(user, code):
+    if user is not None and not may_edit(user, code, within):
         raise Refused(403, "out_of_region", _("地区 %(code)s 不在您的管辖范围内。", code=code), "region_code")
     return code
 

@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.access import login_required, role_required
+from accounts.access import current_api_token, login_required, role_required
 from core.extensions import db
 from units import service
 from units.service import EDITORS, Refused, UnitInput
@@ -41,7 +41,7 @@ def search_units():
 @bp.post("/units")
 @role_required(*EDITORS)
 def create_unit():
-    unit = service.create(current_user._get_current_object(), _input(), via="api")
+    unit = service.create(current_user._get_current_object(), _input(), via="api", within=_token_region())
     db.session.commit()
     return unit.as_json(), 201
 
@@ -50,9 +50,15 @@ def create_unit():
 @role_required(*EDITORS)
 def edit_unit(unit_id: int):
     unit = service.get(unit_id)
-    service.edit(current_user._get_current_object(), unit, _input(), via="api")
+    service.edit(current_user._get_current_object(), unit, _input(), via="api", within=_token_region())
     db.session.commit()
     return unit.as_json()
+
+
+def _token_region() -> str | None:
+    """The region an API token was narrowed to: its holder acts only within it."""
+    token = current_api_token()
+    return token.region_code if token is not None and token.region_code else None
 
 
 def _input() -> UnitInput:

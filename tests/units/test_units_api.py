@@ -40,6 +40,18 @@ def test_an_officer_creates_a_unit_of_their_region_with_a_token(client, officer)
     assert audit_rows()[0].details["via"] == "api"
 
 
+def test_a_token_narrowed_to_a_district_acts_only_within_it(client, officer, make_unit):
+    """An officer of 深圳市 whose docking token is limited to 南山区 (440305) may not create or
+    edit a unit of 龙岗区 (440307) with that token, though the officer could on the page."""
+    narrow = bearer(token_for(officer, region="440305"))
+    refused = client.post("/api/v1/units", json=HUAWEI_NEW, headers=narrow)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "out_of_region"
+    elsewhere = make_unit(name="龙岗区人民医院", region_code="440307")
+    assert client.patch(f"/api/v1/units/{elsewhere.id}", json={"address": "龙城"}, headers=narrow).status_code == 403
+    assert client.post("/api/v1/units", json={**HUAWEI_NEW, "region_code": "440305"},
+                       headers=narrow).status_code == 201
+
+
 @pytest.mark.parametrize(("body", "status", "code"), [
     ({**HUAWEI_NEW, "credit_code": "91440300708461136U"}, 422, "invalid_credit_code"),
     ({**HUAWEI_NEW, "credit_code": 914403}, 422, "invalid_credit_code"),
