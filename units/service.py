@@ -59,7 +59,8 @@ def search(user: User, text: str = "", region: str = "", limit: int = PAGE) -> l
     Inactive units only for editors, and only those they may edit.
     """
     query = select(Unit).order_by(Unit.name, Unit.id).limit(limit)
-    text = text.strip()
+    # Typed text, as the search box's: control characters (a NUL, which PostgreSQL refuses) go.
+    text = "".join(char for char in text if char.isprintable()).strip()
     if text:
         query = query.where(or_(Unit.name.contains(text, autoescape=True),
                                 Unit.credit_code.startswith("".join(text.split()).upper(), autoescape=True)))

@@ -17,6 +17,14 @@ def test_a_trainee_finds_active_units_by_name_or_code(client, sign_in, trainee, 
     assert client.get("/api/v1/units", query_string={"q": "91440300"}).get_json()["units"][0]["id"] == unit.id
 
 
+def test_control_characters_in_the_search_text_are_dropped(client, sign_in, trainee, make_unit):
+    """A NUL in ``?q=`` (which PostgreSQL refuses in text) is dropped, not a server error."""
+    unit = make_unit(name="深圳市人民医院")
+    sign_in(trainee)
+    response = client.get("/api/v1/units", query_string={"q": "人民\x00医院"})
+    assert response.status_code == 200 and [u["id"] for u in response.get_json()["units"]] == [unit.id]
+
+
 def test_an_officer_also_finds_the_inactive_units_of_their_region(client, sign_in, officer, make_unit):
     make_unit(name="深圳市旧医院", active=False)
     sign_in(officer)
