@@ -40,7 +40,9 @@ def _init_extensions(app: Flask) -> None:
     import accounts.models  # noqa: F401  (every model is known to migrations)
     import core.policy.models  # noqa: F401
     import courses.models  # noqa: F401
+    import declarations.models  # noqa: F401
     import learning.models  # noqa: F401
+    import notices.models  # noqa: F401
     import units.models  # noqa: F401
 
 

@@ -11,13 +11,14 @@ from accounts.idnumber import mask_id_number
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
 
-ROLES = ("trainee", "producer", "reviewer", "bureau", "admin")
+ROLES = ("trainee", "producer", "reviewer", "bureau", "admin", "unit_admin")
 ROLE_NAMES = {
     "trainee": _l("学员"),
     "producer": _l("课程制作方"),
     "reviewer": _l("审核员"),
     "bureau": _l("人社部门"),
     "admin": _l("管理员"),
+    "unit_admin": _l("单位管理员"),
 }
 
 
@@ -25,8 +26,9 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('trainee', 'producer', 'reviewer', 'bureau', 'admin')", name="role"
+            "role IN ('trainee', 'producer', 'reviewer', 'bureau', 'admin', 'unit_admin')", name="role"
         ),
+        CheckConstraint("role <> 'unit_admin' OR unit_id IS NOT NULL", name="unit_admin_unit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +41,10 @@ class User(UserMixin, db.Model):
     title: Mapped[str] = mapped_column(String(64), default="")
     organisation: Mapped[str] = mapped_column(String(128), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Set for an account made for someone else (a unit's bulk import): a new password first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The one unit (units.id) a unit_admin administers; None for every other role.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -31,7 +31,20 @@ DEMO_ACCOUNTS = (
                 "北京市人力资源和社会保障局", "专业技术人员管理处"),
     DemoAccount("admin", "13800000005", "吴志强", "11010519821103051", "110105",
                 "知新平台运营中心", "系统管理员"),
+    DemoAccount("unit_admin", "13800000006", "马晓燕", "11010519870514062", "110105",
+                "北京市朝阳区人民医院", "人事科科长"),
 )
+
+
+class DemoUnit(NamedTuple):
+    name: str
+    credit_first17: str  # 12 事业单位 + region (6) + organisation code (9); the check character is computed
+    region_code: str
+    address: str
+
+
+# The demo trainee's employer: 陈学文 is on its staff (confirmed) and 马晓燕 administers it.
+DEMO_UNIT = DemoUnit("北京市朝阳区人民医院", "12110105400690620", "110105", "北京市朝阳区工体南路8号")
 
 
 class DemoCourse(NamedTuple):

@@ -1,4 +1,4 @@
-"""Rows of the demo world: accounts, courses, lessons and their videos. Helpers flush only.
+"""Rows of the demo world: accounts, their unit, courses, lessons and their videos. Helpers flush only.
 
 A demo account is known by its phone or ID number, a demo course by its exact title and
 the demo producer: what exists already is left as it is.
@@ -18,8 +18,19 @@ from courses.models import Category, Course, Lesson, Video
 from courses.rules import credit_tenths
 from courses.studio import bank
 from demo import media
-from demo.data import BACKGROUNDS, DEMO_ACCOUNTS, DEMO_COURSES, DEMO_PASSWORD, SERIES_PER_YEAR, DemoAccount, DemoCourse
+from demo.data import (
+    BACKGROUNDS,
+    DEMO_ACCOUNTS,
+    DEMO_COURSES,
+    DEMO_PASSWORD,
+    DEMO_UNIT,
+    SERIES_PER_YEAR,
+    DemoAccount,
+    DemoCourse,
+)
 from demo.questions import BANKS, EXAM_SETTINGS, DemoQuestion, series_bank
+from units.creditcode import check_character
+from units.models import Unit, UnitLink
 
 # A 专题班's lessons are at least this share of the second-longest demo lesson (which --quick caps too).
 SERIES_LESSON_SHARE = 0.75
@@ -43,8 +54,22 @@ def demo_id_number(account: DemoAccount) -> str:
     return account.id_first17 + check_digit(account.id_first17)
 
 
+def ensure_unit() -> Unit:
+    """The demo unit (:data:`DEMO_UNIT`), created when its credit code is not yet registered."""
+    code = DEMO_UNIT.credit_first17 + check_character(DEMO_UNIT.credit_first17)
+    unit = db.session.scalar(select(Unit).where(Unit.credit_code == code))
+    if unit is None:
+        unit = Unit(name=DEMO_UNIT.name, credit_code=code, region_code=DEMO_UNIT.region_code,
+                    address=DEMO_UNIT.address)
+        db.session.add(unit)
+        db.session.flush()
+    return unit
+
+
 def ensure_accounts() -> list[AccountRow]:
-    """The demo accounts, created where neither their phone nor their ID number is taken."""
+    """The demo accounts, created where neither their phone nor their ID number is taken; the
+    unit administrator administers the demo unit, on whose staff the new trainee is."""
+    unit = ensure_unit()
     rows = []
     for account in DEMO_ACCOUNTS:
         id_number = demo_id_number(account)
@@ -55,8 +80,11 @@ def ensure_accounts() -> list[AccountRow]:
             user = User(role=account.role, real_name=account.real_name, id_number=id_number,
                         phone=account.phone, employer=account.employer, region_code=account.region_code,
                         title=account.title, organisation=account.organisation,
-                        password_hash=generate_password_hash(DEMO_PASSWORD))
+                        password_hash=generate_password_hash(DEMO_PASSWORD),
+                        unit_id=unit.id if account.role == "unit_admin" else None)
             db.session.add(user)
+            if account.role == "trainee":
+                db.session.add(UnitLink(user=user, unit=unit, status="confirmed"))
         rows.append(AccountRow(account, user, created,
                                created or check_password_hash(user.password_hash, DEMO_PASSWORD)))
     db.session.flush()

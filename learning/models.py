@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -90,8 +91,13 @@ class LessonProgress(db.Model):
 
 
 class CreditRecord(db.Model):
-    """The append-only ledger of 学时. A completion is written once per trainee and course
-    (a partial unique index); corrections are further rows with a reason, never updates."""
+    """The append-only ledger of 学时, never updated once written. ``basis`` says where a row
+    comes from: ``completion`` (a course watched and, where required, its test passed; once
+    per trainee and course, a partial unique index), ``declared`` (an approved offline
+    declaration, ``source_id`` its id; once per declaration) or ``correction`` (a bureau
+    officer's 核减 or 补录: hours may be negative, ``reason`` is mandatory, ``source_id`` is
+    the row it corrects, ``recorded_by_id`` the officer). Rows without a course carry a
+    ``title`` of their own."""
 
     __tablename__ = "credit_records"
     __table_args__ = (
@@ -99,11 +105,16 @@ class CreditRecord(db.Model):
               sqlite_where=text("basis = 'completion'"), postgresql_where=text("basis = 'completion'")),
         Index("ix_credit_records_user_year", "user_id", "year"),
         Index("ix_credit_records_updated", "updated_at", "id"),
+        Index("uq_credit_records_declared", "source_id", unique=True,
+              sqlite_where=text("basis = 'declared'"), postgresql_where=text("basis = 'declared'")),
+        Index("ix_credit_records_source", "basis", "source_id"),
+        CheckConstraint("basis IN ('completion', 'declared', 'correction')", name="basis"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    # None for a declared training, and for a correction of one.
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
     # The credit year under the trainee's rules (core.policy.year_of), not always the calendar year.
     year: Mapped[int] = mapped_column(Integer)
     hours_tenths: Mapped[int] = mapped_column(Integer)
@@ -112,11 +123,15 @@ class CreditRecord(db.Model):
     rule_prefix: Mapped[str] = mapped_column(String(6), default="", server_default="")
     basis: Mapped[str] = mapped_column(String(16), default="completion")
     reason: Mapped[str] = mapped_column(Text, default="")
+    source_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[User] = relationship()
-    course: Mapped[Course] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
     @property
     def hours(self) -> float:

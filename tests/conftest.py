@@ -25,6 +25,8 @@ from app import create_app
 from core.extensions import db, limiter
 from courses.categories import ensure_categories
 from courses.models import Category, Course, Lesson, Video
+from units.creditcode import check_character
+from units.models import Unit, UnitLink
 
 PASSWORD = "correct-horse-9"
 _serial = itertools.count(1)
@@ -149,7 +151,14 @@ def make_phone() -> str:
 @pytest.fixture
 def make_user(app):
     def make(role: str = "trainee", **fields) -> User:
+        """A user of ``role``; a unit administrator without ``unit_id`` gets a unit of their region."""
         id_number = fields.pop("id_number", None) or make_id_number(fields.get("region_code", "110105"))
+        if role == "unit_admin" and "unit_id" not in fields:
+            region = fields.get("region_code", id_number[:6])
+            unit = Unit(name="知新测试单位", credit_code=make_credit_code(region), region_code=region)
+            db.session.add(unit)
+            db.session.flush()
+            fields["unit_id"] = unit.id
         user = User(
             role=role,
             real_name=fields.pop("real_name", "张三"),
@@ -165,6 +174,42 @@ def make_user(app):
         return user
 
     return make
+
+
+def make_credit_code(region: str = "440300") -> str:
+    """A fresh valid 统一社会信用代码 of a 企业 (91) registered in ``region``."""
+    first17 = f"91{region}{next(_serial):09d}"
+    return first17 + check_character(first17)
+
+
+@pytest.fixture
+def make_unit(app):
+    """A unit (工作单位), straight into the table; region 440305 (深圳市南山区) unless given."""
+
+    def make(**fields) -> Unit:
+        region = fields.pop("region_code", "440305")
+        unit = Unit(name=fields.pop("name", "深圳市南山区人民医院"),
+                    credit_code=fields.pop("credit_code", None) or make_credit_code(region),
+                    region_code=region, address=fields.pop("address", ""), **fields)
+        db.session.add(unit)
+        db.session.commit()
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def link_to_unit(app):
+    """``link_to_unit(user, unit, status="confirmed")``: the trainee's current link, as a unit
+    administrator's decision (or the trainee's choice, for ``pending``) would leave it."""
+
+    def link(user: User, unit: Unit, status: str = "confirmed") -> UnitLink:
+        row = UnitLink(user_id=user.id, unit_id=unit.id, status=status)
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    return link
 
 
 def sign_in_as(client, user: User) -> None:

@@ -6,13 +6,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "accounts", "provinces", "units", "courses", "learning", "bureau", "openapi", "demo")
+PACKAGES = ("core", "accounts", "notices", "provinces", "units", "courses", "learning", "bureau",
+            "declarations", "staff", "openapi", "demo")
 
 # Lowest first. Rooms on one line sit side by side and may not import each other.
 LAYERS = (
     ("config",),
     ("core",),
     ("accounts",),
+    ("notices",),
     ("provinces",),
     ("units",),
     ("courses",),
@@ -21,6 +23,7 @@ LAYERS = (
     ("courses.catalogue", "courses.studio"),
     ("learning",),
     ("bureau",),
+    ("declarations", "staff"),
     ("openapi",),
     ("demo",),
     ("app",),
