@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     real_name: Mapped[str] = mapped_column(String(64))
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     phone: Mapped[str] = mapped_column(String(11), unique=True)
+    # Optional: where notices also go by mail when the platform has an SMTP server.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     employer: Mapped[str] = mapped_column(String(128), default="")
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     title: Mapped[str] = mapped_column(String(64), default="")

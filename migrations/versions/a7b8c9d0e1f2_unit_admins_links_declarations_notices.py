@@ -1,4 +1,4 @@
-"""unit administrators, unit links, declarations, notices, ledger rows without a course
+"""unit administrators, unit links, declarations, notices (and users' e-mail), ledger rows without a course
 
 Existing users keep their roles (unit_admin is added to the allowed ones) and nobody must
 change their password; existing credit records are completions, as before.
@@ -66,6 +66,7 @@ def downgrade():
 
 def _users_up():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email', sa.String(length=254), server_default='', nullable=False))
         batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('unit_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_users_unit_id'), ['unit_id'], unique=False)
@@ -85,6 +86,7 @@ def _users_down():
         batch_op.drop_index(batch_op.f('ix_users_unit_id'))
         batch_op.drop_column('unit_id')
         batch_op.drop_column('must_change_password')
+        batch_op.drop_column('email')
 
 
 def _credit_records_up():
