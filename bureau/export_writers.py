@@ -13,6 +13,7 @@ correction's negative 学时 is a number cell, never neutralised text.
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import xlsxwriter
 
@@ -39,6 +40,20 @@ _TRIGGERS = frozenset("=+-@\t\r")
 _CATEGORY_NAMES = {code: name for code, name, *_ in CATEGORIES}
 
 Batch = list[tuple]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A file's columns: the header, the sheet's name, the XLSX text columns (every digit
+    kept) and number columns. Other rooms' exports (a unit's roster) bring their own."""
+
+    header: tuple[str, ...]
+    sheet_name: str
+    text_columns: tuple[int, ...]
+    numbers: frozenset[int]
+
+
+RECORDS = Layout(HEADER, SHEET_NAME, TEXT_COLUMNS, NUMBERS)
 
 
 def neutralise(text: str | None) -> str:
@@ -80,11 +95,11 @@ def export_batches(batches: Iterable[Batch], subject_names: dict[str, str] | Non
         ]
 
 
-def csv_chunks(batches: Iterable[Batch]) -> Iterator[bytes]:
+def csv_chunks(batches: Iterable[Batch], header: tuple[str, ...] = HEADER) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (Excel then reads the Chinese right): header, then one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow(header)
     yield (BOM + buffer.getvalue()).encode("utf-8")
     for rows in batches:
         buffer.seek(0)
@@ -93,14 +108,15 @@ def csv_chunks(batches: Iterable[Batch]) -> Iterator[bytes]:
         yield buffer.getvalue().encode("utf-8")
 
 
-def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000) -> int:
+def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000, layout: Layout = RECORDS) -> int:
     """Write the rows to an XLSX file at ``path``; returns the number of data rows.
 
     A new sheet starts every ``sheet_rows`` data rows (Excel stops at 1,048,576 rows), each
     with the header. xlsxwriter's constant_memory mode flushes each row to disk as it is
     written, so memory does not grow with the number of rows. ID numbers, region codes and
     certificate numbers are text cells; 年度, 学时, 测验成绩 and 测验次数 are numbers (a score
-    of 0 included; no score, for a course without a test, is an empty cell).
+    of 0 included; no score, for a course without a test, is an empty cell). Another
+    ``layout`` names other columns.
     """
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
                                           "strings_to_formulas": False, "strings_to_urls": False})
@@ -109,30 +125,30 @@ def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000)
         for rows in batches:
             for row in rows:
                 if sheet is None or row_no > sheet_rows:
-                    sheet, row_no = _new_sheet(workbook, text), 1
-                _write_row(sheet, row_no, row)
+                    sheet, row_no = _new_sheet(workbook, text, layout), 1
+                _write_row(sheet, row_no, row, layout.numbers)
                 row_no += 1
             total += len(rows)
         if sheet is None:
-            _new_sheet(workbook, text)
+            _new_sheet(workbook, text, layout)
     finally:
         workbook.close()
     return total
 
 
-def _new_sheet(workbook, text_format):
-    number = len(workbook.worksheets()) + 1
-    sheet = workbook.add_worksheet(SHEET_NAME if number == 1 else f"{SHEET_NAME}{number}")
-    for column in TEXT_COLUMNS:
+def _new_sheet(workbook, text_format, layout: Layout):
+    number, name = len(workbook.worksheets()) + 1, layout.sheet_name
+    sheet = workbook.add_worksheet(name if number == 1 else f"{name}{number}")
+    for column in layout.text_columns:
         sheet.set_column(column, column, 20, text_format)
-    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(0, 0, layout.header)
     return sheet
 
 
-def _write_row(sheet, row_no: int, row: tuple) -> None:
+def _write_row(sheet, row_no: int, row: tuple, numbers: frozenset[int]) -> None:
     string, number = sheet.write_string, sheet.write_number
     for column, value in enumerate(row):
-        if column in NUMBERS:
+        if column in numbers:
             if value is not None:
                 number(row_no, column, value)
         elif value:
