@@ -90,6 +90,18 @@ def locked(region: str | None, year: int, now: datetime) -> bool:
     return rulebook.locked(book(), region, year, now)
 
 
+def declared_hours(region: str | None, year: int, start, end) -> tuple[int, int]:
+    """Tenths of a 学时 an offline training from ``start`` to ``end`` gives by default, and the
+    most a trainee may declare for it (rulebook.declared_hours)."""
+    return rulebook.declared_hours(rules_for(region, year), start, end)
+
+
+def declared_year(subject_type: str, region: str | None, day, now: datetime) -> tuple[int | None, str]:
+    """The credit year of an offline training that ended on ``day``, or None and why
+    (``year_locked``, ``window_closed``): rulebook.declared_year."""
+    return rulebook.declared_year(book(), subject_type, region, day, now)
+
+
 def standing(region: str | None, year: int, credited: dict[str, int]) -> Standing:
     """A year's credited tenths per subject type against the region's requirement."""
     return rulebook.standing(rules_for(region, year), credited)

@@ -63,6 +63,9 @@ class RuleSet:
     daily_cap_tenths: int | None = None
     name: str = ""
     source: str = ""
+    # Offline 学时登记 (rule 15): what half a day of a declared training gives, and the most a day may.
+    declared_half_day_tenths: int = 40
+    declared_max_day_tenths: int = 80
 
     def required(self, subject_type: str) -> int:
         return self.required_tenths.get(subject_type, 0)
@@ -78,7 +81,7 @@ class RuleSet:
         """Everything that decides credit: what a change to a locked year may not touch."""
         return (self.minutes_per_hour, self.total_tenths, tuple(sorted(self.required_tenths.items())),
                 self.total_covers_parts, tuple(sorted(self.windows.items())), self.lock, self.test_required,
-                self.daily_cap_tenths)
+                self.daily_cap_tenths, self.declared_half_day_tenths, self.declared_max_day_tenths)
 
 
 def china_date(moment: datetime) -> date:
@@ -135,6 +138,31 @@ def year_of(book: Sequence[RuleSet], subject_type: str, region: str | None, mome
 def _in_window(rules: RuleSet, subject_type: str, year: int, day: date) -> bool:
     start, end = rules.window(subject_type, year)
     return start <= day <= end
+
+
+def declared_hours(rules: RuleSet, start: date, end: date) -> tuple[int, int]:
+    """An offline training from ``start`` to ``end`` (both days counted): the tenths of a 学时
+    it gives by default (two half-days a day) and the most a trainee may declare for it.
+    (0, 0) when the end lies before the start."""
+    days = (end - start).days + 1
+    if days <= 0:
+        return 0, 0
+    most = days * rules.declared_max_day_tenths
+    return min(days * 2 * rules.declared_half_day_tenths, most), most
+
+
+def declared_year(book: Sequence[RuleSet], subject_type: str, region: str | None, day: date,
+                  now: datetime) -> tuple[int | None, str]:
+    """The credit year an offline training of ``subject_type`` that ended on ``day`` counts
+    toward: the earliest year whose window for the type holds the day and that is not locked
+    at ``now``. ``(year, "")``, or ``(None, "year_locked")`` when every such year is locked,
+    ``(None, "window_closed")`` when no year's window holds the day."""
+    holding = [year for year in range(day.year - 2, day.year + 1)
+               if _in_window(effective(book, region, year), subject_type, year, day)]
+    open_years = [year for year in holding if not locked(book, region, year, now)]
+    if open_years:
+        return open_years[0], ""
+    return None, "year_locked" if holding else "window_closed"
 
 
 def hours_for(rules: RuleSet, seconds: float) -> int:

@@ -11,7 +11,8 @@ The form, hours in 学时 and days as ``MM-DD`` (``+1-MM-DD`` for a day in the n
      "windows": {"gongxu": {"start": "01-01", "end": "+1-04-30"}},
      "lock": null, "test_required": true, "daily_cap_hours": null}
 
-A type without a window runs with the calendar year.
+A type without a window runs with the calendar year. Offline 学时登记 may add
+``"declared_hours_per_half_day"`` (default 4) and ``"declared_max_hours_per_day"`` (default 8).
 """
 import math
 import re
@@ -39,7 +40,18 @@ def dump(rules: RuleSet) -> dict:
         "lock": rules.lock.text() if rules.lock else None,
         "test_required": rules.test_required,
         "daily_cap_hours": None if rules.daily_cap_tenths is None else number(rules.daily_cap_tenths / 10),
+        **_declared(rules),
     }
+
+
+def _declared(rules: RuleSet) -> dict:
+    """The offline 学时登记 numbers, only where they differ from the defaults: rule sets stored
+    before they existed read and write as they did."""
+    default = RuleSet(prefix="", effective_from=rules.effective_from, minutes_per_hour=1, total_tenths=0)
+    keys = {"declared_hours_per_half_day": "declared_half_day_tenths",
+            "declared_max_hours_per_day": "declared_max_day_tenths"}
+    return {key: number(getattr(rules, name) / 10) for key, name in keys.items()
+            if getattr(rules, name) != getattr(default, name)}
 
 
 def number(value: float):
@@ -65,6 +77,7 @@ def load(data, prefix: str | None = None) -> RuleSet:
     lock = _day(data["lock"], "lock") if data.get("lock") else None
     _check_lock(lock, windows)
     cap = data.get("daily_cap_hours")
+    half_day, max_day = _declared_tenths(data)
     return RuleSet(
         prefix=prefix, effective_from=_date(data.get("effective_from"), "effective_from"),
         minutes_per_hour=_minutes(data.get("minutes_per_hour")), total_tenths=total,
@@ -72,7 +85,19 @@ def load(data, prefix: str | None = None) -> RuleSet:
         windows=windows, lock=lock, test_required=_flag(data.get("test_required", True), "test_required"),
         daily_cap_tenths=None if cap in (None, "") else _positive_tenths(cap, "daily_cap_hours"),
         name=_text(data.get("name", ""), "name", 64), source=_text(data.get("source", ""), "source", 2000),
+        declared_half_day_tenths=half_day, declared_max_day_tenths=max_day,
     )
+
+
+def _declared_tenths(data: dict) -> tuple[int, int]:
+    """学时 per half-day of a declared offline training and the most per day (4 and 8 unless given)."""
+    half_day = _tenths(data.get("declared_hours_per_half_day", 4), "declared_hours_per_half_day")
+    max_day = _tenths(data.get("declared_max_hours_per_day", 8), "declared_max_hours_per_day")
+    if not 0 < half_day <= 120:
+        raise RuleError("declared_hours_per_half_day", _("每半天的登记学时应大于0且不超过12。"))
+    if not 0 < max_day <= 240:
+        raise RuleError("declared_max_hours_per_day", _("每天最多登记学时应大于0且不超过24。"))
+    return half_day, max_day
 
 
 def clean_prefix(value) -> str:

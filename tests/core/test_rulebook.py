@@ -141,3 +141,40 @@ def test_a_change_over_a_locked_year_is_found():
 def test_national_example_matches_the_default_settings():
     assert rulebook.effective([ruledata.load(NATIONAL)], BEIJING, 2026).terms()[:3] == \
         rulebook.national_default(45, 30).terms()[:3]
+
+
+def test_declared_hours_are_four_per_half_day_and_at_most_eight_a_day():
+    from datetime import date
+    national = rulebook.effective(BOOK, BEIJING, 2026)
+    assert rulebook.declared_hours(national, date(2026, 3, 2), date(2026, 3, 2)) == (80, 80)
+    assert rulebook.declared_hours(national, date(2026, 3, 2), date(2026, 3, 4)) == (240, 240)
+    assert rulebook.declared_hours(national, date(2026, 3, 4), date(2026, 3, 2)) == (0, 0)
+    province = ruledata.load({**GUANGDONG, "declared_hours_per_half_day": 3, "declared_max_hours_per_day": 7})
+    assert rulebook.declared_hours(province, date(2026, 3, 2), date(2026, 3, 3)) == (120, 140)
+    capped = ruledata.load({**GUANGDONG, "declared_hours_per_half_day": 5, "declared_max_hours_per_day": 8})
+    assert rulebook.declared_hours(capped, date(2026, 3, 2), date(2026, 3, 2)) == (80, 80)
+
+
+def test_declared_numbers_round_trip_and_old_sets_stay_valid():
+    assert "declared_hours_per_half_day" not in ruledata.dump(ruledata.load(NATIONAL))
+    changed = {**GUANGDONG, "declared_hours_per_half_day": 3.5, "declared_max_hours_per_day": 7}
+    assert ruledata.dump(ruledata.load(changed)) == changed
+    for value in (0, -1, 13, "x", True):
+        with pytest.raises(RuleError) as refused:
+            ruledata.load({**GUANGDONG, "declared_hours_per_half_day": value})
+        assert refused.value.field == "declared_hours_per_half_day"
+    with pytest.raises(RuleError) as refused:
+        ruledata.load({**GUANGDONG, "declared_max_hours_per_day": 25})
+    assert refused.value.field == "declared_max_hours_per_day"
+
+
+def test_a_declared_training_counts_toward_the_earliest_open_year_of_its_end_date():
+    from datetime import date
+    now = datetime(2026, 12, 20, 4, tzinfo=UTC)
+    # Guangdong's 公需 year runs to 30 April of the next year: February counts toward the year before.
+    assert rulebook.declared_year(BOOK, "gongxu", GUANGZHOU, date(2026, 2, 1), now) == (2025, "")
+    assert rulebook.declared_year(BOOK, "zhuanye", GUANGZHOU, date(2026, 2, 1), now) == (2026, "")
+    # Henan locks a year after 15 December.
+    assert rulebook.declared_year(BOOK, "gongxu", ZHENGZHOU, date(2026, 6, 1), now) == (None, "year_locked")
+    early = datetime(2026, 12, 10, 4, tzinfo=UTC)
+    assert rulebook.declared_year(BOOK, "gongxu", ZHENGZHOU, date(2026, 6, 1), early) == (2026, "")
