@@ -8,7 +8,11 @@ Kinds
               that year. Given the trainee's rules of each year (``core.policy.rules_for``),
               it states each subject type credited against required (``by_type``), and
               ``requirement_met`` (达标) only when every type and the total are met; given a
-              total alone (tenths), when the total reaches it.
+              total alone (tenths), when the total reaches it. A declared training
+              (线下学时) is a line of its own (``id`` null, ``basis`` "declared",
+              its title, category_name 线下培训), so is a 补录 without a course
+              (``basis`` "correction"); a correction of a row folds into that
+              row's line. A declared training never gets a course certificate.
 
 Numbers: ``GX{year}-{region}-{serial}``, e.g. ``GX2026-110105-000123``: the certificate's
 year, the holder's six-digit region code (GB/T 2260; ``000000`` when unknown) and the
@@ -55,7 +59,7 @@ KINDS = ("course", "year")
 
 @dataclass(frozen=True)
 class LedgerRow:
-    course_id: int
+    course_id: int | None  # None for a declared training and a 补录 without a course
     title: str
     category: str
     category_name: str
@@ -63,6 +67,12 @@ class LedgerRow:
     tenths: int
     basis: str
     subject_type: str = "gongxu"
+    id: int = 0
+    source_id: int | None = None
+
+
+# What a year certificate says in place of a category for a line without a course.
+LINE_NAMES = {"declared": "线下培训", "correction": "学时更正"}
 
 
 @dataclass(frozen=True)
@@ -80,12 +90,13 @@ class TypeLine:
 
 @dataclass(frozen=True)
 class Line:
-    course_id: int
+    course_id: int | None
     title: str
     category: str
     category_name: str
     tenths: int
     exam_score: int | None = None  # the course test's best score, when the trainee took one
+    basis: str = "completion"  # a line without a course: "declared" or "correction" (a 补录)
 
 
 @dataclass(frozen=True)
@@ -155,15 +166,20 @@ def year_bases(rows: list[LedgerRow], required: Requirement, scores: dict[int, i
     With each year's rules (``required`` a function of the year) it states the subject types
     and is met (达标) only when every type and the total are (docs/rules.md rule 8)."""
     scores = scores or {}
-    years: dict[int, dict[int, list[LedgerRow]]] = {}
+    years: dict[int, dict[tuple, list[LedgerRow]]] = {}
+    keys: dict[int, tuple] = {}
     for row in rows:
-        years.setdefault(row.year, {}).setdefault(row.course_id, []).append(row)
+        key = keys[row.id] = line_key(row, keys)
+        years.setdefault(row.year, {}).setdefault(key, []).append(row)
     result = []
     for year, courses in years.items():
         lines = []
         for first, *rest in courses.values():
             tenths = first.tenths + sum(row.tenths for row in rest)
-            if tenths:
+            if tenths and first.course_id is None:
+                lines.append(Line(None, first.title, "", LINE_NAMES.get(first.basis, ""), tenths, None,
+                                  first.basis))
+            elif tenths:
                 lines.append(Line(first.course_id, first.title, first.category, first.category_name, tenths,
                                   scores.get(first.course_id)))
         total = sum(line.tenths for line in lines)
@@ -171,6 +187,20 @@ def year_bases(rows: list[LedgerRow], required: Requirement, scores: dict[int, i
             result.append(_year_basis(year, tuple(lines), [row for group in courses.values() for row in group],
                                       required))
     return result
+
+
+def line_key(row: LedgerRow, keys: dict[int, tuple]) -> tuple:
+    """The line of a year certificate a ledger row counts in: its course's (a correction of a
+    course row carries the course); a declared training's own, by its declaration; a correction
+    of a row without a course, that row's line (``keys``: the lines of earlier rows, by id); a
+    补录 without a course, its own."""
+    if row.course_id is not None:
+        return "course", row.course_id
+    if row.basis == "correction" and row.source_id in keys:
+        return keys[row.source_id]
+    if row.basis == "declared":
+        return "declared", row.source_id
+    return "correction", row.id
 
 
 def _year_basis(year: int, lines: tuple[Line, ...], rows: list[LedgerRow], required: Requirement) -> Basis:
@@ -213,6 +243,8 @@ def _course(line: Line) -> dict:
               "category_name": line.category_name, "hours": hours(line.tenths)}
     if line.exam_score is not None:
         course["exam_score"] = line.exam_score
+    if line.course_id is None:  # course lines carry no basis, so older payloads read the same
+        course["basis"] = line.basis
     return course
 
 
@@ -228,7 +260,10 @@ def build_payload(basis: Basis, holder: Holder, number: str, now: datetime) -> d
 
 
 def _essence(payload: dict) -> tuple:
-    courses = tuple((c.get("id"), c.get("hours")) for c in payload.get("courses") or [])
+    # A line without a course (id null) is told apart by its basis and title.
+    courses = tuple((c.get("id"), c.get("hours")) if c.get("id") is not None
+                    else (None, c.get("basis"), c.get("title"), c.get("hours"))
+                    for c in payload.get("courses") or [])
     return (payload.get("kind"), payload.get("year"), payload.get("hours"), payload.get("requirement_met"),
             courses)
 
@@ -241,10 +276,14 @@ def unchanged(payload: dict, basis: Basis) -> bool:
 # --- the database ----------------------------------------------------------------------
 
 def ledger_rows(user_id: int) -> list[LedgerRow]:
+    """Every ledger row of the trainee, oldest first; rows without a course keep their own title."""
     rows = db.session.execute(
-        select(CreditRecord.course_id, Course.title, Category.code, Category.name, CreditRecord.year,
-               CreditRecord.hours_tenths, CreditRecord.basis, CreditRecord.subject_type)
-        .join(Course, Course.id == CreditRecord.course_id).join(Category, Category.id == Course.category_id)
+        select(CreditRecord.course_id, func.coalesce(Course.title, CreditRecord.title),
+               func.coalesce(Category.code, ""), func.coalesce(Category.name, ""), CreditRecord.year,
+               CreditRecord.hours_tenths, CreditRecord.basis, CreditRecord.subject_type, CreditRecord.id,
+               CreditRecord.source_id)
+        .outerjoin(Course, Course.id == CreditRecord.course_id)
+        .outerjoin(Category, Category.id == Course.category_id)
         .where(CreditRecord.user_id == user_id).order_by(CreditRecord.awarded_at, CreditRecord.id)
     )
     return [LedgerRow(*row) for row in rows]

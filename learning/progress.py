@@ -28,11 +28,20 @@ def chosen_year() -> int:
 
 @dataclass
 class CourseCredit:
-    course: Course
+    """One line of a year's ledger: a course (its completion and the corrections of it), a
+    declared training (basis ``declared``) or a 补录 without a course (basis ``correction``),
+    each with the corrections written against it."""
+
+    course: Course | None
     tenths: int
     completed_at: datetime
     corrections: list[CreditRecord]
     subject_type: str = "gongxu"  # as credited (the record's, kept from the course at the time)
+    basis: str = "completion"  # of the line's first row
+    title: str = ""  # the course's, or the row's own when there is no course
+    record_id: int | None = None  # the line's first row
+    source_id: int | None = None  # the first row's: the declaration, or the row a correction corrects
+    reason: str = ""  # a 补录's reason
 
     @property
     def hours(self) -> float:
@@ -51,20 +60,38 @@ class CourseProgress:
         return min(self.covered_seconds / self.total_seconds, 1.0) if self.total_seconds else 0.0
 
 
+def line_key(row: CreditRecord, keys: dict[int, tuple]) -> tuple:
+    """The line a ledger row belongs to: its course's; for a row without a course, the line
+    of the row it corrects (``keys``: the lines of the rows seen so far, by id), else its own."""
+    if row.course_id is not None:
+        return "course", row.course_id
+    if row.basis == "correction" and row.source_id in keys:
+        return keys[row.source_id]
+    return "row", row.id
+
+
 def year_credits(user_id: int, year: int) -> list[CourseCredit]:
-    """The year's ledger per course: completions and corrections added up, oldest first."""
+    """The year's ledger per line (a course, a declared training, a 补录): its first row and
+    the corrections of it added up, oldest first."""
     rows = db.session.scalars(
         select(CreditRecord).where(CreditRecord.user_id == user_id, CreditRecord.year == year)
         .options(joinedload(CreditRecord.course).joinedload(Course.category))
         .order_by(CreditRecord.awarded_at, CreditRecord.id)
     ).all()
-    by_course: dict[int, CourseCredit] = {}
+    lines: dict[tuple, CourseCredit] = {}
+    keys: dict[int, tuple] = {}
     for row in rows:
-        entry = by_course.setdefault(row.course_id, CourseCredit(row.course, 0, row.awarded_at, [], row.subject_type))
-        entry.tenths += row.hours_tenths
-        if row.basis != "completion":
+        key = keys[row.id] = line_key(row, keys)
+        entry = lines.get(key)
+        if entry is None:
+            entry = lines[key] = CourseCredit(
+                row.course, 0, row.awarded_at, [], row.subject_type, row.basis,
+                row.course.title if row.course is not None else row.title, row.id, row.source_id,
+                row.reason if row.basis == "correction" else "")
+        else:
             entry.corrections.append(row)
-    return list(by_course.values())
+        entry.tenths += row.hours_tenths
+    return list(lines.values())
 
 
 @dataclass

@@ -19,7 +19,7 @@ def index():
     standing = progress.year_standing(current_user.id, current_user.region_code, year, now)
     totals = progress.year_totals(current_user.id)
     watching = progress.in_progress(current_user.id, policy.rules_for(current_user.region_code).test_required)
-    tests = progress.exam_states(current_user.id, [entry.course.id for entry in summary.credits]
+    tests = progress.exam_states(current_user.id, [entry.course.id for entry in summary.credits if entry.course]
                                  + [state.course.id for state in watching], now)
     return render_template(
         "record/index.html", summary=summary, standing=standing, in_progress=watching, tests=tests,

@@ -113,7 +113,8 @@ def public_facts(payload: dict) -> dict:
         "required_hours": payload.get("required_hours"),
         "holder": {"name": mask_name(holder.get("name", "")), "id_number": holder.get("id_number", "")},
         "courses": [{"id": c.get("id"), "title": c.get("title"), "category": c.get("category"),
-                     "category_name": c.get("category_name"), "hours": c.get("hours")}
+                     "category_name": c.get("category_name"), "hours": c.get("hours"),
+                     **({"basis": c["basis"]} if "basis" in c else {})}
                     for c in payload.get("courses") or []],
         "issuer": payload.get("issuer"),
         "issued_at": payload.get("issued_at"),

@@ -59,10 +59,20 @@ PROGRESS = obj({
     "locked": {"type": "boolean", "description": "The region has closed the year: nothing more is credited to it."},
     "courses": array(obj({"course_id": INT, "title": STR, "category": CATEGORY, "subject_type": SUBJECT_TYPE,
                           "hours": NUM, "completed_at": DATETIME,
-                          "corrections": array(obj({"hours": NUM, "reason": STR})), "exam": EXAM_STATE})),
+                          "corrections": array(obj({"hours": NUM, "reason": STR})), "exam": EXAM_STATE},
+                         {"basis": {**enum("completion"), "description": "A course line's first row."},
+                          "record_id": {"type": "integer", "description": "The completion's credit record id "
+                                        "(what a bureau correction names as source_id)."}})),
     "in_progress": array(obj({"course_id": INT, "title": STR, "covered_ratio": NUM, "lessons_done": INT,
                               "lessons": INT, "exam": EXAM_STATE})),
-}, description="in_progress also holds courses whose lessons are complete and whose test is not passed yet.")
+}, {"items": array(obj({
+    "record_id": INT, "basis": enum("declared", "correction"), "title": STR, "reason": STR,
+    "source_id": {**nullable(INT), "description": "A declared training's declaration id; null for a 补录."},
+    "subject_type": SUBJECT_TYPE, "hours": NUM, "recorded_at": DATETIME,
+    "corrections": array(obj({"hours": NUM, "reason": STR}))}),
+    description="The year's ledger lines without a course: declared trainings (线下学时) and 补录, each with the "
+                "corrections (核减 negative) written against it.")},
+    description="in_progress also holds courses whose lessons are complete and whose test is not passed yet.")
 
 
 def paths() -> dict:
