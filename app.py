@@ -56,13 +56,13 @@ def _register_blueprints(app: Flask) -> None:
     from learning import attempt_api, certificate_api, certificate_views, exam, record, record_api, watch_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
-    from units import units_admin, units_api
+    from units import my_unit, my_unit_api, units_admin, units_api
 
     rooms = (
         (i18n,),
         (auth, admin, account_api),
         (rules_admin, rules_api),
-        (units_admin, units_api),
+        (units_admin, units_api, my_unit, my_unit_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
         (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam),

@@ -16,7 +16,8 @@ from accounts.users import authenticate, create_user, duplicate_errors, normaliz
 from accounts.validators import mask_identifier
 from core.db import utcnow
 from core.extensions import db, limiter
-from core.http import safe_next
+from core.http import error_response, safe_next, wants_json
+from core.security import has_bearer_token
 
 bp = Blueprint("auth", __name__)
 
@@ -47,6 +48,25 @@ def _next_target() -> str:
 def _next_param() -> str | None:
     """The ``next`` to carry on to the form's action, only when it is a safe one."""
     return safe_next(request.args.get("next"), default="") or None
+
+
+# What an account that must change its password may still open: the page that changes it, and the way out.
+PASSWORD_FIRST_OPEN = {"auth.profile", "auth.logout", "static", "i18n.switch"}
+
+
+@bp.before_app_request
+def _password_first():
+    """An account made for someone else (its one-time password shown to the one who made it)
+    opens nothing else until its owner sets a password of their own, whatever the role."""
+    if request.endpoint in PASSWORD_FIRST_OPEN or not current_user.is_authenticated:
+        return None
+    if not current_user.must_change_password:
+        return None
+    message = _("请先修改初始密码，然后才能使用其他功能。")
+    if wants_json() or has_bearer_token():
+        return error_response(403, "password_change_required", message)
+    flash(message, "error")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,7 +109,9 @@ def register():
         user = _register(form)
         if user is not None:
             flash(_("注册成功，欢迎您，%(name)s。", name=user.real_name), "success")
-            return redirect(_next_target())
+            # A new trainee chooses their unit first (the page offers to skip to 我的学习),
+            # unless registering interrupted something (a safe ``next``).
+            return redirect(_next_param() or url_for("my_unit.index", welcome=1))
     return render_template("auth/register.html", form=form, next=_next_param())
 
 
@@ -138,6 +160,7 @@ def profile():
     if form.validate_on_submit():
         if check_password_hash(user.password_hash, form.current.data):
             set_password(user, form.password.data)
+            user.must_change_password = False
             audit.record("password_changed", target=f"user:{user.id}")
             db.session.commit()
             flash(_("密码已修改，下次登录请使用新密码。"), "success")

@@ -1,7 +1,7 @@
 """The v1 calls of the units (工作单位, issue 15, units.units_api), with their schemas inline:
 search for anyone signed in, create and edit for bureau officers in their region and admins."""
 from openapi.build import SIGNED_IN, SIGNED_IN_WRITE, for_role, json_response, operation, path_param, query, signed_in
-from openapi.schemas import BOOL, INT, STR, array, obj
+from openapi.schemas import BOOL, DATETIME, INT, STR, array, nullable, obj
 
 V1 = "/api/v1"
 CODE = {"type": "string", "pattern": r"^[0-9A-HJ-NPQRTUWXY]{18}$",
@@ -20,6 +20,15 @@ UNIT_FIELDS = {
 UNIT_NEW = {"type": "object", "properties": UNIT_FIELDS, "required": ["name", "credit_code", "region_code"]}
 UNIT_CHANGE = {"type": "object", "properties": UNIT_FIELDS,
                "description": "The fields to change; those left out stay as they are."}
+LINK = obj({"unit": obj({"id": INT, "name": STR, "credit_code": CODE}),
+            "status": {"type": "string", "enum": ["pending", "confirmed", "rejected"],
+                       "description": "pending until the unit's administrator confirms or rejects it."},
+            "reason": {**STR, "description": "Why the unit rejected it; empty otherwise."},
+            "requested_at": DATETIME, "decided_at": nullable(DATETIME)},
+           description="The trainee's link to a unit: the current one, or the latest when it was rejected.")
+MY_UNIT = obj({"link": nullable(LINK)})
+CHOICE = {"type": "object", "properties": {"unit_id": {**INT, "description": "An active unit's id."}},
+          "required": ["unit_id"]}
 UNIT_ERROR = obj({"error": obj({"code": STR, "message": STR}, {"field": STR})})
 
 
@@ -63,4 +72,30 @@ def paths() -> dict:
                       "404": _error("No such unit (code not_found).")}),
             security=SIGNED_IN_WRITE, parameters=[path_param("unit_id", INT, "The unit's id.")], body=change,
             description="Bureau officers (their region) and admins. Audited with the fields before and after.")},
+        **my_unit(),
     }
+
+
+def my_unit() -> dict:
+    """The trainee's own unit (units.my_unit_api)."""
+    not_trainee = _error("not_trainee: only trainees have a unit.")
+    return {f"{V1}/me/unit": {
+        "get": operation(
+            "getMyUnit", "The trainee's unit and the link's status", "accounts",
+            signed_in({"200": json_response("The link, or null when none is current or rejected.", MY_UNIT)}),
+            security=SIGNED_IN),
+        "put": operation(
+            "chooseMyUnit", "Choose a unit: a pending link until the unit confirms it", "accounts",
+            signed_in({"200": json_response("The link now current (unchanged when the unit was already chosen).",
+                                            MY_UNIT),
+                       "400": _error("invalid_json: the body is no JSON object."), "403": not_trainee,
+                       "404": _error("not_found: no such unit."),
+                       "422": _error("invalid_unit_id (not an integer) or inactive_unit. Nothing changed.")}),
+            security=SIGNED_IN_WRITE, body={"required": True, "content": {"application/json": {"schema": CHOICE}}},
+            description="Trainees only. The current link, if another unit's, is ended. Audited."),
+        "delete": operation(
+            "leaveMyUnit", "Leave the current unit", "accounts",
+            signed_in({"200": json_response("The link shown now (null after leaving).", MY_UNIT),
+                       "403": not_trainee}),
+            security=SIGNED_IN_WRITE, description="Trainees only; nothing to leave changes nothing. Audited."),
+    }}

@@ -118,4 +118,5 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "units_admin.index": [("bureau", "/units/"), ("admin", "/units/?q=杭州")],
         "units_admin.new": [("bureau", "/units/new")],
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
+        "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
     }

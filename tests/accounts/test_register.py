@@ -13,7 +13,7 @@ def test_a_valid_registration_creates_a_signed_in_trainee(client, registration):
     response = client.post("/register", data=registration)
 
     assert response.status_code == 302
-    assert urlsplit(response.location).path == "/"
+    assert urlsplit(response.location).path == "/me/unit"  # the new trainee chooses their unit first
     user = db.session.scalar(select(User).where(User.id_number == registration["id_number"]))
     assert (user.role, user.real_name, user.phone, user.title) == ("trainee", "李华", registration["phone"], "主治医师")
     assert user.region_code == "440305"  # from the ID number, as the field was left empty
