@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from courses.media import media, upload, upload_api, video_api, videos
     from courses.search import search_views
     from courses.studio import exam_api, exam_studio, review, review_api, studio, studio_api
+    from declarations import bureau_review, declarations_api, my_declarations, unit_review
     from learning import attempt_api, certificate_api, certificate_views, exam, record, record_api, watch_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
@@ -67,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
          studio, studio_api, review, review_api, exam_api, exam_studio),
         (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam),
         (dashboard, records_views, exports, integrity, records_api),
+        (my_declarations, unit_review, bureau_review, declarations_api),
         (openapi,),
     )
     for room in rooms:

@@ -41,6 +41,7 @@ class Defaults:
     PLAYER_PAUSE_WHEN_HIDDEN = True
     MAX_UPLOAD_BYTES = 4 * 1024**3
     UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024  # what the upload page sends per PATCH
+    DECLARATION_MAX_FILE_BYTES = 10 * 1024 * 1024  # one evidence file of an offline 学时登记
     UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload untouched this long is removed
     MAX_VIDEO_DIMENSION = 4096  # on the long side
     MAX_VIDEO_SECONDS = 6 * 3600
