@@ -15,12 +15,13 @@ from learning import certificates
 from learning.rules import credit_year
 from provinces import store as rule_store
 from tests.bureau.stats_world import credit, event, watch_session
-from units.models import Unit
+from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
 # Not pages: files, redirects and downloads.
 NOT_PAGES = {"static", "i18n.switch", "media.rendition", "media.captions", "media.poster",
-             "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx"}
+             "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx",
+             "staff_exports.staff_csv", "staff_exports.staff_xlsx"}
 
 
 # The world's rule sets: the national one as the settings have it, and a province's with its
@@ -59,9 +60,15 @@ def world(make_user, make_course, make_video):
     unit = Unit(name="杭州市第二中学", credit_code="12330100470000001D", region_code="330102", address="")
     db.session.add(unit)
     db.session.commit()
+    # The unit's administrator (本单位): the trainee confirmed, another person's request pending.
+    unit_admin = make_user("unit_admin", real_name="马晓燕", unit_id=unit.id, region_code="330102")
+    applicant = make_user(real_name="李申请", region_code="330102")
+    db.session.add_all([UnitLink(user_id=trainee.id, unit_id=unit.id, status="confirmed"),
+                        UnitLink(user_id=applicant.id, unit_id=unit.id, status="pending")])
+    db.session.commit()
     return {
         "trainee": trainee, "producer": producer, "course": course, "in_review": in_review, "draft": draft,
-        "lesson": lesson, "unit": unit,
+        "lesson": lesson, "unit": unit, "unit_admin": unit_admin,
         "video": make_video(owner=producer), "certificate": certificate, "year": this_year,
         "reviewer": make_user("reviewer", real_name="孙静怡"),
         "bureau": make_user("bureau", real_name="浙江人社", region_code="330000"),
@@ -118,5 +125,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "units_admin.index": [("bureau", "/units/"), ("admin", "/units/?q=杭州")],
         "units_admin.new": [("bureau", "/units/new")],
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
+        "staff_views.index": [("unit_admin", "/unit/"), ("unit_admin", "/unit/?status=short&q=王"),
+                              ("unit_admin", f"/unit/?year={w['year'] - 1}&status=finished")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
     }
