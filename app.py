@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from courses.studio import exam_api, exam_studio, review, review_api, studio, studio_api
     from declarations import bureau_review, declarations_api, my_declarations, unit_review
     from learning import attempt_api, certificate_api, certificate_views, exam, record, record_api, watch_api
+    from notices import notice_box, notices_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
     from staff import staff_api, staff_exports, staff_views
@@ -63,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     rooms = (
         (i18n,),
         (auth, admin, account_api),
+        (notice_box, notices_api),
         (rules_admin, rules_api),
         (units_admin, units_api, my_unit, my_unit_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,

@@ -56,9 +56,13 @@ class Defaults:
     EXAM_FAILS_IN_A_ROW = 3  # this many failed test attempts in a row (any course) is a signal
     PAGE_SIZE = 12
     TRUSTED_PROXIES = 0  # how many proxies (nginx) in front set X-Forwarded-For/-Proto
+    # Notices by mail (notices/mail.py): smtp://host:port, smtp+starttls://user:pass@host:587 or
+    # smtps://user:pass@host:465; empty = notices stay in the in-app box only
+    SMTP_URL = ""
+    MAIL_FROM = "知新 <noreply@localhost>"  # the From of notice mails
     # `flask worker` imports each; a name that does not exist stops it
     TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks",
-                    "learning.exam_tasks")
+                    "learning.exam_tasks", "notices.mail")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
     SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search/index.py); empty = instance/search

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 
 from accounts import audit
 from accounts.access import login_required
-from accounts.forms import LoginForm, PasswordForm, RegisterForm
+from accounts.forms import EmailForm, LoginForm, PasswordForm, RegisterForm
 from accounts.models import ROLE_NAMES
 from accounts.regions import region_name
 from accounts.users import authenticate, create_user, duplicate_errors, normalize_identifier, set_password
@@ -171,3 +171,18 @@ def profile():
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"  # a full ID number: keep it out of caches
     return response
+
+
+@bp.post("/me/email")
+@login_required
+def email():
+    """Set (or clear: it is optional) the address the owner's notices are also mailed to."""
+    form = EmailForm()
+    if not form.validate_on_submit():
+        for error in form.email.errors:
+            flash(error, "error")
+        return redirect(url_for("auth.profile"))
+    current_user.email = form.email.data
+    db.session.commit()
+    flash(_("通知邮箱已保存。") if form.email.data else _("通知邮箱已清除，通知只在站内显示。"), "success")
+    return redirect(url_for("auth.profile"))

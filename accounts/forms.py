@@ -1,4 +1,6 @@
 """Web forms of the accounts room. Field rules live in ``accounts.validators``, shared with the CLI."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
@@ -69,6 +71,27 @@ class PasswordForm(FlaskForm):
         DataRequired(_l("请再次输入新密码。")), EqualTo("password", _l("两次输入的密码不一致。")),
     ])
     submit = SubmitField(_l("修改密码"))
+
+
+# An address the notice mail can go to: a plain addr-spec (no display name, no list), ASCII.
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                    r"[A-Za-z]{2,63}$")
+
+
+def _email(value: str | None) -> str:
+    """The address, its domain in lower case; empty when none is wanted (the field is optional)."""
+    address = (value or "").strip()
+    if not address:
+        return ""
+    local, _at, domain = address.rpartition("@")
+    if len(address) > 254 or len(local) > 64 or not _EMAIL.match(address):
+        raise v.FieldError(_l("请填写有效的电子邮箱地址，如 name@example.com。"))
+    return f"{local}@{domain.lower()}"
+
+
+class EmailForm(FlaskForm):
+    email = StringField(_l("电子邮箱（选填）"), validators=[rule(_email)])
+    submit = SubmitField(_l("保存邮箱"))
 
 
 class UserSearchForm(FlaskForm):

@@ -13,13 +13,15 @@ from core.db import utcnow
 from core.extensions import db
 from learning import certificates
 from learning.rules import credit_year
+from notices.service import notify
 from provinces import store as rule_store
 from tests.bureau.stats_world import credit, event, watch_session
 from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
 # Not pages: files, redirects and downloads.
-NOT_PAGES = {"static", "i18n.switch", "media.rendition", "media.captions", "media.poster",
+NOT_PAGES = {"static", "i18n.switch", "notice_box.open_notice",
+             "media.rendition", "media.captions", "media.poster",
              "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx",
              "staff_exports.staff_csv", "staff_exports.staff_xlsx"}
 
@@ -59,6 +61,8 @@ def world(make_user, make_course, make_video):
     certificate, _ = certificates.issue(trainee, key, 300, now)
     unit = Unit(name="杭州市第二中学", credit_code="12330100470000001D", region_code="330102", address="")
     db.session.add(unit)
+    notify(trainee.id, "certificate_superseded", "学时证明已更新", "因学时更正 原证明已作废", "/me/certificates")
+    notify(trainee.id, "study_reminder", "请尽快完成本年度学习")
     db.session.commit()
     # The unit's administrator (本单位): the trainee confirmed, another person's request pending.
     unit_admin = make_user("unit_admin", real_name="马晓燕", unit_id=unit.id, region_code="330102")
@@ -89,6 +93,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "auth.login": [(None, "/login")],
         "auth.register": [(None, "/register")],
         "auth.profile": [("trainee", "/me")],
+        "notice_box.index": [("trainee", "/me/notices"), ("trainee", "/me/notices?unread=1")],
         "record.index": [("trainee", "/me/learning"), ("trainee", f"/me/learning?year={w['year'] - 1}")],
         "certificate_views.index": [("trainee", "/me/certificates")],
         "certificate_views.verify": [(None, f"/verify/{number}"), (None, f"/verify/{UNKNOWN_NUMBER}")],
