@@ -58,7 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from notices import notice_box, notices_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
-    from staff import staff_api, staff_exports, staff_views
+    from staff import staff_api, staff_exports, staff_import, staff_views
     from units import my_unit, my_unit_api, units_admin, units_api
 
     rooms = (
@@ -71,7 +71,7 @@ def _register_blueprints(app: Flask) -> None:
          studio, studio_api, review, review_api, exam_api, exam_studio),
         (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam),
         (dashboard, records_views, exports, integrity, records_api),
-        (staff_views, staff_exports, staff_api),
+        (staff_views, staff_exports, staff_api, staff_import),
         (my_declarations, unit_review, bureau_review, declarations_api),
         (openapi,),
     )

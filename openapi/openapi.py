@@ -8,7 +8,7 @@ import functools
 
 from flask import Blueprint
 
-from openapi import backstage, declarations, exams, notices, paths, rules, staff, units
+from openapi import backstage, declarations, exams, notices, paths, rules, staff, staff_import, units
 from openapi.build import responses
 from openapi.schemas import schemas
 
@@ -33,6 +33,7 @@ def _paths() -> dict:
     described.update(rules.paths())  # the province rule sets
     described.update(units.paths())  # the units (工作单位)
     described.update(notices.paths())  # the caller's notices (站内通知)
+    described.update(staff_import.paths())  # a unit's bulk staff import
     described.update(staff.paths())  # a unit's roster, links and 催学
     described.update(declarations.paths())  # offline 学时登记 and its two reviews
     return described

@@ -23,7 +23,7 @@ UNKNOWN_NUMBER = "GX2026-330102-999999"
 NOT_PAGES = {"static", "i18n.switch", "notice_box.open_notice",
              "media.rendition", "media.captions", "media.poster",
              "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx",
-             "staff_exports.staff_csv", "staff_exports.staff_xlsx"}
+             "staff_exports.staff_csv", "staff_exports.staff_xlsx", "staff_import.template"}
 
 
 # The world's rule sets: the national one as the settings have it, and a province's with its
@@ -133,4 +133,5 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "staff_views.index": [("unit_admin", "/unit/"), ("unit_admin", "/unit/?status=short&q=王"),
                               ("unit_admin", f"/unit/?year={w['year'] - 1}&status=finished")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
+        "staff_import.page": [("unit_admin", "/unit/staff/import")],
     }
