@@ -106,6 +106,7 @@ def test_the_one_time_password_works_once_and_must_then_be_changed(client, sign_
     client.post("/logout")
     signed = client.post("/login", data={"identifier": rows[0][2], "password": password})
     assert signed.status_code == 302
+    assert client.get("/me/learning").headers["Location"].startswith("/me")  # nothing else until it is changed
     changed = client.post("/me", data={"current": password, "password": "my-own-pass-1", "confirm": "my-own-pass-1"})
     assert changed.status_code == 302 and client.get("/me/learning").status_code == 200
     client.post("/logout")
