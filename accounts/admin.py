@@ -44,6 +44,10 @@ ACTION_NAMES = {
     "rules_updated": _l("修改学时规则"),
     "rules_deleted": _l("删除学时规则"),
     "rules_exported": _l("导出学时规则"),
+    "unit_admin_created": _l("创建单位管理员"),
+    "unit_admin_deactivated": _l("停用单位管理员"),
+    "unit_link_requested": _l("选择工作单位"),
+    "unit_link_ended": _l("退出工作单位"),
 }
 
 
@@ -86,7 +90,7 @@ def _matching(text: str):
 def user(user_id: int):
     person = db.get_or_404(User, user_id)
     form = UserEditForm(obj=person)
-    if form.validate_on_submit() and _allowed_for_self(form, person):
+    if form.validate_on_submit() and _allowed_for_self(form, person) and _role_allowed(form, person):
         if _apply_changes(form, person):
             db.session.commit()
             flash(_("已保存对 %(name)s 的修改。", name=person.real_name), "success")
@@ -110,6 +114,14 @@ def _allowed_for_self(form: UserEditForm, person: User) -> bool:
     return not (form.role.errors or form.active.errors)
 
 
+def _role_allowed(form: UserEditForm, person: User) -> bool:
+    """A unit administrator belongs to one unit: such accounts are made on the unit's page."""
+    if form.role.data == "unit_admin" and person.role != "unit_admin":
+        form.role.errors.append(_("单位管理员须属于一个工作单位：请在“工作单位”中打开该单位的页面，在那里创建单位管理员。"))
+        return False
+    return True
+
+
 def _apply_changes(form: UserEditForm, person: User) -> bool:
     """Write the form onto ``person``, one audit row per kind of change; False if nothing changed."""
     target = f"user:{person.id}"
@@ -117,6 +129,7 @@ def _apply_changes(form: UserEditForm, person: User) -> bool:
     if form.role.data != person.role:
         audit.record("role_granted", target=target, role=form.role.data, previous=person.role)
         person.role, changed = form.role.data, True
+        person.unit_id = None  # only a unit_admin has a unit, and nobody becomes one here
     if form.active.data != person.active:
         audit.record("user_activated" if form.active.data else "user_deactivated", target=target)
         person.active, changed = form.active.data, True

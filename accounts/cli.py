@@ -28,21 +28,51 @@ COMMANDS = (users, tokens)
 @click.option("--title", default="", help="Professional title.")
 @click.option("--region", "region_code", default="", help="Region code (required for bureau).")
 @click.option("--organisation", default="", help="Organisation (required for producers).")
-def create_user_command(role: str, **raw) -> None:
+@click.option("--unit", "credit_code", default="", help="The unit's 统一社会信用代码 (required for unit_admin).")
+def create_user_command(role: str, credit_code: str, **raw) -> None:
     """Create an account, validated exactly as registration is; prints the new user's id."""
+    unit = _unit_for(role, credit_code)
+    if unit is not None and not raw["region_code"]:
+        raw["region_code"] = unit.region_code
     values, errors = clean_account(raw, china_today(utcnow()), role=role)
+    if unit is not None:
+        values["unit_id"] = unit.id
     if not errors:
         errors = duplicate_errors(values["id_number"], values["phone"])
     if errors:
         raise click.ClickException(" ".join(errors.values()))
     try:
         user = create_user(values, role=role)
-        audit.record("user_created", target=f"user:{user.id}", role=role, via="cli")
+        audit.record("user_created", target=f"user:{user.id}", role=role, via="cli",
+                     **({"unit": user.unit_id} if user.unit_id else {}))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise click.ClickException("该身份证号或手机号已注册。") from None
     click.echo(user.id)
+
+
+def _unit_for(role: str, credit_code: str):
+    """The (id, region_code, active) row of the unit a unit_admin administers, by its credit code.
+
+    accounts sits below units (tests/core/test_import_direction.py), so the units table is read
+    by name from the shared metadata instead of importing units.models; its model is loaded
+    with the app, as every model is."""
+    code = "".join(credit_code.split()).upper()
+    if role != "unit_admin":
+        if code:
+            raise click.ClickException("只有单位管理员（--role unit_admin）需要 --unit。")
+        return None
+    if not code:
+        raise click.ClickException("单位管理员须用 --unit 指定其工作单位的统一社会信用代码。")
+    units = db.metadata.tables["units"]
+    unit = db.session.execute(select(units.c.id, units.c.region_code, units.c.active)
+                              .where(units.c.credit_code == code)).first()
+    if unit is None:
+        raise click.ClickException(f"没有统一社会信用代码为 {code} 的工作单位，未创建账号。")
+    if not unit.active:
+        raise click.ClickException(f"统一社会信用代码为 {code} 的工作单位已停用，未创建账号。")
+    return unit
 
 
 @tokens.command("create")

@@ -53,6 +53,7 @@ def create_user(values: dict, role: str = "trainee") -> User:
         region_code=values["region_code"],
         title=values.get("title", ""),
         organisation=values.get("organisation", ""),
+        unit_id=values.get("unit_id"),  # a unit_admin's unit (the role requires one)
         password_hash=generate_password_hash(values["password"]),
     )
     db.session.add(user)

@@ -35,3 +35,19 @@ class UnitForm(FlaskForm):
             self.form_errors.append(error.message)
         else:
             field.errors = [*field.errors, error.message]
+
+
+class UnitAdminForm(FlaskForm):
+    """A new unit administrator; units.admins checks the fields (accounts.validators' rules)."""
+
+    real_name = StringField(_l("真实姓名"), filters=[_strip])
+    id_number = StringField(_l("身份证号"), filters=[_strip])
+    phone = StringField(_l("手机号"), filters=[_strip])
+    submit = SubmitField(_l("创建单位管理员"))
+
+    def raw(self) -> dict:
+        return {name: self[name].data or "" for name in ("real_name", "id_number", "phone")}
+
+    def show(self, errors: dict) -> None:
+        for name, message in errors.items():
+            self[name].errors = [*self[name].errors, message]

@@ -6,6 +6,7 @@ current link first (``ended``, with ``ended_at``), so at most one link is curren
 partial unique index of ``unit_links`` holds it too. Ended and rejected links are kept: they
 are the history. Each change writes an audit row.
 """
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -76,6 +77,43 @@ def leave(user: User, now: datetime, via: str = "web") -> UnitLink | None:
     _end(link, now)
     db.session.flush()
     audit.record("unit_link_ended", target=f"unit:{link.unit_id}", actor=user, link=link.id, via=via)
+    return link
+
+
+@dataclass(frozen=True)
+class EmployerMatch:
+    """A trainee without a current link whose free-text employer names ``units`` (one: a match)."""
+
+    user: User
+    units: tuple[Unit, ...]
+
+
+def employer_matches() -> list[EmployerMatch]:
+    """Trainees with no current link whose ``employer`` equals an active unit's name (spaces
+    normalised), among the units of the trainee's province (the region's first two digits);
+    several such units make an ambiguous match, left for a person to resolve."""
+    units: dict[tuple[str, str], list[Unit]] = {}
+    for unit in db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id)):
+        units.setdefault((" ".join(unit.name.split()), unit.region_code[:2]), []).append(unit)
+    linked = select(UnitLink.user_id).where(UnitLink.status.in_(CURRENT))
+    trainees = db.session.scalars(select(User).where(User.role == "trainee", User.active.is_(True),
+                                                     User.employer != "", User.id.not_in(linked))
+                                  .order_by(User.id))
+    found = []
+    for user in trainees:
+        candidates = units.get((" ".join(user.employer.split()), (user.region_code or "")[:2]))
+        if candidates:
+            found.append(EmployerMatch(user, tuple(candidates)))
+    return found
+
+
+def request_matched(match: EmployerMatch, now: datetime) -> UnitLink:
+    """A pending link for an unambiguous match, made by an operator (the unit confirms it)."""
+    [unit] = match.units
+    link = UnitLink(user_id=match.user.id, unit_id=unit.id, status="pending", reason="", requested_at=now)
+    db.session.add(link)
+    db.session.flush()
+    audit.record("unit_link_matched", target=f"unit:{unit.id}", user=f"user:{match.user.id}", link=link.id, via="cli")
     return link
 
 
