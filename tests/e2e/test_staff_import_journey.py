@@ -4,6 +4,8 @@
 wrong check digit): the page names the row and the column, and nobody is created. She fixes
 the file, uploads it again, sees 全部通过, confirms, and is shown each new person's masked ID
 number and one-time password once; the accounts exist, linked to the unit and confirmed.
+Then 李明 signs in with his one-time password and is held on the password page until he
+sets his own.
 """
 import re
 
@@ -76,3 +78,19 @@ def test_a_unit_admin_fixes_a_bad_row_and_imports_the_staff(page, live_server, u
         assert {person.real_name for person in people} == {"李明", "王芳"}
         links = db.session.scalars(select(UnitLink)).all()
         assert {(link.unit_id, link.status) for link in links} == {(unit_admin["unit_id"], "confirmed")}
+
+    page.get_by_role("button", name="退出").click()
+    page.goto("/login")
+    page.get_by_label("身份证号或手机号").fill(good[2])
+    page.get_by_label("密码").fill(passwords[0])
+    page.get_by_role("button", name="登录").click()
+    page.goto("/me/learning")
+    expect(page).to_have_url(re.compile(r"/me$"))
+    expect(page.get_by_text("请先修改初始密码")).to_be_visible()
+    page.get_by_label("当前密码").fill(passwords[0])
+    page.get_by_label("新密码", exact=True).fill("li-ming-own-1")
+    page.get_by_label("确认新密码").fill("li-ming-own-1")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.get_by_text("密码已修改")).to_be_visible()
+    page.goto("/me/learning")
+    expect(page).to_have_url(re.compile(r"/me/learning$"))
