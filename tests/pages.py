@@ -130,6 +130,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "units_admin.index": [("bureau", "/units/"), ("admin", "/units/?q=杭州")],
         "units_admin.new": [("bureau", "/units/new")],
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
+        "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
+        "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
         "staff_views.index": [("unit_admin", "/unit/"), ("unit_admin", "/unit/?status=short&q=王"),
                               ("unit_admin", f"/unit/?year={w['year'] - 1}&status=finished")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
