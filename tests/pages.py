@@ -134,6 +134,5 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
         "staff_views.index": [("unit_admin", "/unit/"), ("unit_admin", "/unit/?status=short&q=王"),
                               ("unit_admin", f"/unit/?year={w['year'] - 1}&status=finished")],
-        "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "staff_import.page": [("unit_admin", "/unit/staff/import")],
     }
