@@ -22,17 +22,23 @@ from courses.categories import CATEGORIES
 
 EXPORT_COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
                   "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
-                  "exam_score", "exam_attempts", "exam_passed_at", "subject_type")
-"""bureau.records.COLUMNS without updated_at, sector_public and rule_prefix; completed_at and
-exam_passed_at are Asia/Shanghai text ``YYYY-MM-DD HH:MM:SS``."""
+                  "exam_score", "exam_attempts", "exam_passed_at", "subject_type", "basis", "reason", "source_id",
+                  "unit_name", "unit_credit_code")
+"""bureau.records.COLUMNS without updated_at, sector_public, rule_prefix and title (course_title
+already falls back to it); completed_at and exam_passed_at are Asia/Shanghai text
+``YYYY-MM-DD HH:MM:SS``."""
 HEADER = ("姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
-          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间", "科目类型")
-"""科目类型 comes last: a column added to the end leaves every earlier one where a spreadsheet or
-an import script expects it."""
+          "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间", "科目类型", "依据", "更正原因", "来源记录",
+          "工作单位（已确认）", "统一社会信用代码")
+"""New columns come last: a column added to the end leaves every earlier one where a spreadsheet or
+an import script expects it. 工作单位 is what the trainee typed; 工作单位（已确认） and its
+统一社会信用代码 are the unit that confirmed them (empty when none has). 来源记录 is the
+declaration of a 线下登记 row, the corrected record of a 更正."""
+BASIS_NAMES = {"completion": "完成课程", "declared": "线下登记", "correction": "更正"}
 YEAR, HOURS = HEADER.index("年度"), HEADER.index("学时")
-NUMBERS = frozenset({YEAR, HOURS, HEADER.index("测验成绩"), HEADER.index("测验次数")})
+NUMBERS = frozenset({YEAR, HOURS, HEADER.index("测验成绩"), HEADER.index("测验次数"), HEADER.index("来源记录")})
 """Number cells in the XLSX; an empty one (no test) stays empty."""
-TEXT_COLUMNS = tuple(HEADER.index(name) for name in ("身份证号", "手机号", "地区代码", "证书编号"))
+TEXT_COLUMNS = tuple(HEADER.index(name) for name in ("身份证号", "手机号", "地区代码", "证书编号", "统一社会信用代码"))
 """Text cells in the XLSX, so that Excel keeps every digit."""
 BOM = "\ufeff"
 SHEET_NAME = "学时记录"
@@ -77,10 +83,11 @@ def export_batches(batches: Iterable[Batch], subject_names: dict[str, str] | Non
     ``subject_names`` gives the 科目类型 label of each subject type code (core.policy.subject_name,
     looked up once by the caller; without it the code itself is written). The four free-text
     columns (name, phone, employer, course title; NOT NULL in the schema) are neutralised
-    inline, as neutralise() does: a call per cell would cost more than the rest.
+    inline, as neutralise() does: a call per cell would cost more than the rest; the rarer
+    ones (a correction's reason, the confirmed unit's name) through neutralise().
     """
     names, categories, t = _RegionNames(), _CATEGORY_NAMES, _TRIGGERS
-    kinds = subject_names or {}
+    kinds, bases = subject_names or {}, BASIS_NAMES
     for rows in batches:
         yield [
             (name if name[:1] not in t else "'" + name, id_number,
@@ -88,10 +95,12 @@ def export_batches(batches: Iterable[Batch], subject_names: dict[str, str] | Non
              employer if employer[:1] not in t else "'" + employer,
              region, names[region], year,
              title if title[:1] not in t else "'" + title,
-             categories.get(category, category), tenths / 10, completed or "", certificate or "",
-             score, attempts, passed_at or "", kinds.get(kind, kind))
+             categories.get(category, category or ""), tenths / 10, completed or "", certificate or "",
+             score, attempts, passed_at or "", kinds.get(kind, kind), bases.get(basis, basis),
+             neutralise(reason), source_id, neutralise(unit_name), unit_code or "")
             for (_id, id_number, name, phone, employer, region, year, _course_id, title, category, tenths,
-                 completed, certificate, score, attempts, passed_at, kind) in rows
+                 completed, certificate, score, attempts, passed_at, kind, basis, reason, source_id, unit_name,
+                 unit_code) in rows
         ]
 
 

@@ -7,7 +7,7 @@ numbers masked; the full number is on the trainee's record, whose every opening 
 """
 import re
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -18,6 +18,7 @@ from accounts.regions import region_name
 from bureau import exam_signals, signals
 from bureau.officer import asked_scope, filter_context
 from core import policy
+from core.db import utcnow
 from core.extensions import db
 from core.paging import page_number
 from courses.models import Course
@@ -182,7 +183,10 @@ def trainee(user_id: int):
     # Each year under the rules of the trainee's region for that year, as 我的学习 judges it.
     standings = {year: policy.standing(person.region_code, year, by_type)
                  for year, by_type in progress.credited_by_year_and_type(person.id).items()}
-    return render_template("integrity/trainee.html", person=person, standings=standings, **record)
+    correction_url = url_for("corrections_views.create", user_id=person.id,
+                             region=request.args.get("region", "").strip() or None)
+    return render_template("integrity/trainee.html", person=person, standings=standings,
+                           correction_url=correction_url, this_year=policy.this_year(utcnow()), **record)
 
 
 @bp.get("/bureau/certificates")

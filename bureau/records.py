@@ -20,14 +20,19 @@ from bureau.scope import Scope
 from core.tz import CHINA
 from courses.models import Category, Course
 from learning.models import Certificate, CreditRecord, ExamAttempt
+from units.models import Unit, UnitLink
 
 COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
            "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
            "exam_score", "exam_attempts", "exam_passed_at", "subject_type", "sector_public", "rule_prefix",
-           "updated_at")
+           "basis", "source_id", "reason", "title", "unit_name", "unit_credit_code", "updated_at")
 """updated_at stays last and id first: the docking API's cursor is taken from them. ``year`` is the
 credit year under the trainee's rules (the rule-set year); ``subject_type`` and ``rule_prefix`` are
-what the ledger kept when it credited the record, ``sector_public`` is the course's 行业公需 flag."""
+what the ledger kept when it credited the record, ``sector_public`` is the course's 行业公需 flag.
+``basis`` is completion, declared or correction: a declared training and a 补录 have no course
+(``course_id``, ``category`` null; ``course_title`` is then the row's own ``title``); ``source_id``
+is the declaration of a declared row, the corrected row of a correction. ``unit_name`` and
+``unit_credit_code`` are the trainee's confirmed 工作单位 now (units.models.UnitLink), or null."""
 
 
 @dataclass(frozen=True)
@@ -86,13 +91,13 @@ def _china_midnight(day: date) -> datetime:
 
 
 def _filtered(stmt: Select, scope: Scope, filters: Filters) -> Select:
-    """``stmt`` over credit records joined to trainee, course and category, scoped and filtered,
-    in (updated_at, id) order."""
+    """``stmt`` over credit records joined to trainee, course and category (outer: a declared
+    training or a 补录 has no course), scoped and filtered, in (updated_at, id) order."""
     stmt = (
         stmt.select_from(CreditRecord)
         .join(User, User.id == CreditRecord.user_id)
-        .join(Course, Course.id == CreditRecord.course_id)
-        .join(Category, Category.id == Course.category_id)
+        .outerjoin(Course, Course.id == CreditRecord.course_id)
+        .outerjoin(Category, Category.id == Course.category_id)
         .where(scope.narrowed(filters.region).condition(User.region_code))
         .order_by(CreditRecord.updated_at, CreditRecord.id)
     )
@@ -128,15 +133,20 @@ def records_query(scope: Scope, filters: Filters, within: Select | None = None) 
     work of the test figures to those records; the rows are the same either way.
     """
     exam = exam_summary(filters, within)
+    # At most one confirmed link per trainee (a partial unique index), so no row is doubled.
+    link = aliased(UnitLink)
     return _filtered(
         select(CreditRecord.id, User.id_number, User.real_name, User.phone, User.employer, User.region_code,
-               CreditRecord.year, CreditRecord.course_id, Course.title, Category.code,
-               CreditRecord.hours_tenths, CreditRecord.awarded_at, _certificate_number(),
+               CreditRecord.year, CreditRecord.course_id, func.coalesce(Course.title, CreditRecord.title),
+               Category.code, CreditRecord.hours_tenths, CreditRecord.awarded_at, _certificate_number(),
                exam.c.exam_score, func.coalesce(exam.c.exam_attempts, 0).label("exam_attempts"),
                exam.c.exam_passed_at, CreditRecord.subject_type, Course.sector_public, CreditRecord.rule_prefix,
-               CreditRecord.updated_at),
+               CreditRecord.basis, CreditRecord.source_id, CreditRecord.reason, CreditRecord.title, Unit.name,
+               Unit.credit_code, CreditRecord.updated_at),
         scope, filters,
-    ).outerjoin(exam, exam.c.record_id == CreditRecord.id)
+    ).outerjoin(exam, exam.c.record_id == CreditRecord.id).outerjoin(
+        link, and_(link.user_id == CreditRecord.user_id, link.status == "confirmed")
+    ).outerjoin(Unit, Unit.id == link.unit_id)
 
 
 def after_cursor(stmt: Select, updated_at: datetime, record_id: int) -> Select:

@@ -135,7 +135,8 @@ def item(row) -> dict:
     """One record as the v1 contract gives it (``row`` in bureau.records.COLUMNS order)."""
     (record_id, id_number, name, phone, employer, region_code, year, course_id, course_title,
      category, hours_tenths, completed_at, certificate_number, exam_score, exam_attempts, exam_passed_at,
-     subject_type, sector_public, rule_prefix, updated_at) = row
+     subject_type, sector_public, rule_prefix, basis, source_id, reason, title, unit_name, unit_credit_code,
+     updated_at) = row
     return {
         "id": record_id, "id_number": id_number, "name": name, "phone": phone, "employer": employer,
         "region_code": region_code, "year": year, "course_id": course_id, "course_title": course_title,
@@ -143,6 +144,8 @@ def item(row) -> dict:
         "certificate_number": certificate_number, "exam_score": exam_score, "exam_attempts": exam_attempts,
         "exam_passed_at": iso_utc(exam_passed_at) if exam_passed_at else None,
         "subject_type": subject_type, "sector_public": bool(sector_public), "rule_prefix": rule_prefix,
+        "basis": basis, "source_id": source_id, "reason": reason, "title": title or course_title,
+        "unit": {"name": unit_name, "credit_code": unit_credit_code} if unit_name is not None else None,
         "updated_at": iso_utc(updated_at),
     }
 

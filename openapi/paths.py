@@ -15,7 +15,7 @@ from openapi.build import (
     shared,
     signed_in,
 )
-from openapi.schemas import CATEGORY, STR, enum, obj
+from openapi.schemas import CATEGORY, STR, array, enum, obj, ref
 
 V1 = "/api/v1"
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}}
@@ -149,7 +149,51 @@ def bureau() -> dict:
                   "Only records with updated_at after this instant (ISO 8601 with a zone)."),
             query("cursor", STR, "next_cursor of the previous page, unchanged."),
             query("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}),
-        ])}}
+        ])}, **corrections()}
+
+
+CORRECTION = obj({"hours": {"type": "number", "multipleOf": 0.1, "description": "学时, one decimal, not 0: "
+                            "negative for a 核减 (needs source_id), at most ±999.9."},
+                  "reason": {"type": "string", "minLength": 1, "maxLength": 500, "description": "Mandatory."}},
+                 {"user_id": {"type": "integer", "description": "The trainee (or id_number)."},
+                  "id_number": {"type": "string", "description": "The trainee's ID number (or user_id)."},
+                  "source_id": {"type": "integer", "description": "The record corrected: its course, year and "
+                                "subject type are taken; its line may not go below 0."},
+                  "subject_type": enum(*SUBJECT_TYPES), "year": YEAR,
+                  "title": {"type": "string", "maxLength": 200, "description": "A 补录's title (without source_id)."}},
+                 description="A 核减 or 补录: without source_id, subject_type, year and title are needed.")
+
+
+FIELD_ERROR = obj({"error": obj({"code": STR, "message": STR}, {"field": STR})})
+
+
+def _error(description: str) -> dict:
+    """An error that may name the body's ``field`` it is about."""
+    return json_response(description, FIELD_ERROR)
+
+
+def corrections() -> dict:
+    return {f"{V1}/bureau/corrections": {
+        "post": operation(
+            "createCorrection", "A 核减 or 补录 of a trainee's 学时 in the officer's region", "bureau",
+            for_role({
+                "201": json_response("The new record, as the sync will deliver it (basis correction).",
+                                     "BureauRecord"),
+                "400": _error("The body is no JSON object (code invalid_json)."),
+                "404": _error("No such trainee, or source_id not one of theirs (not_found, source_not_found)."),
+                "409": _error("The trainee's region has locked the year (code year_locked)."),
+                "422": _error("reason_required, invalid_hours, below_zero, source_required, invalid_source, "
+                             "invalid_type, invalid_year, title_required or trainee_required (field names it)."),
+            }), security=SIGNED_IN_WRITE, body={"required": True, "content": {"application/json": {
+                "schema": CORRECTION}}},
+            description="A new ledger row, never an edit; audited (credit_corrected). A trainee outside the "
+                        "caller's region (or API token's) is 403 forbidden_region."),
+        "get": operation(
+            "listCorrections", "The corrections of the officer's region, newest first (at most 500)", "bureau",
+            for_role({"200": json_response("The corrections.", obj({"items": array(ref("BureauRecord"))})),
+                      "422": error("invalid_year.")}),
+            security=SIGNED_IN, parameters=[query("year", YEAR, "Only this credit year.")]),
+    }}
 
 
 def meta() -> dict:

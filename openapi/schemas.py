@@ -163,7 +163,9 @@ BUREAU_RECORD = obj({
     "name": STR, "phone": STR, "employer": STR, "region_code": STR,
     "year": {"type": "integer", "description": "The credit year under the trainee's region's rules (the rule-set "
              "year): Guangdong's 公需 year, for one, runs to 30 April of the next year."},
-    "course_id": INT, "course_title": STR, "category": CATEGORY,
+    "course_id": {**nullable(INT), "description": "Null for a declared training and a 补录 without a course."},
+    "course_title": {"type": "string", "description": "The course's title, or the record's own title."},
+    "category": {"anyOf": [CATEGORY, {"type": "null"}], "description": "Null for a record without a course."},
     "hours": {"type": "number", "description": "学时; a correction record may be negative."},
     "completed_at": DATETIME, "certificate_number": nullable(STR),
     "exam_score": {**nullable(INT), "description": "The best score (0–100) of the course test when the record "
@@ -175,6 +177,17 @@ BUREAU_RECORD = obj({
     "sector_public": {"type": "boolean", "description": "The course is a sector's own 公需 course (行业公需)."},
     "rule_prefix": {"type": "string", "description": "The GB/T 2260 prefix of the rule set that credited the "
                     "record (\"\" the national set, \"44\" Guangdong)."},
+    "basis": {**enum("completion", "declared", "correction"),
+              "description": "completion (a course watched), declared (an approved offline 学时登记) or correction "
+                             "(a bureau officer's 核减 or 补录: a new record, never an edit of an old one)."},
+    "source_id": {**nullable(INT), "description": "declared: the declaration's id; correction: the id of the "
+                  "record it corrects (null for a 补录 without one)."},
+    "reason": {"type": "string", "description": "A correction's reason (empty otherwise)."},
+    "title": {"type": "string", "description": "The record's own title (a declared training, a 补录), else the "
+              "course's title."},
+    "unit": {**nullable(obj({"name": STR, "credit_code": STR})),
+             "description": "The trainee's confirmed 工作单位 (统一社会信用代码) as it is at the time of the "
+                            "request; null when none."},
     "updated_at": {**DATETIME, "description": "UTC with microseconds; the sync order is (updated_at, id)."},
 })
 BUREAU_PAGE = obj({

@@ -15,7 +15,8 @@ def query_row(n: int, **changes) -> tuple:
            "employer": "深圳市第一医院", "region_code": "440305", "year": 2025, "course_id": 1,
            "course_title": "数字经济概论", "category": "digital", "hours_tenths": 15,
            "completed_at": "2026-01-01 00:00:05", "certificate_number": None,
-           "exam_score": None, "exam_attempts": 0, "exam_passed_at": None, "subject_type": "gongxu"}
+           "exam_score": None, "exam_attempts": 0, "exam_passed_at": None, "subject_type": "gongxu",
+           "basis": "completion", "reason": "", "source_id": None, "unit_name": None, "unit_credit_code": None}
     row.update(changes)
     assert tuple(row) == EXPORT_COLUMNS
     return tuple(row.values())
@@ -42,7 +43,8 @@ def test_export_rows_keep_numbers_numeric_and_neutralise_text():
     [[row]] = list(export_batches([[query_row(1, employer="=cmd|' /C calc'!A0", hours_tenths=-15,
                                               course_title="+课程", certificate_number="ZX-1")]]))
     assert row == ("学员1", "44030519900101001X", "01088886666", "'=cmd|' /C calc'!A0", "440305", region_name("440305"),
-                   2025, "'+课程", "数字技术", -1.5, "2026-01-01 00:00:05", "ZX-1", None, 0, "", "gongxu")
+                   2025, "'+课程", "数字技术", -1.5, "2026-01-01 00:00:05", "ZX-1", None, 0, "", "gongxu",
+                   "完成课程", "", None, "", "")
 
 
 def test_csv_is_utf8_with_bom_crlf_and_one_chunk_per_batch():
@@ -66,7 +68,7 @@ def test_xlsx_splits_sheets_with_a_header_each(tmp_path):
     first = sheets[0][1]
     assert first[:3] == ["学员0", "44030519900101001X", "01088886666"] and first[6] == 2025 and first[9] == 1.5
     assert first[11] is None
-    assert first[12:] == [None, 0, None, "gongxu"]  # no test: no score, no attempts (a number), no pass
+    assert first[12:16] == [None, 0, None, "gongxu"]  # no test: no score, no attempts (a number), no pass
 
 
 def test_test_scores_and_attempts_are_number_cells_a_zero_score_included(tmp_path):
@@ -77,8 +79,8 @@ def test_test_scores_and_attempts_are_number_cells_a_zero_score_included(tmp_pat
     book = openpyxl.load_workbook(path, read_only=True)
     sheet = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     book.close()
-    assert sheet[0][-4:-1] == ["测验成绩", "测验次数", "测验通过时间"]
-    assert sheet[1][-4:-1] == [0, 3, None] and sheet[2][-4:-1] == [85, 2, "2026-01-01 09:10:11"]
+    assert sheet[0][12:15] == ["测验成绩", "测验次数", "测验通过时间"]
+    assert sheet[1][12:15] == [0, 3, None] and sheet[2][12:15] == [85, 2, "2026-01-01 09:10:11"]
 
 
 def test_an_exactly_full_sheet_starts_no_empty_one(tmp_path):

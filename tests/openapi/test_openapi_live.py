@@ -227,7 +227,8 @@ def test_uploads(api, make_user, login):
 
 def test_bureau_records(api, make_user, make_course):
     course = make_course()
-    credit(make_user(region_code="440305"), course)
+    trainee = make_user(region_code="440305")
+    row = credit(trainee, course)
     records = f"{V1}/bureau/records"
     api("get", records)
     officer = bearer(token_for(make_user("bureau", region_code="440000")))
@@ -235,7 +236,23 @@ def test_bureau_records(api, make_user, make_course):
     api("get", records, headers=officer, query_string={"limit": 0})
     api("get", records, headers=officer, query_string={"region": "450000"})
     api("get", records, headers=bearer(token_for(make_user())))
+    _bureau_corrections(api, officer, trainee, row, make_user(region_code="450102"))
     covered(api, "bureau")
+
+
+def _bureau_corrections(api, officer, trainee, row, elsewhere):
+    url = f"{V1}/bureau/corrections"
+    made = api("post", url, headers=officer, json={"user_id": trainee.id, "hours": -0.5, "reason": "重复计入",
+                                                     "source_id": row.id})
+    assert made.status_code == 201 and made.get_json()["basis"] == "correction"
+    assert api("post", url, headers=officer, json={"user_id": trainee.id, "hours": 1}).status_code == 422
+    assert api("post", url, headers=officer, json={"user_id": elsewhere.id, "hours": 1, "reason": "补录",
+                                                     "title": "讲座", "year": 2025,
+                                                     "subject_type": "gongxu"}).status_code == 403
+    assert api("post", url, headers=officer, json={"user_id": 99999, "hours": 1, "reason": "x"}).status_code == 404
+    assert api("post", url, headers=officer, data="[]", content_type="application/json").status_code == 400
+    assert len(api("get", url, headers=officer).get_json()["items"]) == 1
+    assert api("get", url, headers=officer, query_string={"year": "20"}).status_code == 422
 
 
 def test_openapi_json(api):
