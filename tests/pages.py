@@ -16,13 +16,14 @@ from learning.rules import credit_year
 from notices.service import notify
 from provinces import store as rule_store
 from tests.bureau.stats_world import credit, event, watch_session
+from tests.declarations import world as declarations_world
 from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
 # Not pages: files, redirects and downloads.
 NOT_PAGES = {"static", "i18n.switch", "notice_box.open_notice",
              "media.rendition", "media.captions", "media.poster",
-             "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx",
+             "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx", "my_declarations.evidence_file",
              "staff_exports.staff_csv", "staff_exports.staff_xlsx", "staff_import.template"}
 
 
@@ -77,6 +78,7 @@ def world(make_user, make_course, make_video):
         "reviewer": make_user("reviewer", real_name="孙静怡"),
         "bureau": make_user("bureau", real_name="浙江人社", region_code="330000"),
         "admin": make_user("admin", real_name="吴志强"),
+        "declarations": declarations_world.world(trainee, unit),
     }
 
 
@@ -129,10 +131,26 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "rules_admin.delete": [("admin", "/admin/rules/44/2024-01-01/delete")],
         "units_admin.index": [("bureau", "/units/"), ("admin", "/units/?q=杭州")],
         "units_admin.new": [("bureau", "/units/new")],
+        **declaration_pages(w),
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
         "staff_views.index": [("unit_admin", "/unit/"), ("unit_admin", "/unit/?status=short&q=王"),
                               ("unit_admin", f"/unit/?year={w['year'] - 1}&status=finished")],
         "staff_import.page": [("unit_admin", "/unit/staff/import")],
+    }
+
+
+def declaration_pages(w) -> dict[str, list[tuple[str | None, str]]]:
+    """The 学时登记 pages: the trainee's, the unit's 初审 and the bureau's 复审."""
+    returned, at_unit, at_bureau = (w["declarations"][key].id for key in ("returned", "at_unit", "at_bureau"))
+    return {
+        "my_declarations.index": [("trainee", "/me/declarations")],
+        "my_declarations.new": [("trainee", "/me/declarations/new")],
+        "my_declarations.detail": [("trainee", f"/me/declarations/{returned}")],
+        "my_declarations.edit": [("trainee", f"/me/declarations/{returned}/edit")],
+        "unit_review.queue": [("unit_admin", "/unit/declarations/")],
+        "unit_review.declaration": [("unit_admin", f"/unit/declarations/{at_unit}")],
+        "bureau_review.queue": [("bureau", "/bureau/declarations/")],
+        "bureau_review.declaration": [("bureau", f"/bureau/declarations/{at_bureau}")],
     }
