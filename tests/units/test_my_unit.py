@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from core.db import utcnow
 from core.extensions import db
+from openapi.openapi import spec
 from tests.conftest import make_id_number
+from tests.openapi.openapi_checker import Checker
 from units.models import UnitLink
 
 
@@ -146,3 +148,27 @@ class TestWithCsrf:
         assert client.post("/me/unit", data={"unit_id": unit.id, "csrf_token": token}).status_code == 302
         assert client.delete("/api/v1/me/unit", headers={"X-CSRFToken": token}).status_code == 200
         assert _current(trainee) == [(unit.id, "ended")]
+
+
+def test_the_answers_match_the_openapi_document(client, sign_in, trainee, make_unit, make_user):
+    checker = Checker(spec())
+    path = "/api/v1/me/unit"
+
+    def call(method: str, **kwargs):
+        return checker.check(client.open(path, method=method.upper(), **kwargs), path, method)
+
+    unit, closed = make_unit(name="深圳市南山区人民医院"), make_unit(name="已撤销的医院", active=False)
+    sign_in(trainee)
+    call("get")
+    assert call("put", json={"unit_id": unit.id}).status_code == 200
+    call("get")
+    for body, status in (({"unit_id": closed.id}, 422), ({"unit_id": 0}, 404), ({"unit_id": "x"}, 422)):
+        assert call("put", json=body).status_code == status
+    assert call("put", data="no json", content_type="application/json").status_code == 400
+    assert call("delete").status_code == 200
+    sign_in(make_user("bureau", region_code="440300"))
+    assert call("put", json={"unit_id": unit.id}).status_code == 403
+    assert call("delete").status_code == 403
+    assert {(method, int(status)) for _path, method, status in checker.seen} >= {
+        ("get", 200), ("put", 200), ("put", 400), ("put", 403), ("put", 404), ("put", 422), ("delete", 200),
+        ("delete", 403)}
