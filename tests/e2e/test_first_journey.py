@@ -39,6 +39,9 @@ def test_newcomer_registers_and_watches_a_lesson(page, seeded_course, screenshot
     fill_registration(page, good_id)
     expect(page.get_by_text("注册成功，欢迎您，王小明。")).to_be_visible()
     expect(page.get_by_role("banner").get_by_role("link", name="王小明")).to_be_visible()
+    # A new trainee lands on 我的工作单位 (choosing the unit can wait): back to the courses.
+    expect(page.get_by_role("heading", name="我的工作单位")).to_be_visible()
+    page.get_by_role("banner").get_by_role("link", name="课程", exact=True).click()
 
     page.get_by_role("link", name=seeded_course["title"]).first.click()
     expect(page.get_by_role("heading", name=seeded_course["title"])).to_be_visible()
