@@ -9,7 +9,7 @@ is audited (``unit_link_confirmed`` / ``unit_link_rejected``).
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from accounts import audit
@@ -60,12 +60,15 @@ def decide(admin: User, link_id: int, confirm: bool, reason: str, now: datetime)
     (the link is no longer pending), 422 ``reason_required`` / ``reason_too_long``.
     """
     link = own_link(admin, link_id)
-    if link.status != "pending":
-        raise Refused(409, "already_decided", _("这条申请已处理过了。"))
     reason = "" if confirm else clean_reason(reason)
-    link.status, link.reason = ("confirmed" if confirm else "rejected"), reason
-    link.decided_at, link.decided_by_id = now, admin.id
-    db.session.flush()
+    # Conditional: of two decisions racing (two administrators, a double click), one applies.
+    decided = db.session.execute(
+        update(UnitLink).where(UnitLink.id == link.id, UnitLink.status == "pending")
+        .values(status="confirmed" if confirm else "rejected", reason=reason, decided_at=now,
+                decided_by_id=admin.id).execution_options(synchronize_session=False))
+    if decided.rowcount != 1:
+        raise Refused(409, "already_decided", _("这条申请已处理过了。"))
+    db.session.refresh(link)
     unit = db.session.get(Unit, link.unit_id)
     if confirm:
         notify(link.user_id, "unit_link_confirmed", _("“%(unit)s”已确认您是本单位人员", unit=unit.name),

@@ -1,5 +1,7 @@
 """A unit administrator confirms or rejects the requests to join the unit: on the page and
 through the API, with a notice to the trainee and an audit row; another unit's request is 404."""
+import pytest
+
 from core.extensions import db
 from tests.staff.conftest import audit_rows, notices_of
 from units.models import UnitLink
@@ -72,3 +74,19 @@ def test_a_confirmed_person_joins_the_roster(client, sign_in, world):
     assert client.post(f"/api/v1/unit/staff/links/{world.pending.id}/confirm").status_code == 200
     names = {row["name"] for row in client.get("/api/v1/unit/staff").json["staff"]}
     assert names == {"陈达标", "李未满", "王北京", "孙申请"}
+
+
+def test_of_two_racing_decisions_only_one_applies(app, world):
+    from core.db import utcnow
+    from staff import membership
+    from units.service import Refused
+
+    stale = db.session.get(UnitLink, world.pending.id)  # loaded while still pending
+    with db.engine.begin() as connection:  # another administrator's decision commits meanwhile
+        connection.execute(UnitLink.__table__.update().where(UnitLink.id == stale.id).values(status="rejected",
+                                                                                             reason="先到"))
+    with pytest.raises(Refused) as refused:
+        membership.decide(world.admin, stale.id, True, "", utcnow())
+    assert refused.value.code == "already_decided"
+    db.session.rollback()
+    assert (link(world.pending.id).status, notices_of(world.pending.user)) == ("rejected", [])
