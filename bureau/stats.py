@@ -123,15 +123,24 @@ def _people(scope: Scope, year: int, met: int) -> People:
     return People(registered or 0, new or 0, active or 0, met)
 
 
+OFFLINE = "offline"  # the row of 学时 without a course: declared trainings and 补录
+
+
 def hours_by_category(scope: Scope, year: int) -> list[CategoryHours]:
-    """Every category in catalogue order with the 学时 credited to it (0 when none)."""
+    """Every category in catalogue order with the 学时 credited to it (0 when none), then, when
+    there are any, the 学时 without a course (declared trainings, 补录 and their corrections),
+    so that the rows add up to the year's total."""
     sums = dict(db.session.execute(
         _credits(scope, year, Category.code, func.sum(CreditRecord.hours_tenths))
-        .join(Course, Course.id == CreditRecord.course_id).join(Category, Category.id == Course.category_id)
+        .outerjoin(Course, Course.id == CreditRecord.course_id)
+        .outerjoin(Category, Category.id == Course.category_id)
         .group_by(Category.code)
     ).all())
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.id))
-    return [CategoryHours(c.code, c.name, c.name_en, int(sums.get(c.code) or 0)) for c in categories]
+    rows = [CategoryHours(c.code, c.name, c.name_en, int(sums.get(c.code) or 0)) for c in categories]
+    if sums.get(None):
+        rows.append(CategoryHours(OFFLINE, "线下学时与补录", "Offline training and supplements", int(sums[None])))
+    return rows
 
 
 def hours_by_month(scope: Scope, year: int) -> list[int]:
