@@ -60,6 +60,9 @@ class Defaults:
     # smtps://user:pass@host:465; empty = notices stay in the in-app box only
     SMTP_URL = ""
     MAIL_FROM = "知新 <noreply@localhost>"  # the From of notice mails
+    # The site's address for links in mail, e.g. https://learn.example.cn; empty = the address the
+    # request that caused the notice came to (its Host header: set this in production)
+    SITE_URL = ""
     # `flask worker` imports each; a name that does not exist stops it
     TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks",
                     "learning.exam_tasks", "notices.mail")

@@ -60,14 +60,13 @@ def mail_after_commit(notice_id: int, link: str | None) -> None:
 
 
 def _absolute(link: str | None) -> str:
-    """The link as an address a mail reader can open: this request's site (as certificates'
-    verify links are), or ``PREFERRED_URL_SCHEME://SERVER_NAME`` outside a request."""
+    """The link as an address a mail reader can open: on ``SITE_URL``, else on the site this
+    request came to (its Host header, which whoever caused the notice chose), else the path."""
     if not link:
         return ""
-    if has_request_context():
-        return request.host_url.rstrip("/") + link
-    server = current_app.config.get("SERVER_NAME")
-    return f"{current_app.config['PREFERRED_URL_SCHEME']}://{server}{link}" if server else link
+    if site := current_app.config.get("SITE_URL"):
+        return site.rstrip("/") + link
+    return request.host_url.rstrip("/") + link if has_request_context() else link
 
 
 def _enqueue_pending(session: Session) -> None:

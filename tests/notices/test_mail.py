@@ -163,6 +163,19 @@ def test_a_server_that_is_not_there_is_retried_too(app, make_user, caplog):
     assert stored(notice_id).mailed_at is None and len(huey.scheduled()) == 1
 
 
+def test_links_are_on_the_configured_site_whatever_host_the_request_named(app, smtp, make_user):
+    app.config["SITE_URL"] = "https://zhixin.example.cn/"
+    notify_in_a_request(app, make_user(email="chen@example.com"), link="/me/unit")
+    text = smtp.messages()[0].get_content()
+    assert "https://zhixin.example.cn/me/unit" in text and "learn.example.cn" not in text
+
+
+def test_outside_a_request_and_without_a_site_the_link_is_its_path(app, smtp, make_user):
+    notify(make_user(email="chen@example.com").id, "study_reminder", "请尽快完成本年度学习", link="/me/learning")
+    db.session.commit()
+    assert smtp.messages()[0].get_content().strip() == "/me/learning"  # no body: the link alone
+
+
 def test_a_header_cannot_be_smuggled_through_the_title(app, smtp, make_user):
     notify_in_a_request(app, make_user(email="chen@example.com"), title="通知\r\nBcc: someone@evil.example")
     [envelope] = smtp.envelopes
