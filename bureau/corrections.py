@@ -56,14 +56,16 @@ class Correction:
 
 def parse_tenths(value: object) -> int:
     """学时 with at most one decimal, not 0, within ±999.9, as tenths; Refused (422) otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or len(str(value)) > 32:
         raise _bad_hours()
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         raise _bad_hours() from None
+    if not number.is_finite():  # NaN, sNaN and Infinity parse as Decimals too
+        raise _bad_hours()
     tenths = number * 10
-    if not number.is_finite() or tenths != tenths.to_integral_value() or not 0 < abs(tenths) <= MAX_TENTHS:
+    if tenths != tenths.to_integral_value() or not 0 < abs(tenths) <= MAX_TENTHS:
         raise _bad_hours()
     return int(tenths)
 
