@@ -1,5 +1,6 @@
 """The v1 calls of the units (工作单位, issue 15, units.units_api), with their schemas inline:
-search for anyone signed in, create and edit for bureau officers in their region and admins."""
+search for anyone signed in, create and edit for bureau officers in their region and admins;
+and the trainee's own unit, /api/v1/me/unit (units.my_unit_api: see, choose, leave)."""
 from openapi.build import SIGNED_IN, SIGNED_IN_WRITE, for_role, json_response, operation, path_param, query, signed_in
 from openapi.schemas import BOOL, DATETIME, INT, STR, array, nullable, obj
 
@@ -90,6 +91,7 @@ def my_unit() -> dict:
                                             MY_UNIT),
                        "400": _error("invalid_json: the body is no JSON object."), "403": not_trainee,
                        "404": _error("not_found: no such unit."),
+                       "409": _error("conflict: another request changed the link at the same moment; retry."),
                        "422": _error("invalid_unit_id (not an integer) or inactive_unit. Nothing changed.")}),
             security=SIGNED_IN_WRITE, body={"required": True, "content": {"application/json": {"schema": CHOICE}}},
             description="Trainees only. The current link, if another unit's, is ended. Audited."),

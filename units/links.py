@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from accounts import audit
 from accounts.models import User
@@ -45,7 +46,8 @@ def choose(user: User, unit_id: int, now: datetime, via: str = "web") -> UnitLin
     """Ask to join active unit ``unit_id``: a new pending link, the current one ended.
 
     Choosing the unit already linked (pending or confirmed) changes nothing and returns that
-    link. Refused: 403 ``not_trainee``, 404 ``not_found`` (no such unit), 422 ``inactive_unit``.
+    link. Refused: 403 ``not_trainee``, 404 ``not_found`` (no such unit), 422 ``inactive_unit``,
+    409 ``conflict`` (another request changed the link at the same moment).
     """
     _trainee_only(user)
     unit = db.session.get(Unit, unit_id) if isinstance(unit_id, int) and 0 < unit_id < 2**31 else None
@@ -62,7 +64,11 @@ def choose(user: User, unit_id: int, now: datetime, via: str = "web") -> UnitLin
     db.session.flush()
     new = UnitLink(user_id=user.id, unit_id=unit.id, status="pending", reason="", requested_at=now)
     db.session.add(new)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request of the same trainee (a double click) opened a link first; the caller rolls back.
+        raise Refused(409, "conflict", _("您的工作单位刚刚已有变动，请刷新后再试。")) from None
     audit.record("unit_link_requested", target=f"unit:{unit.id}", actor=user, link=new.id,
                  previous=link.unit_id if link is not None else None, via=via)
     return new

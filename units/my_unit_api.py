@@ -2,8 +2,8 @@
 (Bearer token, or the session cookie with X-CSRFToken). units.links does the work.
 
 Errors are ``{"error": {"code", "message", "field"?}}``: 400 ``invalid_json``, 403
-``not_trainee`` (only trainees have a unit), 404 ``not_found`` (no such unit), 422
-``invalid_unit_id`` or ``inactive_unit``.
+``not_trainee`` (only trainees have a unit), 404 ``not_found`` (no such unit), 409 ``conflict``
+(a simultaneous change), 422 ``invalid_unit_id`` or ``inactive_unit``.
 """
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _

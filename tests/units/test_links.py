@@ -90,3 +90,16 @@ def test_a_rejection_is_shown_until_another_unit_is_chosen(trainee, make_unit):
     links.choose(trainee, other.id, utcnow())
     db.session.commit()
     assert links.shown_link(trainee.id).unit_id == other.id
+
+
+def test_a_simultaneous_choice_is_refused_not_a_server_error(trainee, make_unit, link_to_unit, monkeypatch):
+    first, second = make_unit(name="深圳市第一医院"), make_unit(name="深圳市第二医院")
+    # As if another request of the same trainee had opened a link between the look-up and the insert.
+    link_to_unit(trainee, first, "pending")
+    monkeypatch.setattr(links, "current_link", lambda user_id: None)
+    with pytest.raises(Refused) as refused:
+        links.choose(trainee, second.id, utcnow())
+    monkeypatch.undo()
+    db.session.rollback()
+    assert refused.value.status == 409
+    assert [(row.unit_id, row.status) for row in _links(trainee)] == [(first.id, "pending")]
