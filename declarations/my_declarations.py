@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from accounts import audit
 from accounts.access import login_required, role_required
 from core import policy
 from core.db import utcnow
@@ -49,7 +50,14 @@ def new():
         elif (declaration := _saved(form, None)) is not None:
             flash(_("已提交学时登记，等待单位初审。"), "success")
             return redirect(url_for("my_declarations.detail", declaration_id=declaration.id))
-    return render_template("my_declarations/edit.html", form=form, declaration=None, rules=_rules())
+    try:  # said before the trainee fills in the form, not after
+        service.confirmed_unit(_me())
+    except Refused as e:
+        no_unit = e.message
+    else:
+        no_unit = None
+    return render_template("my_declarations/edit.html", form=form, declaration=None, rules=_rules(),
+                           no_unit=no_unit)
 
 
 @bp.get("/me/declarations/<int:declaration_id>")
@@ -98,11 +106,14 @@ def withdraw(declaration_id: int):
 @bp.get("/declarations/files/<int:file_id>")
 @login_required
 def evidence_file(file_id: int):
-    """An evidence file, as a download, for the declarant and its reviewers; others 404."""
+    """An evidence file, as a download, for the declarant and its reviewers (audited); others 404."""
     try:
         row = review.evidence_file(_me(), file_id)
     except Refused:
         abort(404)
+    if row.declaration.user_id != current_user.id:  # a reviewer looked at a trainee's papers
+        audit.record("declaration.file_viewed", target=f"declaration:{row.declaration_id}", file=row.id)
+        db.session.commit()
     return evidence.send(row, request.environ)
 
 

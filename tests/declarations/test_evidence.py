@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from declarations.models import Declaration, DeclarationFile
-from tests.declarations.conftest import PDF, fields, jpeg_bytes, with_files
+from tests.declarations.conftest import PDF, audit_rows, fields, jpeg_bytes, with_files
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode."
 
@@ -64,6 +64,8 @@ def test_files_are_served_only_to_the_declarant_and_its_reviewers(as_user, make_
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Content-Disposition"].startswith("attachment")
         response.close()
+    viewed = [(row.action, row.actor_id) for row in audit_rows("declaration.file_viewed")]
+    assert viewed == [("declaration.file_viewed", unit_admin.id), ("declaration.file_viewed", officer.id)]
     for person in (other_admin, far_officer, make_user("trainee", region_code="440305"), make_user("admin")):
         assert as_user(person).get(url).status_code == 404
     assert as_user(trainee).get("/declarations/files/99999").status_code == 404

@@ -86,3 +86,10 @@ class TestWithCsrf:
         assert db.session.scalar(select(db.func.count()).select_from(Declaration)) == 1
         html = as_user(unit_admin).get(f"/unit/declarations/{row.id}").get_data(as_text=True)
         assert 'name="csrf_token"' in html
+
+
+def test_the_form_says_at_once_that_a_confirmed_unit_is_needed(as_user, make_user, unit, link_to_unit):
+    person = make_user("trainee", region_code="440305")
+    link_to_unit(person, unit, "pending")
+    page = as_user(person).get("/me/declarations/new").get_data(as_text=True)
+    assert "等待单位管理员确认后再登记学时" in page and 'href="/me/unit"' in page
