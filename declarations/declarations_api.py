@@ -33,10 +33,7 @@ def _refused(e: Refused):
     return response
 
 
-@bp.before_request
-def _room_for_files():
-    if request.method == "POST":
-        evidence.allow_uploads(request)
+bp.record_once(evidence.install)  # requests with evidence files may be larger than the app's limit
 
 
 def as_json(declaration: Declaration, reviewer: bool = False) -> dict:

@@ -10,13 +10,14 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import send_file
 
 from core.extensions import db
+from core.inputs import refuse_nul
 from declarations.models import Declaration, DeclarationFile
 
 MAX_FILES = 5
@@ -112,8 +113,22 @@ def send(row: DeclarationFile, environ):
     return response
 
 
-def allow_uploads(request) -> None:
-    """Let a request that may carry evidence files be as large as five of them (the app's
-    MAX_CONTENT_LENGTH is smaller); each file is still checked against the per-file limit."""
-    limit = int(current_app.config["DECLARATION_MAX_FILE_BYTES"])
-    request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0, MAX_FILES * limit + 2**20)
+
+UPLOAD_ENDPOINTS = ("my_declarations.new", "my_declarations.edit", "declarations_api.declare")
+
+
+def lift_body_limit() -> None:
+    """Let a request that carries evidence be as large as five files (the app's MAX_CONTENT_LENGTH
+    is smaller); each file is still held to the per-file limit by :func:`check`."""
+    if request.method == "POST" and request.endpoint in UPLOAD_ENDPOINTS:
+        limit = int(current_app.config["DECLARATION_MAX_FILE_BYTES"])
+        request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+                                         MAX_FILES * limit + 2**20)
+
+
+def install(state) -> None:
+    """Run :func:`lift_body_limit` before core.inputs.refuse_nul, which reads (and size-limits)
+    every form before any blueprint's own hooks run. Once, from a blueprint's record_once."""
+    hooks = state.app.before_request_funcs.setdefault(None, [])
+    if lift_body_limit not in hooks:
+        hooks.insert(hooks.index(refuse_nul) if refuse_nul in hooks else len(hooks), lift_body_limit)

@@ -24,10 +24,7 @@ def _helpers():
             "step_names": service.step_names()}
 
 
-@bp.before_request
-def _room_for_files():
-    if request.method == "POST":
-        evidence.allow_uploads(request)
+bp.record_once(evidence.install)  # requests with evidence files may be larger than the app's limit
 
 
 def _me():

@@ -1,9 +1,12 @@
 """Evidence files: judged by their content, stored with their sha256, served as downloads to
 the declarant, the unit's administrator and the region's bureau officers only."""
 import hashlib
+import io
 from pathlib import Path
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from core.extensions import db
 from declarations.models import Declaration, DeclarationFile
@@ -70,3 +73,16 @@ def test_files_are_served_only_to_the_declarant_and_its_reviewers(as_user, make_
         assert as_user(person).get(url).status_code == 404
     assert as_user(trainee).get("/declarations/files/99999").status_code == 404
     assert as_user(trainee).get(f"/declarations/files/{2**40}").status_code == 404
+
+
+def test_a_request_may_carry_more_than_the_apps_usual_limit_of_files(app, as_user, trainee):
+    # Two 9 MB scans (18 MB) pass, where the app's MAX_CONTENT_LENGTH (16 MB) would refuse the body.
+    scan = b"%PDF-1.4\n" + b"0" * (9 * 1024 * 1024) + b"\n%%EOF\n"
+    assert 2 * len(scan) > app.config["MAX_CONTENT_LENGTH"]
+    # Encoded here, in memory: the test client would spool so large a body to a file it never closes.
+    boundary, body = encode_multipart(MultiDict([*fields().items(), ("files", FileStorage(io.BytesIO(scan), "a.pdf")),
+                                                 ("files", FileStorage(io.BytesIO(scan), "b.pdf"))]))
+    response = as_user(trainee).post("/api/v1/me/declarations", data=body,
+                                     content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 201, response.get_json()
+    assert [row["size"] for row in response.get_json()["files"]] == [len(scan), len(scan)]
