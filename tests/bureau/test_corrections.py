@@ -80,6 +80,7 @@ def test_a_supplement_without_a_course_reaches_the_sync_exactly_once(client, wor
     ({"hours": -1.6, "reason": "超过课程学时", "source_id": None}, 422, "below_zero"),
     ({"hours": 0, "reason": "零", "source_id": None}, 422, "invalid_hours"),
     ({"hours": 0.25, "reason": "两位小数", "source_id": None}, 422, "invalid_hours"),
+    ({"hours": "sNaN", "reason": "不是数", "source_id": None}, 422, "invalid_hours"),
     ({"hours": -1, "reason": "无来源的核减", "title": "x", "year": 2025, "subject_type": "gongxu"}, 422,
      "source_required"),
     ({"hours": 1, "reason": "缺名称", "year": 2025, "subject_type": "gongxu"}, 422, "title_required"),

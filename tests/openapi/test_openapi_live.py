@@ -114,6 +114,14 @@ def test_me_progress_and_certificates(app, api, make_user, make_course, login):
     db.session.commit()
     assert api("get", public, f"{V1}/certificates/{tampered.number}").get_json()["status"] == "invalid"
     api("get", f"{V1}/certificates/public-key")
+    api("get", f"{V1}/me/unit")  # no unit chosen yet
+    api("put", f"{V1}/me/unit", json={"unit_id": 99999})
+    api("delete", f"{V1}/me/unit")
+    declarations = f"{V1}/me/declarations"
+    api("get", declarations)
+    api("post", declarations, data={"title": "研讨会"})  # no confirmed unit, nothing pledged
+    api("get", f"{declarations}/{{declaration_id}}", f"{declarations}/99999")
+    api("post", f"{declarations}/{{declaration_id}}/withdraw", f"{declarations}/99999/withdraw")
     covered(api, "accounts")
     covered(api, "learning")
     covered(api, "certificates")
@@ -237,6 +245,9 @@ def test_bureau_records(api, make_user, make_course):
     api("get", records, headers=officer, query_string={"region": "450000"})
     api("get", records, headers=bearer(token_for(make_user())))
     _bureau_corrections(api, officer, trainee, row, make_user(region_code="450102"))
+    api("get", f"{V1}/bureau/declarations", headers=officer)
+    api("post", f"{V1}/bureau/declarations/{{declaration_id}}/decision", f"{V1}/bureau/declarations/99999/decision",
+        headers=officer, json={"decision": "approve"})
     covered(api, "bureau")
 
 
