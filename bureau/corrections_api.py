@@ -3,7 +3,7 @@ corrections written in the officer's scope.
 
 ``POST`` ``{"user_id" or "id_number", "hours" (±, one decimal, not 0), "reason", "source_id"?,
 "subject_type"?, "year"?, "title"?}`` → 201 the new record as the docking API gives it
-(bureau.records_api.item); it reaches the sync like any row, once. Errors: 400 no JSON
+(bureau.records.item); it reaches the sync like any row, once. Errors: 400 no JSON
 object; 403 a trainee outside the caller's region (or token's); 404 no such trainee, or a
 ``source_id`` not of theirs; 409 ``year_locked``; 422 ``reason_required``, ``invalid_hours``,
 ``below_zero`` and the other fields' codes (``field`` names it). ``GET ?year=`` lists the
@@ -18,8 +18,7 @@ from accounts.access import role_required
 from bureau import corrections
 from bureau.corrections import CorrectionInput
 from bureau.officer import officer_scope
-from bureau.records import Filters, records_query
-from bureau.records_api import item
+from bureau.records import Filters, item, records_query
 from bureau.scope import Scope, ScopeError
 from core.db import utcnow
 from core.extensions import db

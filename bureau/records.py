@@ -10,7 +10,7 @@ submitted, over the trainee's attempts at that course started by the record's
 written, so a new attempt bumps nothing and the sync order stays (updated_at, id).
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
@@ -153,3 +153,29 @@ def after_cursor(stmt: Select, updated_at: datetime, record_id: int) -> Select:
     """Keyset pagination: the rows strictly after (updated_at, id)."""
     return stmt.where(or_(CreditRecord.updated_at > updated_at,
                           and_(CreditRecord.updated_at == updated_at, CreditRecord.id > record_id)))
+
+
+# --- one record as the v1 contract gives it ------------------------------------------------
+
+def iso_utc(moment: datetime) -> str:
+    """``2026-03-01T02:03:04.000567Z``: UTC with microseconds, so that positions never blur."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def item(row) -> dict:
+    """One record as the v1 contract gives it (``row`` in bureau.records.COLUMNS order)."""
+    (record_id, id_number, name, phone, employer, region_code, year, course_id, course_title,
+     category, hours_tenths, completed_at, certificate_number, exam_score, exam_attempts, exam_passed_at,
+     subject_type, sector_public, rule_prefix, basis, source_id, reason, title, unit_name, unit_credit_code,
+     updated_at) = row
+    return {
+        "id": record_id, "id_number": id_number, "name": name, "phone": phone, "employer": employer,
+        "region_code": region_code, "year": year, "course_id": course_id, "course_title": course_title,
+        "category": category, "hours": hours_tenths / 10, "completed_at": iso_utc(completed_at),
+        "certificate_number": certificate_number, "exam_score": exam_score, "exam_attempts": exam_attempts,
+        "exam_passed_at": iso_utc(exam_passed_at) if exam_passed_at else None,
+        "subject_type": subject_type, "sector_public": bool(sector_public), "rule_prefix": rule_prefix,
+        "basis": basis, "source_id": source_id, "reason": reason, "title": title or course_title,
+        "unit": {"name": unit_name, "credit_code": unit_credit_code} if unit_name is not None else None,
+        "updated_at": iso_utc(updated_at),
+    }

@@ -37,7 +37,7 @@ from accounts import audit
 from accounts.access import current_api_token, role_required
 from accounts.regions import is_region_code
 from bureau.officer import officer_scope
-from bureau.records import Filters, after_cursor, record_ids, records_query
+from bureau.records import Filters, after_cursor, iso_utc, item, record_ids, records_query
 from bureau.scope import Scope, ScopeError
 from core import policy
 from core.db import utcnow
@@ -75,11 +75,6 @@ class Page:
 
 
 # --- rules: plain functions ------------------------------------------------------------------
-
-def iso_utc(moment: datetime) -> str:
-    """``2026-03-01T02:03:04.000567Z``: UTC with microseconds, so that positions never blur."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
 
 def parse_instant(text: str) -> datetime:
     """An ISO 8601 instant with a zone (``Z`` or ``+08:00``); raises ValueError otherwise."""
@@ -129,25 +124,6 @@ def horizon_at(now: datetime, lag_seconds: float) -> datetime:
 def synced_until(horizon: datetime, updated_since: datetime | None) -> datetime:
     """Where the next run starts (``updated_since``) once a run reached its last page."""
     return max(horizon, updated_since) if updated_since else horizon
-
-
-def item(row) -> dict:
-    """One record as the v1 contract gives it (``row`` in bureau.records.COLUMNS order)."""
-    (record_id, id_number, name, phone, employer, region_code, year, course_id, course_title,
-     category, hours_tenths, completed_at, certificate_number, exam_score, exam_attempts, exam_passed_at,
-     subject_type, sector_public, rule_prefix, basis, source_id, reason, title, unit_name, unit_credit_code,
-     updated_at) = row
-    return {
-        "id": record_id, "id_number": id_number, "name": name, "phone": phone, "employer": employer,
-        "region_code": region_code, "year": year, "course_id": course_id, "course_title": course_title,
-        "category": category, "hours": hours_tenths / 10, "completed_at": iso_utc(completed_at),
-        "certificate_number": certificate_number, "exam_score": exam_score, "exam_attempts": exam_attempts,
-        "exam_passed_at": iso_utc(exam_passed_at) if exam_passed_at else None,
-        "subject_type": subject_type, "sector_public": bool(sector_public), "rule_prefix": rule_prefix,
-        "basis": basis, "source_id": source_id, "reason": reason, "title": title or course_title,
-        "unit": {"name": unit_name, "credit_code": unit_credit_code} if unit_name is not None else None,
-        "updated_at": iso_utc(updated_at),
-    }
 
 
 # --- the database ----------------------------------------------------------------------------
