@@ -20,9 +20,9 @@ from accounts.models import User
 from bureau.scope import Scope
 from core import policy
 from core.extensions import db
+from core.http import Refused
 from learning import entries, progress
 from learning.models import CreditRecord
-from units.service import Refused
 
 MAX_TENTHS = 9999  # 999.9 学时 either way: more is a typing slip, not a correction
 MAX_REASON = 500

@@ -9,7 +9,7 @@ object; 403 a trainee outside the caller's region (or token's); 404 no such trai
 ``below_zero`` and the other fields' codes (``field`` names it). ``GET ?year=`` lists the
 scope's corrections, newest first. Both are audited (``credit_corrected``, ``corrections_listed``).
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,25 +22,13 @@ from bureau.records import Filters, item, records_query
 from bureau.scope import Scope, ScopeError
 from core.db import utcnow
 from core.extensions import db
-from core.http import ApiError
+from core.http import ApiError, Refused
 from learning.models import CreditRecord
-from units.service import Refused
 
 bp = Blueprint("corrections_api", __name__, url_prefix="/api/v1/bureau")
 
 MAX_LISTED = 500
 MAX_USER_ID = 2**31 - 1
-
-
-@bp.errorhandler(Refused)
-def _refused(e: Refused):
-    db.session.rollback()
-    body = {"code": e.code, "message": e.message}
-    if e.field:
-        body["field"] = e.field
-    response = jsonify(error=body)
-    response.status_code = e.status
-    return response
 
 
 def _scope() -> Scope:

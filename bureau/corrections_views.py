@@ -18,7 +18,7 @@ from bureau.corrections import CorrectionInput
 from bureau.officer import asked_scope
 from core.db import utcnow
 from core.extensions import db
-from units.service import Refused
+from core.http import Refused
 
 bp = Blueprint("corrections_views", __name__, url_prefix="/bureau")
 

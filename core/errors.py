@@ -59,7 +59,8 @@ def handle_csrf_error(e: CSRFError):
 
 
 def handle_api_error(e: ApiError):
-    response = error_response(e.status, e.code, e.message)
+    db.session.rollback()  # nothing a refused call flushed may be committed later in the request
+    response = error_response(e.status, e.code, e.message, getattr(e, "field", None))
     response.headers.update(e.headers)
     return response
 

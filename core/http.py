@@ -14,8 +14,23 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_response(status: int, code: str, message: str):
-    response = jsonify(error={"code": code, "message": message})
+class Refused(ApiError):
+    """A request a service may not apply: ``status`` (403 out of scope, 404 no such thing — also
+    another unit's —, 409 conflict, 422 invalid input), ``code``, a Chinese ``message`` and maybe
+    the ``field`` at fault. API views let it through: it is answered like an :class:`ApiError`,
+    with ``field``, after rolling back what the request had flushed. Pages catch it and show
+    the message."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        super().__init__(status, code, message)
+        self.field = field
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None):
+    body = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    response = jsonify(error=body)
     response.status_code = status
     return response
 

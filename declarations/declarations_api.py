@@ -7,7 +7,7 @@ officer's region; 404 not one the caller may see (another unit's too); 409 the d
 not in the state the call needs, or the year is locked, or no confirmed unit; 422 a field
 (``field`` names it). Nothing is changed by an error.
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,17 +20,6 @@ from declarations.service import DeclarationInput, Refused
 
 bp = Blueprint("declarations_api", __name__, url_prefix="/api/v1")
 TEXT = ("title", "organiser", "place", "start_date", "end_date", "subject_type", "hours", "hours_reason")
-
-
-@bp.errorhandler(Refused)
-def _refused(e: Refused):
-    db.session.rollback()
-    body = {"code": e.code, "message": e.message}
-    if e.field:
-        body["field"] = e.field
-    response = jsonify(error=body)
-    response.status_code = e.status
-    return response
 
 
 bp.record_once(evidence.install)  # requests with evidence files may be larger than the app's limit

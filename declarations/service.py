@@ -17,11 +17,11 @@ from accounts import audit
 from accounts.models import User
 from core import policy
 from core.extensions import db
+from core.http import Refused
 from core.policy.rulebook import SUBJECT_TYPES, china_date
 from declarations import evidence
 from declarations.models import Declaration, DeclarationStep
 from units.models import Unit, UnitLink
-from units.service import Refused
 
 __all__ = ["Refused", "DeclarationInput", "declare", "resubmit", "withdraw"]
 OPEN = ("unit_review", "bureau_review", "returned")

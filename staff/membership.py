@@ -15,9 +15,9 @@ from sqlalchemy.orm import joinedload
 from accounts import audit
 from accounts.models import User
 from core.extensions import db
+from core.http import Refused
 from notices.service import notify
 from units.models import Unit, UnitLink
-from units.service import Refused
 
 REASON_MAX = 200
 

@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from accounts import audit
 from accounts.models import User
 from core import policy
+from core.http import Refused
 from notices.service import notify
 from staff.roster_data import StaffRow, staff_rows
-from units.service import Refused
 
 MOST = 1000
 

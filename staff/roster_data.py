@@ -16,11 +16,11 @@ from sqlalchemy import case, func, select
 from accounts.models import User
 from core import policy
 from core.extensions import db
+from core.http import Refused
 from core.paging import Page
 from core.policy import SUBJECT_TYPES, Standing
 from learning.models import CreditRecord
 from units.models import UnitLink
-from units.service import Refused
 
 PER_PAGE = 50
 STATUSES = ("", "short", "finished")

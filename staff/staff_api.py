@@ -8,7 +8,7 @@ no JSON object, 404 ``not_found``, 409 ``already_decided``, 422 ``invalid_year``
 ``invalid_user_ids``. Decisions and reminders are audited by their services, a search of
 the roster (``q``) here; ID numbers are masked.
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,24 +17,13 @@ from accounts.access import role_required
 from core import policy
 from core.db import utcnow
 from core.extensions import db
+from core.http import Refused
 from core.paging import page_links, page_number
 from staff import membership, reminders
 from staff.roster_data import clean_query, clean_status, roster_page, staff_rows
 from units.models import UnitLink
-from units.service import Refused
 
 bp = Blueprint("staff_api", __name__, url_prefix="/api/v1/unit/staff")
-
-
-@bp.errorhandler(Refused)
-def _refused(e: Refused):
-    db.session.rollback()
-    body = {"code": e.code, "message": e.message}
-    if e.field:
-        body["field"] = e.field
-    response = jsonify(error=body)
-    response.status_code = e.status
-    return response
 
 
 def _year(raw) -> int:

@@ -23,10 +23,10 @@ from accounts.access import role_required
 from bureau.export_writers import Layout, csv_chunks, neutralise, write_xlsx
 from core import policy
 from core.extensions import db
+from core.http import Refused
 from core.tz import CHINA
 from learning.progress import chosen_year
 from staff.roster_data import SUBJECT_TYPES, StaffRow, clean_query, clean_status, only, staff_rows
-from units.service import Refused
 
 bp = Blueprint("staff_exports", __name__, url_prefix="/unit")
 

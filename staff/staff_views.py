@@ -14,12 +14,12 @@ from accounts.access import role_required
 from core import policy
 from core.db import utcnow
 from core.extensions import db
+from core.http import Refused
 from core.paging import page_number
 from learning.progress import chosen_year
 from staff import membership, reminders
 from staff.roster_data import clean_query, clean_status, only, roster_page, shown_types, staff_rows
 from units.models import Unit
-from units.service import Refused
 
 bp = Blueprint("staff_views", __name__, url_prefix="/unit")
 

@@ -5,28 +5,17 @@ Errors are ``{"error": {"code", "message", "field"?}}``: 400 ``invalid_json``, 4
 ``not_trainee`` (only trainees have a unit), 404 ``not_found`` (no such unit), 409 ``conflict``
 (a simultaneous change), 422 ``invalid_unit_id`` or ``inactive_unit``.
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.access import login_required
 from core.db import utcnow
 from core.extensions import db
+from core.http import Refused
 from units import links
-from units.service import Refused
 
 bp = Blueprint("my_unit_api", __name__, url_prefix="/api/v1")
-
-
-@bp.errorhandler(Refused)
-def _refused(e: Refused):
-    db.session.rollback()
-    body = {"code": e.code, "message": e.message}
-    if e.field:
-        body["field"] = e.field
-    response = jsonify(error=body)
-    response.status_code = e.status
-    return response
 
 
 @bp.get("/me/unit")

@@ -3,9 +3,8 @@
 A bureau officer works within their region (accounts.regions.region_within), an admin
 everywhere. Anyone signed in may search active units (a trainee chooses one); inactive
 ones are found only by those who may edit them. Each change writes one audit row with
-the fields before and after. A refused request raises :class:`Refused` with a status
-(403 out of region, 404 no such unit, 409 duplicate code, 422 invalid input), a code
-and a Chinese message.
+the fields before and after. A refused request raises :class:`core.http.Refused` (403 out of region, 404 no such unit,
+unit, 409 duplicate code, 422 invalid input).
 """
 from dataclasses import dataclass
 
@@ -16,20 +15,13 @@ from accounts import audit
 from accounts.models import User
 from accounts.regions import area_prefix, is_region_code, region_within
 from core.extensions import db
+from core.http import Refused
 from units.creditcode import CreditCodeError, clean_credit_code
 from units.models import Unit
 
 EDITORS = ("bureau", "admin")
 FIELDS = ("name", "credit_code", "region_code", "address", "active")
 PAGE = 50
-
-
-class Refused(Exception):
-    """A request that may not be applied: ``status``, ``code``, a Chinese ``message``, maybe ``field``."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
 
 
 @dataclass(frozen=True)

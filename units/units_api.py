@@ -6,28 +6,18 @@ Errors are ``{"error": {"code", "message", "field"?}}``: 400 the body is no JSON
 422 ``invalid_credit_code``, ``invalid_name``, ``invalid_region``, ``invalid_address`` or
 ``invalid_active`` (``field`` names it).
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.access import current_api_token, login_required, role_required
 from core.extensions import db
+from core.http import Refused
 from units import service
-from units.service import EDITORS, Refused, UnitInput
+from units.service import EDITORS, UnitInput
 
 bp = Blueprint("units_api", __name__, url_prefix="/api/v1")
 TEXT_FIELDS = ("name", "credit_code", "region_code", "address")
-
-
-@bp.errorhandler(Refused)
-def _refused(e: Refused):
-    db.session.rollback()
-    body = {"code": e.code, "message": e.message}
-    if e.field:
-        body["field"] = e.field
-    response = jsonify(error=body)
-    response.status_code = e.status
-    return response
 
 
 @bp.get("/units")
