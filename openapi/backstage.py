@@ -1,6 +1,7 @@
 """The v1 calls behind the scenes: studio (producers), review, videos and tus uploads."""
+from core.xlsx import XLSX_TYPE
 from courses.models import COURSE_STATUSES
-from courses.studio.bank_xlsx import MAX_BYTES, MAX_ROWS, XLSX_TYPE
+from courses.studio.bank_xlsx import MAX_BYTES, MAX_ROWS
 from openapi.build import (
     PUBLIC,
     SIGNED_IN,

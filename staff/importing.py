@@ -14,14 +14,11 @@ existing account.
 """
 import io
 import secrets
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import xlsxwriter
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from sqlalchemy import or_, select
 from werkzeug.security import generate_password_hash
 
@@ -29,6 +26,7 @@ from accounts.audit import record
 from accounts.models import User
 from accounts.validators import FieldError, china_today, clean_id_number, clean_phone, clean_real_name, clean_title
 from core.extensions import db
+from core.xlsx import cell_text, read_rows
 from units.models import Unit, UnitLink
 
 COLUMNS = {"real_name": "姓名", "id_number": "身份证号", "phone": "手机号", "title": "职称"}
@@ -37,16 +35,11 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED = 20 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_COLUMNS = 30
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # One-time passwords: 12 characters of an alphabet without look-alikes (no 0/o, 1/l/i), in
 # groups of four: about 59 random bits. A secret that strong needs no slow hash, and 2,000 of
 # scrypt's would take minutes; the password the person then chooses gets the default one.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 OTP_HASH = "pbkdf2:sha256:20000"
-
-
-class FileRefused(ValueError):
-    """The file as a whole cannot be read: too big, not an XLSX, a zip bomb, no sheet."""
 
 
 @dataclass
@@ -114,49 +107,9 @@ def template() -> bytes:
 
 # ---- reading ---------------------------------------------------------------------------------
 
-def _not_xlsx() -> FileRefused:
-    return FileRefused(_("文件不是有效的 XLSX 表格，请使用下载的模板（Excel 或 WPS 另存为 .xlsx）。"))
-
-
-def _check_container(data: bytes) -> None:
-    if len(data) > MAX_BYTES:
-        raise FileRefused(_("文件超过 %(mb)s MB，请拆分后分批导入。", mb=MAX_BYTES // (1024 * 1024)))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise _not_xlsx() from None
-    if unpacked > MAX_UNPACKED:
-        raise FileRefused(_("文件解压后过大，不能导入。"))
-
-
-def _rows(data: bytes) -> list[tuple]:
-    """The first sheet's rows (header included), at most MAX_ROWS + 2, as values."""
-    _check_container(data)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                return list(book.worksheets[0].iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS,
-                                                         values_only=True))
-            finally:
-                book.close()
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise _not_xlsx() from None
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _header(row: tuple, parsed: Parsed) -> dict[str, int] | None:
     """Field → column index from the header row, or None (with the error noted)."""
-    labels = [_cell(value).replace(" ", "") for value in row]
+    labels = [cell_text(value).replace(" ", "") for value in row]
     columns = {name: labels.index(label) for name, label in COLUMNS.items() if label in labels}
     missing = [COLUMNS[name] for name in REQUIRED if name not in columns]
     if missing:
@@ -180,7 +133,7 @@ def _clean_row(cells: dict, number: int, today, parsed: Parsed) -> tuple[dict, b
             bad = True
             continue
         try:
-            values[name] = check(_cell(raw))
+            values[name] = check(cell_text(raw))
         except FieldError as e:
             parsed.add(number, name, code, str(e))
             bad = True
@@ -188,9 +141,10 @@ def _clean_row(cells: dict, number: int, today, parsed: Parsed) -> tuple[dict, b
 
 
 def parse(data: bytes, now: datetime) -> Parsed:
-    """Read and check a staff file (no database). Raises :class:`FileRefused` for a file that
+    """Read and check a staff file (no database). Raises :class:`XlsxError` for a file that
     is not a readable XLSX; every row's problems are in ``errors``."""
-    rows, parsed = _rows(data), Parsed()
+    rows, parsed = read_rows(data, max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED, max_rows=MAX_ROWS,
+                           max_columns=MAX_COLUMNS), Parsed()
     columns = _header(rows[0], parsed) if rows else None
     if columns is None:
         if not rows:
@@ -199,7 +153,7 @@ def parse(data: bytes, now: datetime) -> Parsed:
     today = china_today(now)
     for number, row in enumerate(rows[1:], start=2):
         cells = {name: row[index] if index < len(row) else None for name, index in columns.items()}
-        if not any(_cell(value) for value in cells.values()):
+        if not any(cell_text(value) for value in cells.values()):
             continue
         if number > MAX_ROWS + 1:
             parsed.add(number, "", "too_many_rows", _("一个文件最多 %(max)s 人，请拆分后分批导入。", max=MAX_ROWS))

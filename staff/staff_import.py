@@ -22,6 +22,7 @@ from accounts.idnumber import mask_id_number
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
+from core.xlsx import XLSX_TYPE, XlsxError
 from staff import importing
 from units.models import Unit
 
@@ -43,7 +44,7 @@ def _unit() -> Unit:
 
 
 def _checked(data: bytes) -> importing.Parsed:
-    """The file read, checked row by row and against existing accounts (FileRefused passes)."""
+    """The file read, checked row by row and against existing accounts (XlsxError passes)."""
     parsed = importing.parse(data, utcnow())
     importing.check_taken(parsed)
     return parsed
@@ -113,7 +114,7 @@ def _forget() -> None:
 @bp.get("/unit/staff/import/template.xlsx")
 @role_required("unit_admin")
 def template():
-    return Response(importing.template(), mimetype=importing.XLSX_TYPE, headers={
+    return Response(importing.template(), mimetype=XLSX_TYPE, headers={
         "Content-Disposition": "attachment; filename=staff-import-template.xlsx"})
 
 
@@ -134,7 +135,7 @@ def page():
         return _page(unit, problem=_("请选择要导入的 XLSX 文件。")), 422
     try:
         parsed = _checked(data)
-    except importing.FileRefused as e:
+    except XlsxError as e:
         return _page(unit, problem=str(e)), 422
     token = _keep(data) if parsed.clean else None
     return _page(unit, parsed=parsed, token=token, filename=request.files["file"].filename)
@@ -150,7 +151,7 @@ def confirm():
         return _page(unit, problem=_("确认已失效（超过一小时或已导入），请重新上传文件。")), 409
     try:
         parsed = _checked(data)
-    except importing.FileRefused as e:  # cannot happen to a kept file, but say so if it does
+    except XlsxError as e:  # cannot happen to a kept file, but say so if it does
         return _page(unit, problem=str(e)), 422
     if not parsed.clean:
         _forget()
@@ -184,7 +185,7 @@ def api_import():
         raise ApiError(422, "missing_file", _("请以 multipart 表单字段 file 上传 XLSX 文件。"))
     try:
         parsed = _checked(data)
-    except importing.FileRefused as e:
+    except XlsxError as e:
         raise ApiError(422, "invalid_xlsx", str(e)) from None
     report = {"ok": parsed.clean, "rows": parsed.rows, "errors": parsed.errors, "created": []}
     if _dry_run():

@@ -9,15 +9,14 @@ is refused before it is read when it is too big, is not a ZIP, or would unpack t
 ``MAX_ROWS`` questions.
 """
 import io
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.xlsx import cell_text, read_rows
 from courses.studio.bank_rules import JUDGE_OPTIONS, MAX_OPTIONS, BankError, clean_question, stem_key
 
 LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
@@ -32,11 +31,6 @@ COLUMNS = {"kind": "题型", "stem": "题干", "options": "选项", "answer": "�
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED = 10 * 1024 * 1024  # a 1000-question bank unpacks to about 1 MB
 MAX_ROWS = 1000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class XlsxError(ValueError):
-    """The file as a whole cannot be read (too big, not an XLSX, a zip bomb)."""
 
 
 @dataclass
@@ -113,44 +107,6 @@ def export(questions) -> bytes:
 
 # ---- read ------------------------------------------------------------------------------------
 
-def _check_container(data: bytes) -> None:
-    if len(data) > MAX_BYTES:
-        raise XlsxError(_("文件超过 %(mb)s MB，请拆分后分批导入。", mb=MAX_BYTES // (1024 * 1024)))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise XlsxError(_("文件不是有效的 XLSX 表格，请使用下载的模板（Excel 或 WPS 另存为 .xlsx）。")) from None
-    if unpacked > MAX_UNPACKED:
-        raise XlsxError(_("文件解压后过大，不能导入。"))
-
-
-def _rows(data: bytes) -> list[tuple]:
-    """The first sheet's rows (header included), at most MAX_ROWS + 2 of them, as values."""
-    _check_container(data)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                return list(sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=len(HEADERS), values_only=True))
-            finally:
-                book.close()
-    except XlsxError:
-        raise
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise XlsxError(_("文件不是有效的 XLSX 表格，请使用下载的模板（Excel 或 WPS 另存为 .xlsx）。")) from None
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _row_values(cells: list[str]) -> dict:
     """A row's cells as question values; raises BankError (field → column) for its letters."""
     kind = KIND_ALIASES.get(cells[0], cells[0] or None)
@@ -176,16 +132,17 @@ def _row_values(cells: list[str]) -> dict:
 def parse(data: bytes, bank_stems=()) -> Parsed:
     """Read an XLSX bank to be added to a bank holding ``bank_stems``. Raises ``XlsxError``
     for a file that is not a readable XLSX; every row's problem is in ``errors``."""
-    rows = _rows(data)
+    rows = read_rows(data, max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED, max_rows=MAX_ROWS,
+                     max_columns=len(HEADERS))
     parsed = Parsed()
-    header = [_cell(value) for value in (rows[0] if rows else ())]
+    header = [cell_text(value) for value in (rows[0] if rows else ())]
     if tuple(header[:len(HEADERS)]) != HEADERS:
         parsed.errors.append({"row": 1, "column": "", "message": _(
             "表头应为：%(headers)s。请使用下载的模板。", headers="、".join(HEADERS))})
         return parsed
     stems, in_bank = list(bank_stems), {stem_key(stem) for stem in bank_stems}
     for number, row in enumerate(rows[1:], start=2):
-        cells = [_cell(value) for value in (*row, *[None] * (len(HEADERS) - len(row)))]
+        cells = [cell_text(value) for value in (*row, *[None] * (len(HEADERS) - len(row)))]
         if not any(cells):
             continue
         if number > MAX_ROWS + 1:

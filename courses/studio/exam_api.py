@@ -13,6 +13,7 @@ from flask_login import current_user
 from accounts.access import role_required
 from core.extensions import db
 from core.http import ApiError, error_response
+from core.xlsx import XLSX_TYPE, XlsxError
 from courses.models import Course, Question
 from courses.studio import bank, bank_xlsx
 from courses.studio.authoring import producer_course, refused
@@ -52,7 +53,7 @@ def _json_body() -> dict:
 
 
 def _xlsx(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype=bank_xlsx.XLSX_TYPE, headers={
+    return Response(data, mimetype=XLSX_TYPE, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{filename}", "Cache-Control": "no-store"})
 
 
@@ -155,7 +156,7 @@ def import_questions(course_id: int):
     course = _course(course_id, lock=not dry_run)
     try:
         parsed = bank_xlsx.parse(_upload(), [question.stem for question in course.questions])
-    except bank_xlsx.XlsxError as e:
+    except XlsxError as e:
         raise ApiError(422, "invalid_xlsx", str(e)) from None
     if dry_run:
         return {**parsed.report(), "imported": 0}

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from accounts.access import role_required
 from core.extensions import db
+from core.xlsx import XlsxError
 from courses.models import Course, Question
 from courses.studio import bank, bank_xlsx
 from courses.studio.authoring import page_helpers, producer_course
@@ -128,7 +129,7 @@ def import_questions(course_id: int):
     try:
         parsed = bank_xlsx.parse(upload.stream.read(bank_xlsx.MAX_BYTES + 1),
                                  [question.stem for question in course.questions])
-    except bank_xlsx.XlsxError as e:
+    except XlsxError as e:
         parsed, problem = None, str(e)
     else:
         problem = None

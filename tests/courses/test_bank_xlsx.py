@@ -5,9 +5,10 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from core.xlsx import XlsxError
 from courses.models import Question
 from courses.studio import bank_xlsx
-from courses.studio.bank_xlsx import HEADERS, XlsxError, parse
+from courses.studio.bank_xlsx import HEADERS, parse
 
 
 def xlsx(*rows, headers=HEADERS) -> bytes:
