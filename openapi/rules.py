@@ -22,6 +22,9 @@ RULES = obj({
                 "propertyNames": enum(*TYPES),
                 "description": "A type's credit year when it is not the calendar year."},
     "lock": nullable(DAY), "test_required": BOOL, "daily_cap_hours": nullable(NUM),
+}, {
+    "declared_hours_per_half_day": {**NUM, "description": "学时 per half-day of a declared training (4 when absent)."},
+    "declared_max_hours_per_day": {**NUM, "description": "The most 学时 declared per day (8 when absent)."},
 }, description="A rule set version in its JSON form (core.policy.ruledata).")
 RULES_IN = {**RULES, "required": ["effective_from", "minutes_per_hour"],
             "description": "A version to store; the path's prefix wins over the body's. Missing requirements "

@@ -7,6 +7,8 @@ from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from core.policy import ruledata
 from core.policy.rulebook import SUBJECT_TYPES, RuleError, RuleSet
 
+# The offline 学时登记 numbers (docs/rules.md rule 15): JSON key → form field.
+DECLARED = {"declared_hours_per_half_day": "declared_half_day", "declared_max_hours_per_day": "declared_max_day"}
 TYPE_LABELS = {"gongxu": _l("公需科目"), "zhuanye": _l("专业科目"), "xuanxiu": _l("选修科目")}
 
 
@@ -34,6 +36,8 @@ class RuleForm(FlaskForm):
     lock = StringField(_l("锁定日期"), filters=[_strip])
     test_required = BooleanField(_l("须通过课程考试"), default=True)
     daily_cap = StringField(_l("每日学时上限"), filters=[_strip])
+    declared_half_day = StringField(_l("线下培训每半天学时"), filters=[_strip])
+    declared_max_day = StringField(_l("线下培训每天最多学时"), filters=[_strip])
     submit = SubmitField(_l("保存"))
 
     def as_json(self) -> dict:
@@ -53,6 +57,8 @@ class RuleForm(FlaskForm):
             "required_hours": required, "total_covers_parts": bool(self.total_covers_parts.data),
             "windows": windows, "lock": self.lock.data or None, "test_required": bool(self.test_required.data),
             "daily_cap_hours": self.daily_cap.data or None,
+            # Empty: the defaults (4 and 8), which the JSON form then leaves out.
+            **{key: _number(self[name].data) for key, name in DECLARED.items() if self[name].data},
         }
 
     def fill(self, rules: RuleSet) -> None:
@@ -68,6 +74,8 @@ class RuleForm(FlaskForm):
             self[f"window_{kind}_start"].data, self[f"window_{kind}_end"].data = window["start"], window["end"]
         self.lock.data = data["lock"] or ""
         self.daily_cap.data = "" if data["daily_cap_hours"] is None else str(data["daily_cap_hours"])
+        for key, name in DECLARED.items():
+            self[name].data = str(data[key]) if key in data else ""
 
     def show(self, error: RuleError) -> None:
         """Put ``error`` under the field it names (the form's first window field for a window as a whole)."""
@@ -77,7 +85,7 @@ class RuleForm(FlaskForm):
         elif parts[0] == "windows":
             name = f"window_{parts[1] if len(parts) > 1 else 'gongxu'}_{parts[2] if len(parts) > 2 else 'start'}"
         else:
-            name = {"daily_cap_hours": "daily_cap"}.get(parts[0], parts[0])
+            name = {"daily_cap_hours": "daily_cap", **DECLARED}.get(parts[0], parts[0])
         field = self._fields.get(name, self.prefix)
         field.errors = [*field.errors, error.message]
 

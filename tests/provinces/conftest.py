@@ -9,6 +9,7 @@ from core.extensions import db
 from core.policy.examples import EXAMPLES
 from core.policy.models import RuleSetVersion
 from provinces import store
+from provinces.forms import DECLARED
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def form_of(data: dict, **changes) -> dict:
     for kind, window in data["windows"].items():
         fields[f"window_{kind}_start"], fields[f"window_{kind}_end"] = window["start"], window["end"]
     fields.update({name: "y" for name in ("total_covers_parts", "test_required") if data[name]})
+    fields.update({name: str(data[key]) for key, name in DECLARED.items() if key in data})
     fields.update(changes)
     return {name: value for name, value in fields.items() if value is not None}
 

@@ -79,6 +79,23 @@ def test_an_edit_is_saved_with_the_version_before_and_after_in_the_audit(client,
     assert row.details["before"]["name"] == "广东省（示例）" and row.details["after"]["name"] == "广东省"
 
 
+def test_the_offline_training_hours_are_edited_on_the_form_and_kept_by_other_edits(client, sign_in, admin, examples):
+    """Editing a set's other terms once reset its 学时登记 numbers (the form did not carry them)."""
+    sign_in(admin)
+    client.post(PAGE + "44/2024-01-01/edit", data=form_of(GUANGDONG, declared_half_day="3", declared_max_day="6"))
+    page = text(client.get(PAGE + "44/2024-01-01/edit"))
+    assert 'value="3"' in page and 'value="6"' in page
+    client.post(PAGE + "44/2024-01-01/edit", data=form_of(GUANGDONG, declared_half_day="3", declared_max_day="6",
+                                                          name="广东省"))
+    [rules] = [rules for prefix, _, rules in stored() if prefix == "44"]
+    assert rules["name"] == "广东省"
+    assert (rules["declared_hours_per_half_day"], rules["declared_max_hours_per_day"]) == (3, 6)
+    assert answers().rules_for("440106", 2026).declared_half_day_tenths == 30
+    client.post(PAGE + "44/2024-01-01/edit", data=form_of(GUANGDONG))  # emptied: the defaults, left out
+    [rules] = [rules for prefix, _, rules in stored() if prefix == "44"]
+    assert "declared_hours_per_half_day" not in rules and "declared_max_hours_per_day" not in rules
+
+
 def test_the_edit_form_cannot_move_a_version_to_another_prefix_or_date(client, sign_in, admin, examples):
     sign_in(admin)
     client.post(PAGE + "44/2024-01-01/edit", data=form_of(GUANGDONG, prefix="45", effective_from="2020-01-01"))
