@@ -32,6 +32,7 @@ ACTION_NAMES = {
     "user_activated": _l("启用账号"),
     "user_deactivated": _l("停用账号"),
     "password_changed": _l("修改密码"),
+    "email_changed": _l("修改通知邮箱"),
     "token_created": _l("生成令牌"),
     "token_revoked": _l("吊销令牌"),
     "course_submitted": _l("提交课程审核"),

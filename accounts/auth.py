@@ -182,6 +182,9 @@ def email():
         for error in form.email.errors:
             flash(error, "error")
         return redirect(url_for("auth.profile"))
+    if current_user.email != form.email.data:
+        # The address itself stays out of the log: whether it was set is what an inquiry needs.
+        audit.record("email_changed", target=f"user:{current_user.id}", cleared=not form.email.data)
     current_user.email = form.email.data
     db.session.commit()
     flash(_("通知邮箱已保存。") if form.email.data else _("通知邮箱已清除，通知只在站内显示。"), "success")

@@ -2,7 +2,9 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
+from accounts.models import AuditLog
 from core.extensions import db
 
 
@@ -26,6 +28,11 @@ def test_the_owner_sets_and_clears_their_address(client, make_user, sign_in):
     assert 'value="Chen.Xuewen+notices@example.com"' in text(client.get("/me"))
     assert "通知邮箱已清除" in text(client.post("/me/email", data={"email": ""}, follow_redirects=True))
     assert email_of(user) == ""
+    client.post("/me/email", data={"email": ""})  # no change: not logged again
+    logged = list(db.session.scalars(select(AuditLog).where(AuditLog.action == "email_changed").order_by(AuditLog.id)))
+    assert [(row.actor_id, row.details) for row in logged] == [(user.id, {"cleared": False}),
+                                                               (user.id, {"cleared": True})]
+    assert "example.com" not in str([row.details for row in logged])
 
 
 MALFORMED = ["chen", "chen@example", "chen xuewen@example.com", "chen@example.com\r\nBcc: x@evil.example",
