@@ -19,7 +19,7 @@ from core.tz import CHINA
 from courses.categories import ensure_categories
 from courses.models import Category, Video
 from courses.search import tasks as search_tasks
-from demo import clips, media, seed, year
+from demo import clips, media, seed, unit_staff, year
 from demo.data import DEMO_PASSWORD, PRODUCER_PHONE
 from provinces import store as rule_store
 
@@ -140,6 +140,7 @@ def _seed_year(accounts: list[seed.AccountRow], count: int) -> None:
         db.session.commit()
         if done % 50 == 0 or done == len(persons):
             click.echo(_("学员：已生成 %(done)d / %(total)d 名学员的学习记录。", done=done, total=len(persons)))
+    _seed_unit_staff(accounts)
     trainee = next(row.user for row in accounts if row.account.role == "trainee")
     if trainee.role != "trainee":
         return
@@ -148,6 +149,17 @@ def _seed_year(accounts: list[seed.AccountRow], count: int) -> None:
     if closer is not None:
         click.echo(_("%(name)s 本年度还差 %(hours).1f 学时达标：学完《%(title)s》即可开具达标的年度学时证明。",
                      name=trainee.real_name, hours=year.DEMO_SHORT_TENTHS / 10, title=closer.title))
+
+
+def _seed_unit_staff(accounts: list[seed.AccountRow]) -> None:
+    admin = next(row.user for row in accounts if row.account.role == "unit_admin")
+    if admin.role != "unit_admin":
+        return
+    confirmed, pending = unit_staff.ensure_staff(admin, utcnow())
+    db.session.commit()
+    if confirmed or pending:
+        click.echo(_("工作单位：%(admin)s 确认了 %(confirmed)d 名本单位学员，%(pending)d 名待确认。",
+                     admin=admin.real_name, confirmed=confirmed, pending=pending))
 
 
 def _finish(course) -> None:
