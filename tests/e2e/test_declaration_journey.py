@@ -1,10 +1,11 @@
 """学时登记 in a real browser: a trainee declares a seminar with a photo (the form's script fills
 in 8 学时 from the dates), the unit returns it with a reason, the trainee lowers the hours with a
 reason, adds a certificate and submits again, the unit and the bureau approve, and the hours
-appear in 我的学习 as a line of their own."""
+appear in 我的学习 as a line of their own and in the bureau's XLSX of records, as 线下登记."""
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -116,3 +117,29 @@ def test_declare_return_fix_and_approve_into_my_learning(page, live_server, tmp_
     expect(line).to_contain_text("线下学时")
     expect(line.locator(".hours")).to_have_text("4.0")  # as 我的学习 writes 学时
     expect(line.locator(".subject-type")).to_have_text("专业科目")
+
+    switch(page, cast["officer"])
+    rows = bureau_xlsx(page, tmp_path, year=day[:4], person=cast["trainee"]["name"])
+    assert [(row["姓名"], row["课程"], row["学时"], row["科目类型"], row["依据"], row["工作单位（已确认）"])
+            for row in rows] == [(cast["trainee"]["name"], TITLE, 4, "专业科目", "线下登记", "杭州市第一人民医院")]
+
+
+def bureau_xlsx(page, tmp_path, *, year: str, person: str) -> list[dict]:
+    """The rows of the XLSX the signed-in officer downloads from 学时记录 for ``year`` and
+    ``person``, each as {header: value}."""
+    page.goto("/bureau/records")
+    page.get_by_label("年度").fill(year)
+    page.get_by_label("身份证号或姓名（精确）").fill(person)
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("共 1 条记录")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    path = tmp_path / "records.xlsx"
+    download.value.save_as(path)
+    workbook = load_workbook(path, read_only=True)
+    try:
+        header, *body = workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+    return [dict(zip(header, row, strict=True)) for row in body]

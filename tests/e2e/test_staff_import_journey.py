@@ -6,6 +6,9 @@ the file, uploads it again, sees 全部通过, confirms, and is shown each new p
 number and one-time password once; the accounts exist, linked to the unit and confirmed.
 Then 李明 signs in with his one-time password and is held on the password page until he
 sets his own.
+
+And a trainee of another, existing account who chose the unit waits on 本单位 until 马晓燕
+confirms the request; then the trainee is in the roster and has a notice saying so.
 """
 import re
 
@@ -15,8 +18,9 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
+from notices.models import Notice
 from tests.conftest import _FAST_HASH, make_id_number
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import add_trainee, sign_in
 from tests.staff_import.conftest import xlsx
 from units.models import Unit, UnitLink
 
@@ -94,3 +98,28 @@ def test_a_unit_admin_fixes_a_bad_row_and_imports_the_staff(page, live_server, u
     expect(page.get_by_text("密码已修改")).to_be_visible()
     page.goto("/me/learning")
     expect(page).to_have_url(re.compile(r"/me/learning$"))
+
+
+def test_a_unit_admin_confirms_a_pending_link(page, live_server, unit_admin):
+    person = add_trainee(live_server.app, phone="13900000031")
+    with live_server.app.app_context():
+        db.session.add(UnitLink(user_id=person["id"], unit_id=unit_admin["unit_id"], status="pending"))
+        db.session.commit()
+
+    sign_in(page, unit_admin)
+    page.goto("/unit/")
+    pending = page.get_by_role("region", name="待确认的人员")
+    request_row = pending.get_by_role("row").filter(has_text=person["name"])
+    expect(request_row).to_contain_text(person["phone"])
+    roster = page.get_by_role("region", name="人员学时")
+    expect(roster.get_by_role("row").filter(has_text=person["name"])).to_have_count(0)
+    request_row.get_by_role("button", name="确认", exact=True).click()
+
+    expect(page.get_by_text(f"已确认{person['name']}为本单位人员。")).to_be_visible()
+    expect(pending.get_by_text("没有待确认的申请")).to_be_visible()
+    expect(roster.get_by_role("row").filter(has_text=person["name"])).to_contain_text(person["phone"])
+    with live_server.app.app_context():
+        link = db.session.scalars(select(UnitLink).where(UnitLink.user_id == person["id"])).one()
+        assert (link.status, link.decided_by_id) == ("confirmed", unit_admin["id"])
+        notices = db.session.scalars(select(Notice).where(Notice.user_id == person["id"])).all()
+        assert [notice.kind for notice in notices] == ["unit_link_confirmed"]
