@@ -148,7 +148,7 @@ def as_shown(row) -> list[str]:
     """An export row (its header's order) as the records page shows it: ID masked, time to the minute,
     no test score (and so no attempt count) as "—"."""
     (name, id_number, _phone, employer, _code, region, year, course, category, hours, completed, number,
-     score, attempts, _passed_at, subject) = row
+     score, attempts, _passed_at, subject, *_basis_and_unit) = row
     tested = score not in ("", None)
     return [name, mask_id_number(id_number), employer or "—", region, str(year), course, category,
             str(float(hours)), completed[:16], number or "—", str(score) if tested else "—",
