@@ -26,6 +26,10 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     QUEUE_IMMEDIATE = False
     MEDIA_ACCEL_REDIRECT = ""  # e.g. "/protected-media/" when nginx serves media
+    # nginx checks signed media links alone (courses/media/links.py): the secret of its secure_link_md5;
+    # empty = the app checks every media request. A link lives this long (rounded up to the minute).
+    MEDIA_LINK_SECRET = ""
+    MEDIA_LINK_SECONDS = 600
     CREDIT_MINUTES_PER_HOUR = 45
     ANNUAL_REQUIRED_HOURS = 30
     COMPLETION_RATIO = 0.95

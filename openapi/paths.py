@@ -56,6 +56,13 @@ def watching() -> dict:
             security=SIGNED_IN_WRITE, parameters=[path_param("lesson_id")],
             description="Openings are paced per trainee: a burst of WATCH_SESSION_OPENS_PER_MINUTE, then one "
                         "every 60 / WATCH_SESSION_OPENS_PER_MINUTE seconds.")},
+        f"{V1}/lessons/{{lesson_id}}/media": {"get": operation(
+            "getLessonMedia", "Fresh links to the lesson's renditions, poster and captions", "media",
+            signed_in({"200": json_response("The links.", "MediaLinks"), "404": shared("NotFound")}),
+            security=SIGNED_IN, parameters=[path_param("lesson_id")],
+            description="For whoever may play the lesson's video. With MEDIA_LINK_SECRET the links are signed for "
+                        "the caller and expire after MEDIA_LINK_SECONDS (rounded up to the minute): nginx answers "
+                        "403 to a bad signature and 410 once expired, and the player asks here again.")},
         f"{V1}/sessions/{{session_id}}/heartbeats": {"post": operation(
             "sendHeartbeat", "Report the segments played since the last heartbeat", "watching",
             signed_in({

@@ -77,6 +77,12 @@ WATCH_SESSION = obj({
                      "description": "The most segments one heartbeat may carry (more: 422 too_many_segments)."},
     "course": COURSE_STATE,
 })
+MEDIA_LINKS = obj({
+    "renditions": array(obj({"height": INT, "url": URL})), "poster": nullable(URL), "captions": nullable(URL),
+    "expires_at": {**nullable(DATETIME), "description": "When the links stop working (410 from nginx); null when "
+                                                        "the app checks every request (no MEDIA_LINK_SECRET)."},
+    "expires_in": {**nullable(INT), "description": "Seconds from the answer to expires_at."},
+}, description="A video's links for the caller: signed for nginx (secure_link) when MEDIA_LINK_SECRET is set.")
 HEARTBEAT = obj({
     "seq": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "description": "Strictly increasing per session."},
     "segments": array(array(NUM, minItems=2, maxItems=2),
@@ -208,6 +214,7 @@ def schemas() -> dict:
                                       "(every other argument kept), null at either end."),
         "Source": SOURCE, "Lesson": LESSON,
         "CourseDetail": obj({**COURSE_SUMMARY, "lessons": array(ref("Lesson"))}),
+        "MediaLinks": MEDIA_LINKS,
         "WatchSession": WATCH_SESSION, "Heartbeat": HEARTBEAT, "HeartbeatState": HEARTBEAT_STATE,
         "AttentionAnswer": obj({"token": STR}),
         "AttentionResult": obj({"ok": BOOL, "next_check_at": DATETIME}),

@@ -4,16 +4,19 @@ With ``q``, the list comes from the course search (``courses.search.engine``: th
 as the ``/search`` page, ranked by relevance unless ``sort`` says otherwise); the
 response has the same shape either way.
 """
+from datetime import UTC, datetime
 from math import ceil
 
 from flask import Blueprint, current_app, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from core import policy
 from core.extensions import db
 from core.http import ApiError
 from core.paging import page_links
 from courses import listing
+from courses.media import links
 from courses.models import Course, Lesson
 from courses.search import engine as search
 
@@ -64,20 +67,22 @@ def course_summary(course: Course) -> dict:
     }
 
 
-def lesson_detail(lesson: Lesson) -> dict:
+def lesson_detail(lesson: Lesson, now: datetime) -> dict:
+    """A published lesson; its media links are signed for a signed-in caller (``courses.media.links``)."""
     video = lesson.video
+    media = links.video_links(video, current_user, now)
+    widths = {r["height"]: r.get("width") for r in video.renditions}
     return {
         "id": lesson.id,
         "position": lesson.position,
         "title": lesson.title,
         "duration_seconds": round(video.duration_seconds, 3),
         "sources": [
-            {"url": url_for("media.rendition", video_id=video.id, height=r["height"]),
-             "height": r["height"], "width": r.get("width"), "type": "video/mp4"}
-            for r in sorted(video.renditions, key=lambda r: r["height"])
+            {"url": r["url"], "height": r["height"], "width": widths[r["height"]], "type": "video/mp4"}
+            for r in media["renditions"]
         ],
-        "poster": url_for("media.poster", video_id=video.id) if video.poster_path else None,
-        "captions": url_for("media.captions", video_id=video.id) if video.captions_path else None,
+        "poster": media["poster"],
+        "captions": media["captions"],
     }
 
 
@@ -121,4 +126,5 @@ def course(course_id: int):
     found = listing.published_course(course_id)
     if found is None:
         raise ApiError(404, "not_found", _("课程不存在或尚未发布。"))
-    return {**course_summary(found), "lessons": [lesson_detail(lesson) for lesson in found.lessons]}
+    now = datetime.now(UTC)
+    return {**course_summary(found), "lessons": [lesson_detail(lesson, now) for lesson in found.lessons]}

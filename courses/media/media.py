@@ -33,7 +33,7 @@ from werkzeug.wsgi import wrap_file
 
 from core.extensions import db, login_manager
 from courses.access import can_view_video, poster_audience
-from courses.media import storage
+from courses.media import links, storage
 from courses.models import Video
 
 bp = Blueprint("media", __name__, url_prefix="/media")
@@ -42,6 +42,16 @@ bp = Blueprint("media", __name__, url_prefix="/media")
 MAX_AGE = 3600
 # Block size when a server reads a ranged body itself rather than sendfile()-ing it.
 READ_BYTES = 64 * 1024
+
+
+@bp.app_context_processor
+def link_helpers() -> dict:
+    """``media_links(video)`` for every template: the video's links for the viewer
+    (``courses.media.links.video_links``) with ``by_height``, height → rendition URL."""
+    def media_links(video: Video) -> dict:
+        found = links.video_links(video, current_user, datetime.now(UTC))
+        return {**found, "by_height": {r["height"]: r["url"] for r in found["renditions"]}}
+    return {"media_links": media_links}
 
 
 @bp.get("/videos/<int:video_id>/poster.jpg")

@@ -6,9 +6,12 @@ The rules themselves are in ``courses.studio.publishing``; this module only find
 answers. Producers see their organisation's courses only (``Course.organisation``, never
 empty); reviewers and admins see every course past its draft.
 """
+from datetime import UTC, datetime
+
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import or_, select
 
 from accounts.models import User
@@ -17,6 +20,7 @@ from core.extensions import db
 from core.http import error_response, wants_json
 from core.inputs import is_id
 from courses.access import in_published_course
+from courses.media import links
 from courses.media.backstage import VIDEO_STATUS_NAMES, rendition_sources
 from courses.models import Course, Lesson, Video
 from courses.studio import bank, publishing
@@ -95,12 +99,13 @@ def queue_query(status: str = "submitted"):
 # ---- shown -----------------------------------------------------------------------------------
 
 def lesson_json(lesson: Lesson) -> dict:
+    """A lesson as the studio shows it; media links are the caller's (``courses.media.links``)."""
     video = lesson.video
+    media = links.video_links(video, current_user, datetime.now(UTC))
     return {
         "id": lesson.id, "position": lesson.position, "title": lesson.title, "video_id": video.id,
         "video_status": video.status, "duration_seconds": round(video.duration_seconds, 3),
-        "poster": url_for("media.poster", video_id=video.id) if video.poster_path else None,
-        "captions": url_for("media.captions", video_id=video.id) if video.captions_path else None,
+        "poster": media["poster"], "captions": media["captions"],
     }
 
 
