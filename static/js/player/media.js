@@ -20,9 +20,21 @@ export class MediaLinks {
     this.expiresAt = Date.now() + Number(video.dataset.mediaExpiresIn) * 1000;
     this.renewedAt = 0;
     this.busy = false;
+    // Where playback was and whether it was wanted, kept across a failed load that empties
+    // the element (currentTime back to 0, paused without a pause event).
+    this.position = 0;
+    this.wanted = false;
+    const seen = () => { if (video.readyState > 0) this.position = video.currentTime; };
+    video.addEventListener('timeupdate', seen);
+    video.addEventListener('seeked', seen);
+    video.addEventListener('play', () => { this.wanted = true; });
+    video.addEventListener('ended', () => { this.wanted = false; });
     // A failing <source> fires its error on itself, not on the video: listen while it passes.
     video.addEventListener('error', () => this.failed(), true);
-    video.addEventListener('pause', () => { if (this.due()) this.renew(); });
+    video.addEventListener('pause', () => {
+      if (video.readyState > 0) this.wanted = false;  // the trainee's pause, not a failed load
+      if (this.due()) this.renew();
+    });
     this.schedule();
   }
 
@@ -76,8 +88,8 @@ export class MediaLinks {
   /** Load the new sources and come back to where playback was, playing if it was. */
   reload() {
     const video = this.video;
-    const at = video.currentTime;
-    const playing = !video.paused && !video.ended;
+    const at = video.readyState > 0 ? video.currentTime : this.position;
+    const playing = this.wanted;
     video.load();
     video.addEventListener('loadedmetadata', () => {
       if (at > 0) video.currentTime = at;
