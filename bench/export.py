@@ -12,7 +12,7 @@ time order as the ledger is), then, each in a child process of its own so that p
   so that every contender reads a warm page cache;
 - ``csv``: bureau.exports.export_statement(records_query(...)) (a province officer's scope,
   no filter: every row) through the exports' server-side cursor and
-  bureau.export_writers.csv_chunks, written to a file; no HTTP;
+  bureau.export_writers.csv_record_chunks (what the CSV download sends), written to a file; no HTTP;
 - ``xlsx``: bureau.export_writers.write_xlsx over the same rows.
 
 It prints wall and CPU time (CPU is the steadier figure on a shared machine), rows/s, the
@@ -187,8 +187,8 @@ def _peak_rss_mb() -> float:
 
 
 def child(kind: str, db_path: Path, instance: Path, out: Path) -> dict:
-    from bureau.export_writers import csv_chunks, export_batches, write_xlsx
-    from bureau.exports import export_statement, stream_batches
+    from bureau.export_writers import csv_record_chunks, export_batches, write_xlsx
+    from bureau.exports import export_statement, stream_batches, subject_names
     from bureau.records import Filters, records_query
     from bureau.scope import Scope
 
@@ -204,13 +204,13 @@ def child(kind: str, db_path: Path, instance: Path, out: Path) -> dict:
         stmt = export_statement(records_query(Scope(SCOPE), Filters()))
         list(export_batches(stream_batches(stmt.limit(10))))  # warm: imports, compiled query cache
         baseline, started, cpu = _peak_rss_mb(), time.perf_counter(), time.process_time()
-        batches = export_batches(counting(stream_batches(stmt)))
+        names = subject_names()
         if kind == "csv":
             with open(out, "wb") as f:
-                for chunk in csv_chunks(batches):
+                for chunk in csv_record_chunks(counting(stream_batches(stmt)), names):
                     f.write(chunk)
         else:
-            write_xlsx(batches, str(out))
+            write_xlsx(export_batches(counting(stream_batches(stmt)), names), str(out))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": seconds, "cpu": cpu, "rows": counted[0], "baseline_mb": baseline, "peak_mb": _peak_rss_mb()}
 

@@ -117,6 +117,65 @@ def csv_chunks(batches: Iterable[Batch], header: tuple[str, ...] = HEADER) -> It
         yield buffer.getvalue().encode("utf-8")
 
 
+class _Lines(list):
+    """A csv.writer target that keeps each written row as one string."""
+
+    write = list.append
+
+
+class _Hours(dict):
+    """学时 as the csv module writes it (``str(tenths / 10)``), memoised: a few values, a million rows."""
+
+    def __missing__(self, tenths):
+        text = self[tenths] = str(tenths / 10)
+        return text
+
+
+def csv_record_chunks(batches: Iterable[Batch], subject_names: dict[str, str] | None = None) -> Iterator[bytes]:
+    """Query rows (EXPORT_COLUMNS order) → the bytes csv_chunks(export_batches(...)) writes, chunk by chunk.
+
+    Byte for byte the same file, about twice as fast: each row is formatted by one f-string
+    (see _lines) instead of a tuple and then the csv module. A line whose cells need CSV
+    quoting (a ``,``, ``"``, CR or LF in a cell: it has more than the columns' separators or
+    any of the others) is written again by the csv module from export_batches' row, so
+    quoting stays the csv module's own.
+    """
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")  # the terminator decides what is quoted: keep csv_chunks'
+    writer.writerow(HEADER)
+    yield (BOM + lines.pop()).encode("utf-8")
+    names, hours, kinds = _RegionNames(), _Hours(), subject_names or {}
+    separators = len(HEADER) - 1
+    for rows in batches:
+        lines[:] = _lines(rows, names, hours, kinds)
+        quoted = [n for n, line in enumerate(lines)
+                  if line.count(",") != separators or '"' in line or "\n" in line or "\r" in line]
+        if quoted:
+            fixed = len(lines)
+            writer.writerows(next(export_batches([[rows[n] for n in quoted]], subject_names)))
+            for n, line in zip(quoted, lines[fixed:], strict=True):
+                lines[n] = line[:-2]
+            del lines[fixed:]
+        lines.append("")
+        yield "\r\n".join(lines).encode("utf-8")
+
+
+def _lines(rows: Batch, names: dict, hours: dict, kinds: dict) -> list[str]:
+    """One batch as CSV lines without quoting, each cell as export_batches makes it (keep the two alike)."""
+    categories, bases, t, q = _CATEGORY_NAMES, BASIS_NAMES, _TRIGGERS, "'"
+    return [
+        f"{name if name[:1] not in t else q + name},{id_number},{phone if phone[:1] not in t else q + phone},"
+        f"{employer if employer[:1] not in t else q + employer},{region or ''},{names[region]},{year},"
+        f"{title if title[:1] not in t else q + title},{categories.get(category, category or '')},{hours[tenths]},"
+        f"{completed or ''},{certificate or ''},{'' if score is None else score},{attempts},{passed_at or ''},"
+        f"{kinds.get(kind, kind)},{bases.get(basis, basis)},{reason if reason[:1] not in t else q + reason},"
+        f"{'' if source_id is None else source_id},{neutralise(unit_name)},{unit_code or ''}"
+        for (_id, id_number, name, phone, employer, region, year, _course_id, title, category, tenths,
+             completed, certificate, score, attempts, passed_at, kind, basis, reason, source_id, unit_name,
+             unit_code) in rows
+    ]
+
+
 def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000, layout: Layout = RECORDS) -> int:
     """Write the rows to an XLSX file at ``path``; returns the number of data rows.
 
