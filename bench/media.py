@@ -1,4 +1,4 @@
-"""Media benchmark: 1 MiB range requests on a ~50 MB rendition, four ways, driven by wrk.
+"""Media benchmark: 1 MiB range requests on a ~50 MB rendition, five ways, driven by wrk.
 
     .venv/bin/python bench/media.py [--seconds 8] [--connections 4 16] [--rounds 1]
                                     [--megabytes 50] [--range-mib 1] [--keep]
@@ -8,9 +8,11 @@ as the 540p rendition of a lesson of a published course in a fresh SQLite databa
 trainee in through the login form (CSRF token and session cookie, as a browser does) and
 times, one after the other at each concurrency, random 1 MiB-aligned ``Range`` requests:
 
-- ``nginx``: nginx serving the file directly (the baseline for ``accel``);
-- ``accel``: nginx in front of the app (gunicorn) with ``MEDIA_ACCEL_REDIRECT``: the app
-  checks access and answers X-Accel-Redirect, nginx sends the bytes;
+- ``nginx``: nginx serving the file directly (the baseline for ``signed`` and ``accel``);
+- ``signed``: nginx serving a link signed as the app signs it with ``MEDIA_LINK_SECRET``
+  (``courses/media/links.py``), checked by nginx alone (``secure_link``, README's block): no Python;
+- ``accel`` (for reference): nginx in front of the app (gunicorn) with ``MEDIA_ACCEL_REDIRECT``:
+  the app checks access and answers X-Accel-Redirect, nginx sends the bytes;
 - ``bare_accel`` (for reference, no aim): the same, but behind nginx is a bare Flask route
   that answers X-Accel-Redirect without checking anything: what the Python hop alone costs;
 - ``app``: the app alone under gunicorn, sending the ranges itself;
@@ -22,8 +24,9 @@ workers with sendfile. Before timing, each contender must answer one range with 
 right Content-Range and the file's own bytes. It prints MB/s of response bytes (as wrk
 counts them), requests/s, p50/p99 latency and the CPU time the serving processes spent per
 request (from /proc: the steadier figure when other work shares the machine), then each
-contender's ratio to its baseline; the aims (issue 7) are accel/nginx ≥ 0.9 and
-app/send_file ≥ 1.0. wrk and the servers share the cores: the figures compare CPU cost.
+contender's ratio to its baseline; the aims are signed/nginx ≥ 0.9 (issue 16; accel/nginx
+was issue 7's, not reachable with a hop into Python) and app/send_file ≥ 1.0. wrk and the
+servers share the cores: the figures compare CPU cost.
 """
 import argparse
 import getpass
@@ -49,6 +52,8 @@ MIB = 1 << 20
 SAMPLE = ROOT.parent / "shared" / "samples" / "flower_h264_aac_faststart.mp4"  # ../shared beside the checkout
 SAMPLE_HEIGHT = 540
 PHONE, PASSWORD = "13900000001", "bench-only-password"
+TRAINEE_ID = 2  # build_world's trainee (after the producer): whom the signed contender's link is for
+LINK_SECRET = "bench-media-link-secret"  # MEDIA_LINK_SECRET of the signed contender, and nginx's
 USER_AGENT = "zhixin-media-bench"  # Flask-Login keys a session's freshness to it: one for all
 WRK_LUA = """
 local counter = 0
@@ -190,7 +195,7 @@ def nginx(port: int, app_port: int, bare_port: int, work: Path):
     prefix = work / "nginx"
     prefix.mkdir(exist_ok=True)
     fields = {"USER": getpass.getuser(), "PREFIX": str(prefix), "PORT": str(port), "APP_PORT": str(app_port),
-              "BARE_PORT": str(bare_port), "MEDIA_ROOT": str(work / "media")}
+              "BARE_PORT": str(bare_port), "MEDIA_ROOT": str(work / "media"), "LINK_SECRET": LINK_SECRET}
     template = (ROOT / "bench/nginx/media.conf.in").read_text()
     conf = prefix / "nginx.conf"
     conf.write_text(re.sub(r"@([A-Z_]+)@", lambda m: fields[m.group(1)], template))
@@ -263,10 +268,20 @@ def check_accel(port: int, path: str, cookie: str) -> str:
     return target
 
 
+def signed_link(relative: str, user_id: int) -> str:
+    """The rendition's link for ``user_id`` as the app gives it with MEDIA_LINK_SECRET, valid for a day."""
+    from datetime import UTC, datetime
+
+    from courses.media import links
+
+    return links.sign(relative, user_id, links.expiry(datetime.now(UTC), 86400), LINK_SECRET)
+
+
 # --- the run -------------------------------------------------------------------------------------
 
-CONTENDERS = ("nginx", "accel", "bare_accel", "app", "send_file")
-RATIOS = (("accel", "nginx", 0.9), ("bare_accel", "nginx", None), ("app", "send_file", 1.0))
+CONTENDERS = ("nginx", "signed", "accel", "bare_accel", "app", "send_file")
+RATIOS = (("signed", "nginx", 0.9), ("accel", "nginx", None), ("bare_accel", "nginx", None),
+          ("app", "send_file", 1.0))
 SERVERS = ("nginx", "accel", "app", "send_file")
 
 
@@ -284,6 +299,7 @@ def start_contenders(stack: ExitStack, work: Path, url_path: str, rendition: Pat
               "nginx": stack.enter_context(nginx(ports["nginx"], ports["accel"], ports["send_file"], work)).pid}
     cookie = sign_in(ports["nginx"])
     contenders = {"nginx": (ports["nginx"], f"/direct/{relative}", "", [groups["nginx"]]),
+                  "signed": (ports["nginx"], signed_link(relative, TRAINEE_ID), "", [groups["nginx"]]),
                   "accel": (ports["nginx"], url_path, cookie, [groups["nginx"], groups["accel"]]),
                   "bare_accel": (ports["nginx"], "/bare/accel.mp4", "", [groups["nginx"], groups["send_file"]]),
                   "app": (ports["app"], url_path, sign_in(ports["app"]), [groups["app"]]),
@@ -292,6 +308,9 @@ def start_contenders(stack: ExitStack, work: Path, url_path: str, rendition: Pat
     for port, path, session, _groups in contenders.values():
         check_range(port, path, session, data, span)
     print(f"accel: the app answers X-Accel-Redirect: {check_accel(ports['accel'], url_path, cookie)}")
+    unsigned, _body = fetch(ports["nginx"], contenders["signed"][1].split("?")[0], {})
+    if unsigned.status != 403:
+        raise SystemExit(f"nginx answered {unsigned.status} to a media link without its signature, wanted 403")
     return contenders
 
 

@@ -19,6 +19,10 @@ Expires and Set-Cookie on such a response and drops its other headers, hence the
         alias /srv/zhixin/media/;   # = MEDIA_ROOT; trailing slash on both, or paths escape
         add_header X-Content-Type-Options nosniff always;
     }
+
+With ``MEDIA_LINK_SECRET`` nginx decides alone: pages and calls link to URLs signed for the
+viewer (``courses.media.links``, given to templates as ``media_links(video)``), and these
+routes serve only what still points here (the catalogue's public posters).
 """
 import stat
 from datetime import UTC, datetime

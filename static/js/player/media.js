@@ -30,7 +30,7 @@ export class MediaLinks {
     video.addEventListener('play', () => { this.wanted = true; });
     video.addEventListener('ended', () => { this.wanted = false; });
     // A failing <source> fires its error on itself, not on the video: listen while it passes.
-    video.addEventListener('error', () => this.failed(), true);
+    video.addEventListener('error', (event) => { if (event.target.tagName !== 'TRACK') this.failed(); }, true);
     video.addEventListener('pause', () => {
       if (video.readyState > 0) this.wanted = false;  // the trainee's pause, not a failed load
       if (this.due()) this.renew();
