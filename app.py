@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from core import errors, i18n, inputs, language, overload, queue, security
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from learning import heartbeat_app
 
 ROOT = Path(__file__).resolve().parent
 
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path or str(ROOT / "instance"))
     config.load_config(app, overrides)
+    app.wsgi_app = heartbeat_app.mount(app)  # inside ProxyFix: heartbeats see the client's address
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)

@@ -38,6 +38,7 @@ class Defaults:
     HEARTBEAT_SLACK_SECONDS = 3.0
     HEARTBEAT_MAX_SEGMENTS = 50
     HEARTBEAT_MAX_BYTES = 16 * 1024
+    WATCH_TOKEN_HOURS = 12  # a watch session's heartbeats are taken this long after it opened (learning.watch_token)
     WATCH_SESSION_OPENS_PER_MINUTE = 12  # per trainee: a burst of this many, then one every 60/N s
     ATTENTION_CHECK_MINUTES = 0  # 0 = off; else ask "still there?" this often
     MAX_QUEUE_SECONDS = 5.0  # behind nginx, an /api/ request that waited longer is answered 503 (core.overload)

@@ -145,7 +145,8 @@ def _refuse_duplicates(form: RegisterForm, values: dict) -> bool:
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        logout_user()
+        logout_user()  # watching's receiver closes the trainee's watch sessions
+        db.session.commit()
         flash(_("您已退出登录。"), "success")
     return redirect(url_for("catalogue.home"))
 

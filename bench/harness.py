@@ -280,6 +280,7 @@ class Viewer:
     user_id: int
     token: str
     session_id: str
+    watch_token: str = ""  # what heartbeats carry (X-Watch-Token); the baseline checks none
     next_seq: int = 1  # what the player sends next: a pending seq again, else acked + 1
     acked: int = 0
     pending: int = 0
@@ -298,7 +299,8 @@ def open_sessions(port: int, lesson_id: int, tokens: list[tuple[int, str]], work
         conn.close()
         if response.status != 201:
             raise SystemExit(f"opening a session answered {response.status}: {body[:300]!r}")
-        return Viewer(index, user_id, token, json.loads(body)["id"])
+        opened = json.loads(body)
+        return Viewer(index, user_id, token, opened["id"], opened["watch_token"])
 
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(one, enumerate(tokens)))
@@ -354,7 +356,7 @@ def start_wrk(port: int, viewers: list[Viewer], connections: int, seconds: float
               work: Path) -> subprocess.Popen:
     """wrk started in the background (see run_wrk); pass it to finish_wrk."""
     viewers_file, result_file = work / "viewers.txt", work / "wrk-result.txt"
-    viewers_file.write_text("".join(f"{v.index} {v.token} {v.session_id} {v.next_seq} {v.pending}\n"
+    viewers_file.write_text("".join(f"{v.index} {v.watch_token or '-'} {v.session_id} {v.next_seq} {v.pending}\n"
                                     for v in viewers))
     result_file.unlink(missing_ok=True)
     args = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", LUA,

@@ -118,7 +118,7 @@ def heartbeat(connection: http.client.HTTPConnection, viewer: harness.Viewer, se
     segments = [[(seq - 1) * segment, seq * segment]] if segment else []
     body = json.dumps({"seq": seq, "segments": segments, "rate": 1.0})
     connection.request("POST", f"/api/v1/sessions/{viewer.session_id}/heartbeats", body=body,
-                       headers={"Authorization": f"Bearer {viewer.token}", "Content-Type": "application/json"})
+                       headers={"X-Watch-Token": viewer.watch_token, "Content-Type": "application/json"})
     answer = connection.getresponse()
     raw = answer.read()
     try:

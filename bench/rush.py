@@ -40,7 +40,7 @@ async def post(port: int, connection: list, path: str, token: str, body: bytes) 
     if not connection:
         connection.extend(await asyncio.open_connection("127.0.0.1", port))
     reader, writer = connection
-    writer.write((f"POST {path} HTTP/1.1\r\nHost: rush\r\nAuthorization: Bearer {token}\r\n"
+    writer.write((f"POST {path} HTTP/1.1\r\nHost: rush\r\nX-Watch-Token: {token}\r\n"
                   f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body)
     await writer.drain()
     status = int((await reader.readline()).split()[1])
@@ -75,7 +75,7 @@ async def player(viewer, port: int, start: float, end: float, stats: dict) -> No
         body = json.dumps({"seq": number, "segments": [[a, b]], "position": b, "rate": 1.0}).encode()
         sent = loop.time()
         try:
-            status, headers = await asyncio.wait_for(post(port, connection, path, viewer.token, body), 120)
+            status, headers = await asyncio.wait_for(post(port, connection, path, viewer.watch_token, body), 120)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             status, headers = 0, {}
             if connection:

@@ -1,6 +1,6 @@
 """Watching a lesson to its end at a moment in the past, through the ledger and the rules.
 
-What the heartbeat call (learning/watch_api.py) does for each heartbeat, with ``now``
+What the heartbeat call (learning/heartbeats.py) does for each heartbeat, with ``now``
 injected instead of read from the clock: open a session (pacing and one screen at a time),
 claim the segments played since the previous heartbeat, let :func:`rules.apply_heartbeat`
 credit what real time allows and record what it cuts, save the lesson's coverage, and
@@ -14,7 +14,7 @@ from courses.models import Lesson
 from learning import ledger
 from learning.models import WatchBudget
 from learning.rules import Claim, Outcome, apply_heartbeat, budget_start
-from learning.watch_api import limits_for
+from learning.heartbeats import limits_for
 
 RUSH_BEATS = 4
 
@@ -49,7 +49,7 @@ def watch_lesson(budget: WatchBudget, lesson: Lesson, opened_at: datetime, ip: s
 
 def _play(locked: ledger.LockedSession, ip: str, rush: bool) -> tuple[Outcome | None, datetime, float]:
     """The heartbeats, from the start to the end, as the heartbeat call credits each (``_credit``
-    in learning/watch_api.py); the rows are written once, with the last heartbeat's values."""
+    in learning/heartbeats.py); the rows are written once, with the last heartbeat's values."""
     session, budget, limits = locked.session, locked.budget, limits_for(locked.duration)
     step, played_until, seq, played = limits.heartbeat_seconds, budget.played_until, session.last_seq or 0, 0.0
     intervals = locked.progress.intervals if locked.progress else []

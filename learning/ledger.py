@@ -91,6 +91,12 @@ def open_session(user_id: int, lesson: Lesson, now: datetime, ip: str,
     return session
 
 
+def close_sessions(user_id: int, now: datetime) -> None:
+    """Close the trainee's open watch sessions (signing out): their watch tokens take nothing more."""
+    db.session.execute(update(WatchSession).where(WatchSession.user_id == user_id, WatchSession.open.is_(True))
+                       .values(open=False, closed_at=now).execution_options(synchronize_session=False))
+
+
 def lock_session(user_id: int, session_id: str) -> LockedSession | None:
     """The session with its lesson's facts, its progress, its course's completion record and
     its owner's budget (one query), after locking the budget of ``user_id``, the caller.
@@ -98,9 +104,7 @@ def lock_session(user_id: int, session_id: str) -> LockedSession | None:
     A session of another trainee comes back with that trainee's budget unlocked: the caller
     must only refuse it. A missing budget of the caller's own session is created.
     """
-    sqlite_writers.queue_for_writing(db.session)
-    db.session.execute(_LOCK, {"owner_id": user_id})
-    row = db.session.execute(_LOCKED, {"session_id": session_id}).one_or_none()
+    row = lock_and_read(user_id, _LOCKED, {"session_id": session_id})
     if row is None:
         return None
     locked = LockedSession(*row)
@@ -108,6 +112,14 @@ def lock_session(user_id: int, session_id: str) -> LockedSession | None:
         lock_budget(user_id)  # a session from before budgets: read it again under the new lock
         return lock_session(user_id, session_id)
     return locked
+
+
+def lock_and_read(user_id: int, statement, params: dict):
+    """Lock the budget of ``user_id`` (the transaction's first statement), then the one row
+    of ``statement`` with ``params``, or None."""
+    sqlite_writers.queue_for_writing(db.session)
+    db.session.execute(_LOCK, {"owner_id": user_id})
+    return db.session.execute(statement, params).one_or_none()
 
 
 def progress_for(user_id: int, lesson_id: int) -> LessonProgress | None:

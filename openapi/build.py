@@ -5,6 +5,7 @@ PUBLIC: list = []
 # Reads: a Bearer token or the session cookie. Unsafe methods with the cookie also send X-CSRFToken.
 SIGNED_IN = [{"bearer": []}, {"cookie": []}]
 SIGNED_IN_WRITE = [{"bearer": []}, {"cookie": [], "csrf": []}]
+WATCH_TOKEN = [{"watchToken": []}]  # a heartbeat: the session's capability, no login (learning.watch_token)
 
 
 def json_response(description: str, schema: dict | str, headers: dict | None = None) -> dict:

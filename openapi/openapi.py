@@ -58,6 +58,9 @@ def spec() -> dict:
                            "description": "The session cookie of a signed-in browser."},
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
                          "description": "With the cookie, unsafe methods send the page's CSRF token."},
+                "watchToken": {"type": "apiKey", "in": "header", "name": "X-Watch-Token",
+                               "description": "The watch_token of an opened watch session: heartbeats carry it "
+                                              "instead of a login."},
             },
         },
     }

@@ -5,6 +5,7 @@ from openapi.build import (
     PUBLIC,
     SIGNED_IN,
     SIGNED_IN_WRITE,
+    WATCH_TOKEN,
     error,
     for_role,
     json_body,
@@ -65,17 +66,22 @@ def watching() -> dict:
                         "403 to a bad signature and 410 once expired, and the player asks here again.")},
         f"{V1}/sessions/{{session_id}}/heartbeats": {"post": operation(
             "sendHeartbeat", "Report the segments played since the last heartbeat", "watching",
-            signed_in({
+            {
                 "200": json_response("What was credited, and the lesson's and course's state.", "HeartbeatState"),
-                "404": shared("NotFound"),
-                "409": error("The session was closed: the trainee plays elsewhere (code playing_elsewhere)."),
+                "401": error("No watch token, or one this server did not sign (code unauthorized)."),
+                "404": error("No such session, or the watch token is another session's (code not_found)."),
+                "409": error("The session was closed: the trainee plays elsewhere or signed out "
+                             "(code playing_elsewhere)."),
                 "410": error("The course was withdrawn (code lesson_unavailable), or published again since the "
-                             "session opened (code session_expired): open a new session."),
+                             "session opened, or the watch token expired (code session_expired): open a new "
+                             "session."),
                 "413": error("The body is too large (code too_large)."),
                 "422": error("Invalid body, seq, segments or rate (code names it: invalid_body, invalid_seq, "
                              "invalid_segments, segment_out_of_range, segments_unordered, too_many_segments, "
                              "invalid_rate)."),
-            }), security=SIGNED_IN_WRITE, parameters=[session_id], body=json_body("Heartbeat"),
+                "503": error("The request waited too long for the server (code overloaded); send it again "
+                             "after Retry-After.", RETRY_AFTER),
+            }, security=WATCH_TOKEN, parameters=[session_id], body=json_body("Heartbeat"),
             description="Played seconds beyond the server's wall clock × MAX_PLAYBACK_RATE are not credited; the "
                         "budget is the trainee's, shared by all their sessions and lessons. "
                         "A repeated seq is answered with the current state (duplicate: true).")},

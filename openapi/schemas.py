@@ -70,7 +70,11 @@ COURSE_STATE = obj({"id": INT, "completed": BOOL, "credited_hours": NUM, "exam_p
                                "学时 its completion credited (0 until then), and whether its test still "
                                "has to be passed before they are (exam_pending).")
 WATCH_SESSION = obj({
-    "id": STR, "lesson_id": INT, "duration_seconds": NUM, "resume_position": NUM, "furthest_position": NUM,
+    "id": STR,
+    "watch_token": {"type": "string", "description": "Sent as X-Watch-Token with each of this session's heartbeats."},
+    "watch_token_expires_at": {**DATETIME, "description": "After it (WATCH_TOKEN_HOURS after opening) heartbeats "
+                                                          "are answered 410 session_expired: open a new session."},
+    "lesson_id": INT, "duration_seconds": NUM, "resume_position": NUM, "furthest_position": NUM,
     "covered_seconds": NUM, "completed": BOOL, "heartbeat_seconds": NUM, "max_playback_rate": NUM,
     "seek_lock": BOOL, "pause_when_hidden": BOOL,
     "max_segments": {"type": "integer", "minimum": 1,

@@ -3,7 +3,7 @@
 --   BENCH_WRK_RESULT=RESULT wrk -t16 -c16 -d15s -s bench/wrk/heartbeat.lua http://127.0.0.1:PORT \
 --       -- VIEWERS THREADS SEGMENT
 --
--- VIEWERS has one line per viewer: "index token session_id next_seq pending", pending being
+-- VIEWERS has one line per viewer: "index watch_token session_id next_seq pending", pending being
 -- a seq sent in an earlier run and left unanswered (0: none), which next_seq then repeats. Viewer v's heartbeat
 -- k claims the contiguous segment [(k-1)·SEGMENT, k·SEGMENT]. A thread moves on to its next
 -- viewer only once the current heartbeat was answered 200 (a duplicate included); after an
@@ -34,7 +34,7 @@ function init(args)
          acked[index], sent[index] = next_seq - 1, tonumber(pending)
          table.insert(viewers, {index = index, seq = next_seq,
                                 path = "/api/v1/sessions/" .. sid .. "/heartbeats",
-                                headers = {["Authorization"] = "Bearer " .. token,
+                                headers = {["X-Watch-Token"] = token,
                                            ["Content-Type"] = "application/json"}})
       end
    end

@@ -11,13 +11,14 @@ has them as plain functions; :mod:`core.policy.ruledata` their JSON form): the m
 GB/T 2260 prefix of the trainee's region wins, the national set is the fallback, and when no
 national set is stored it is built from the settings (``CREDIT_MINUTES_PER_HOUR``,
 ``ANNUAL_REQUIRED_HOURS``), so a fresh install behaves as before. The book is read once per
-app context. Call inside an app context.
+app context (parsed once per process while they stay unchanged). Call inside an app context.
 """
 from datetime import datetime
 
 from flask import current_app, g
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.db import utcnow
 from core.extensions import db
@@ -32,21 +33,48 @@ def _setting(name: str):
     return current_app.config[name]
 
 
+# What changes with any insert, edit or delete of a rule set: cheap to read on every request.
+STAMP = select(func.count(), func.max(RuleSetVersion.updated_at))
+
+
 def book() -> list[RuleSet]:
-    """Every stored rule set version, with the national set from the settings when none is stored."""
+    """Every stored rule set version, with the national set from the settings when none is stored.
+
+    Parsed once per process and language while the stored sets stay as they were
+    (:data:`STAMP`), read once per app context.
+    """
     if "rule_book" not in g:
-        rows = db.session.scalars(select(RuleSetVersion)).all()
-        g.rule_book = [ruledata.load({**row.rules, "effective_from": row.effective_from.isoformat()}, row.prefix)
-                       for row in rows]
-        if not any(rules.prefix == rulebook.NATIONAL for rules in g.rule_book):
-            g.rule_book.append(rulebook.national_default(_setting("CREDIT_MINUTES_PER_HOUR"),
-                                                         _setting("ANNUAL_REQUIRED_HOURS"), _("全国（默认）")))
+        use_book_stamp(tuple(db.session.execute(STAMP).one()))
     return g.rule_book
+
+
+def use_book_stamp(stamp: tuple) -> None:
+    """Answer this app context's questions from the book as it is when :data:`STAMP` reads
+    ``stamp`` (read by the caller, e.g. with other columns in one statement)."""
+    cache = current_app.extensions.setdefault("rule_book", {})
+    key = (stamp, str(get_locale()))
+    loaded = cache.get(key)
+    if loaded is None:
+        loaded = _load_book()
+        cache.clear()  # an older book is never asked for again
+        cache[key] = loaded
+    g.rule_book = loaded
+
+
+def _load_book() -> list[RuleSet]:
+    rows = db.session.scalars(select(RuleSetVersion)).all()
+    loaded = [ruledata.load({**row.rules, "effective_from": row.effective_from.isoformat()}, row.prefix)
+              for row in rows]
+    if not any(rules.prefix == rulebook.NATIONAL for rules in loaded):
+        loaded.append(rulebook.national_default(_setting("CREDIT_MINUTES_PER_HOUR"),
+                                                _setting("ANNUAL_REQUIRED_HOURS"), _("全国（默认）")))
+    return loaded
 
 
 def forget_book() -> None:
     """Read the rule sets again at the next question (after they were changed)."""
     g.pop("rule_book", None)
+    current_app.extensions.pop("rule_book", None)
 
 
 def this_year(now: datetime | None = None) -> int:

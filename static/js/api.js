@@ -20,11 +20,11 @@ export function request(url, { method = 'GET', headers = {}, ...options } = {}) 
 }
 
 /** POST ``body`` as JSON. ``keepalive`` lets the request outlive the page (page hide). */
-export function postJson(url, body, { keepalive = false } = {}) {
+export function postJson(url, body, { keepalive = false, headers = {} } = {}) {
   return request(url, {
     method: 'POST',
     keepalive,
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
 }

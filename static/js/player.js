@@ -32,7 +32,8 @@ class Player {
     this.lastPosition = -1;
     this.lastBeatAt = 0;
     this.queue = new HeartbeatQueue(this.store, {
-      send: (entry) => postJson(entry.url, entry.body, { keepalive: true }),
+      // The session's watch token authenticates a heartbeat (the cookie is not looked at).
+      send: (entry) => postJson(entry.url, entry.body, { keepalive: true, headers: { 'X-Watch-Token': entry.token } }),
       delivered: (entry, reply) => this.delivered(entry, reply),
       stopped: (entry, status, reply) => this.stopped(entry, status, reply),
       held: () => this.held(),
@@ -214,7 +215,8 @@ class Player {
       const seq = this.store.get(`seq.${s.id}`, 0) + 1;
       this.store.set(`seq.${s.id}`, seq);
       const body = { seq, segments: part, position, rate: this.video.playbackRate };
-      this.queue.push({ session: s.id, seq, url: this.config.heartbeatUrl.replace('__SESSION__', s.id), body });
+      const url = this.config.heartbeatUrl.replace('__SESSION__', s.id);
+      this.queue.push({ session: s.id, seq, url, body, token: s.watch_token });
     }
   }
 

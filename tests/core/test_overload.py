@@ -41,10 +41,12 @@ def heartbeat(client, make_user, make_course):
     """A trainee's open session on a lesson; returns a function sending heartbeat ``seq``."""
     lesson = make_course(lessons=1, lesson_seconds=600).lessons[0]
     sign_in_as(client, make_user())
-    session_id = client.post(f"/api/v1/lessons/{lesson.id}/sessions").get_json()["id"]
+    opened = client.post(f"/api/v1/lessons/{lesson.id}/sessions").get_json()
+    session_id = opened["id"]
 
     def send(seq: int, headers: dict):
-        return client.post(f"/api/v1/sessions/{session_id}/heartbeats", headers=headers,
+        return client.post(f"/api/v1/sessions/{session_id}/heartbeats",
+                           headers={"X-Watch-Token": opened["watch_token"], **headers},
                            json={"seq": seq, "segments": [], "position": 0})
 
     send.session_id = session_id

@@ -38,14 +38,16 @@ pytestmark = pytest.mark.e2e
 
 CHEAT = """async lesson => {
   const token = document.querySelector('meta[name="csrf-token"]').content;
-  const post = (url, body) => fetch(url, {method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
-    headers: {'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRFToken': token}});
+  const post = (url, body, watch = '') => fetch(url, {method: 'POST', credentials: 'same-origin',
+    body: JSON.stringify(body), headers: {'Content-Type': 'application/json', Accept: 'application/json',
+                                          'X-CSRFToken': token, 'X-Watch-Token': watch}});
   const answer = async response => ({status: response.status, body: await response.json()});
   const opened = await answer(await post(`/api/v1/lessons/${lesson}/sessions`, {}));
   const beats = `/api/v1/sessions/${opened.body.id}/heartbeats`;
   const whole = opened.body.duration_seconds;
-  const forged = await answer(await post(beats, {seq: 1, segments: [[0, whole]], position: whole, rate: 1}));
-  const beyond = await answer(await post(beats, {seq: 2, segments: [[0, whole * 100]], position: whole}));
+  const watch = opened.body.watch_token;
+  const forged = await answer(await post(beats, {seq: 1, segments: [[0, whole]], position: whole, rate: 1}, watch));
+  const beyond = await answer(await post(beats, {seq: 2, segments: [[0, whole * 100]], position: whole}, watch));
   return {opened, forged, beyond};
 }"""
 CHEAT_KINDS = {"单次心跳上报的播放时长过多", "播放快于真实时间", "心跳数据无效"}

@@ -1,10 +1,11 @@
 """A trainee watching through the v1 calls, with the server's clock in the test's hands."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+import learning.heartbeats
 import learning.watch_api
 from core import policy
 from core.extensions import db
@@ -31,6 +32,7 @@ class Clock:
 def clock(monkeypatch) -> Clock:
     clock = Clock()
     monkeypatch.setattr(learning.watch_api, "utcnow", clock)
+    monkeypatch.setattr(learning.heartbeats, "utcnow", clock)
     return clock
 
 
@@ -43,24 +45,38 @@ class Viewer:
     clock: Clock
     session_id: str = ""
     seq: int = 0
+    tokens: dict = field(default_factory=dict)  # the watch token of each session opened
+
+    @property
+    def token(self) -> str:
+        return self.tokens.get(self.session_id, "")
 
     def open(self, lesson_id: int) -> dict:
         response = self.client.post(f"/api/v1/lessons/{lesson_id}/sessions")
         assert response.status_code == 201, response.get_json()
         body = response.get_json()
         self.session_id, self.seq = body["id"], 0
+        self.tokens[self.session_id] = body["watch_token"]
         return body
 
-    def beat(self, segments, position=None, seq=None, rate=1.0, session_id=None, expect=200):
+    def beat(self, segments, position=None, seq=None, rate=1.0, session_id=None, expect=200, token=None):
         if seq is None:
             self.seq += 1
             seq = self.seq
         body = {"seq": seq, "segments": segments, "rate": rate}
         if position is not None:
             body["position"] = position
-        response = self.client.post(f"/api/v1/sessions/{session_id or self.session_id}/heartbeats", json=body)
+        session_id = session_id or self.session_id
+        token = self.tokens.get(session_id, "") if token is None else token
+        response = self.client.post(f"/api/v1/sessions/{session_id}/heartbeats", json=body,
+                                    headers={"X-Watch-Token": token})
         assert response.status_code == expect, response.get_data(as_text=True)
         return response.get_json()
+
+    def send_raw(self, data, content_type: str = "application/json"):
+        """POST ``data`` as this session's heartbeat body, as it is."""
+        return self.client.post(f"/api/v1/sessions/{self.session_id}/heartbeats", data=data,
+                                content_type=content_type, headers={"X-Watch-Token": self.token})
 
     def watch(self, start: float, end: float, step: float = 15.0) -> dict:
         """Play [start, end) at 1×, a heartbeat every ``step`` seconds of wall-clock time."""

@@ -156,8 +156,7 @@ def test_numbers_beyond_range_and_deep_nesting_are_refused_and_recorded(make_vie
     viewer = make_viewer()
     viewer.open(course.lessons[0].id)
     clock.advance(15)
-    response = viewer.client.post(f"/api/v1/sessions/{viewer.session_id}/heartbeats", data=raw,
-                                  content_type="application/json")
+    response = viewer.send_raw(raw)
     assert response.status_code == 422 and response.get_json()["error"]["code"] == code
     assert [e.details["code"] for e in events(viewer.user, "invalid_heartbeat")] == [code]
     assert db.session.get(WatchSession, viewer.session_id).last_seq == 0

@@ -42,7 +42,7 @@ def churn(base: str, token: str, lesson_id: int) -> list[int]:
             statuses.append(status)
             continue
         status, _body = post(f"{base}/api/v1/sessions/{session['id']}/heartbeats", token,
-                             {"seq": 1, "segments": [[n * 3.0, n * 3.0 + 3]], "rate": 1})
+                             {"seq": 1, "segments": [[n * 3.0, n * 3.0 + 3]], "rate": 1}, session["watch_token"])
         statuses.append(status)
     return statuses
 

@@ -27,9 +27,12 @@ def token_viewer(make_user, make_course):
     return user, token, course.lessons[0]
 
 
-def post(url: str, token: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+def post(url: str, token: str, body: dict, watch_token: str = "") -> tuple[int, dict]:
+    """POST ``body`` with the API token (a heartbeat: with the session's watch token too)."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if watch_token:
+        headers["X-Watch-Token"] = watch_token
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -55,7 +58,7 @@ def test_the_same_heartbeat_sent_eight_times_at_once_counts_once(server, token_v
     assert status == 201
     clock.advance(60)
     url = f"{server}/api/v1/sessions/{session['id']}/heartbeats"
-    replies = together([lambda: post(url, token, {"seq": 1, "segments": [[0, 15]]})] * 8)
+    replies = together([lambda: post(url, token, {"seq": 1, "segments": [[0, 15]]}, session["watch_token"])] * 8)
     assert all(status == 200 for status, _ in replies)
     assert sum(body["credited_seconds"] for _, body in replies) == 15
     assert sum(1 for _, body in replies if body.get("duplicate")) == 7
@@ -67,7 +70,8 @@ def test_racing_heartbeats_cannot_overdraw_the_wall_clock(server, token_viewer, 
     _status, session = post(f"{server}/api/v1/lessons/{lesson.id}/sessions", token, {})
     clock.advance(20)  # 20 s elapsed: 23 s may be claimed in all, whoever gets there first
     url = f"{server}/api/v1/sessions/{session['id']}/heartbeats"
-    calls = [lambda n=n: post(url, token, {"seq": n + 1, "segments": [[n * 10, n * 10 + 10]]}) for n in range(8)]
+    calls = [lambda n=n: post(url, token, {"seq": n + 1, "segments": [[n * 10, n * 10 + 10]]}, session["watch_token"])
+             for n in range(8)]
     replies = together(calls)
     assert all(status == 200 for status, _ in replies)
     credited = sum(body["credited_seconds"] for _, body in replies)

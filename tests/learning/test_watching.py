@@ -130,8 +130,10 @@ def test_someone_elses_session_is_not_found(make_viewer, make_user, course, cloc
     owner.open(course.lessons[0].id)
     session_id = owner.session_id
     intruder = make_viewer(make_user(real_name="李四"))
+    intruder.open(course.lessons[0].id)
     clock.advance(15)
-    refused = intruder.beat([[0, 15]], seq=1, session_id=session_id, expect=404)
+    # The intruder's own watch token, sent for the owner's session.
+    refused = intruder.beat([[0, 15]], seq=1, session_id=session_id, token=intruder.token, expect=404)
     assert refused["error"]["code"] == "not_found"
     assert progress(owner.user, course.lessons[0]) is None
     assert events(intruder.user, "foreign_session")
@@ -160,8 +162,7 @@ def test_non_finite_numbers_are_refused(make_viewer, course, clock, client, lite
     viewer = make_viewer()
     viewer.open(course.lessons[0].id)
     clock.advance(15)
-    response = client.post(f"/api/v1/sessions/{viewer.session_id}/heartbeats",
-                           data=f'{{"seq": 1, "segments": [[0, {literal}]]}}', content_type="application/json")
+    response = viewer.send_raw(f'{{"seq": 1, "segments": [[0, {literal}]]}}')
     assert response.status_code == 422
     assert progress(viewer.user, course.lessons[0]) is None
 
@@ -190,9 +191,7 @@ def test_thousands_of_tiny_segments_or_an_oversized_body_are_refused(make_viewer
     clock.advance(15)
     refused = viewer.beat([[i * 0.1, i * 0.1 + 0.05] for i in range(3000)], expect=413)
     assert refused["error"]["code"] == "too_large"
-    response = viewer.client.post(f"/api/v1/sessions/{viewer.session_id}/heartbeats",
-                                  data=b'{"seq": 1, "pad": "' + b"x" * 100_000 + b'"}',
-                                  content_type="application/json")
+    response = viewer.send_raw(b'{"seq": 1, "pad": "' + b"x" * 100_000 + b'"}')
     assert response.status_code == 413
     assert progress(viewer.user, course.lessons[0]) is None
     assert len(events(viewer.user, "oversized_body")) == 2

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+import learning.heartbeats
 import learning.watch_api
 from core.extensions import db
 from learning.models import Certificate
@@ -60,29 +61,34 @@ def test_catalogue(api, make_course):
 def test_watching(api, make_user, make_course, login, monkeypatch):
     clock = [datetime(2026, 5, 10, 2, 0, tzinfo=UTC)]
     monkeypatch.setattr(learning.watch_api, "utcnow", lambda: clock[0])
+    monkeypatch.setattr(learning.heartbeats, "utcnow", lambda: clock[0])
     lesson = make_course(lessons=1).lessons[0]
     opened = f"{V1}/lessons/{{lesson_id}}/sessions"
     api("post", opened, f"{V1}/lessons/{lesson.id}/sessions", headers=bearer("zx_nobody"))
     login(make_user())
     api("post", opened, f"{V1}/lessons/99999/sessions")
-    first = api("post", opened, f"{V1}/lessons/{lesson.id}/sessions").get_json()["id"]
+    session = api("post", opened, f"{V1}/lessons/{lesson.id}/sessions").get_json()
+    first, watch = session["id"], {"X-Watch-Token": session["watch_token"]}
     beat, attention = f"{V1}/sessions/{{session_id}}/heartbeats", f"{V1}/sessions/{{session_id}}/attention"
     clock[0] += timedelta(seconds=15)
     beating = f"{V1}/sessions/{first}/heartbeats"
-    assert api("post", beat, beating, json={"seq": 1, "segments": [[0, 15]]}).get_json()["credited_seconds"] > 0
-    assert api("post", beat, beating, json={"seq": 1, "segments": [[0, 15]]}).get_json()["duplicate"]
-    api("post", beat, beating, json={"seq": 2, "segments": [[5, 1]]})
-    api("post", beat, f"{V1}/sessions/nope/heartbeats", json={"seq": 1, "segments": []})
+    api("post", beat, beating, json={"seq": 1, "segments": [[0, 15]]})  # no watch token
+    assert api("post", beat, beating, json={"seq": 1, "segments": [[0, 15]]},
+               headers=watch).get_json()["credited_seconds"] > 0
+    assert api("post", beat, beating, json={"seq": 1, "segments": [[0, 15]]}, headers=watch).get_json()["duplicate"]
+    api("post", beat, beating, json={"seq": 2, "segments": [[5, 1]]}, headers=watch)
+    api("post", beat, f"{V1}/sessions/nope/heartbeats", json={"seq": 1, "segments": []}, headers=watch)
     clock[0] += timedelta(minutes=11)  # the attention check is due
-    token = api("post", beat, f"{V1}/sessions/{first}/heartbeats",
-                json={"seq": 3, "segments": []}).get_json()["attention"]["token"]
+    token = api("post", beat, beating, json={"seq": 3, "segments": []}, headers=watch).get_json()["attention"]["token"]
     api("post", attention, f"{V1}/sessions/{first}/attention", json={"token": "wrong"})
     api("post", attention, f"{V1}/sessions/{first}/attention", json={"token": token})
     api("post", attention, f"{V1}/sessions/nope/attention", json={"token": token})
     api("post", opened, f"{V1}/lessons/{lesson.id}/sessions")  # another screen closes the first session
-    api("post", beat, f"{V1}/sessions/{first}/heartbeats", json={"seq": 4, "segments": []})
+    api("post", beat, beating, json={"seq": 4, "segments": []}, headers=watch)
+    clock[0] += timedelta(hours=13)  # past the watch token's expiry
+    api("post", beat, beating, json={"seq": 5, "segments": []}, headers=watch)
     statuses = {status for path, _m, status in api.checker.seen if path == beat}
-    assert statuses == {"200", "404", "409", "422"}
+    assert statuses == {"200", "401", "404", "409", "410", "422"}
     covered(api, "watching")
 
 
