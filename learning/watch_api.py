@@ -17,6 +17,7 @@ from core import policy
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError, client_ip
+from courses.media import links
 from courses.models import Course, Lesson
 from learning import heartbeats, ledger, watch_token
 from learning.rules import resume_clock
@@ -53,8 +54,9 @@ def open_session(lesson_id: int):
 
 
 def _opened(session, lesson: Lesson, progress, course: dict, now) -> dict:
-    """The answer to opening a session: the lesson's state, the rules the player applies and the
-    watch token its heartbeats carry (header ``X-Watch-Token``)."""
+    """The answer to opening a session: the lesson's state, the rules the player applies, the
+    watch token its heartbeats carry (header ``X-Watch-Token``) and the video's links for the
+    trainee (signed for nginx when MEDIA_LINK_SECRET is set: courses.media.links)."""
     expires = now + timedelta(hours=current_app.config["WATCH_TOKEN_HOURS"])
     return {
         "id": session.id,
@@ -73,6 +75,7 @@ def _opened(session, lesson: Lesson, progress, course: dict, now) -> dict:
         "pause_when_hidden": current_app.config["PLAYER_PAUSE_WHEN_HIDDEN"],
         "max_segments": policy.heartbeat_max_segments(),
         "course": course,
+        "media": links.video_links(lesson.video, current_user, now),
     }
 
 

@@ -80,6 +80,7 @@ WATCH_SESSION = obj({
     "max_segments": {"type": "integer", "minimum": 1,
                      "description": "The most segments one heartbeat may carry (more: 422 too_many_segments)."},
     "course": COURSE_STATE,
+    "media": ref("MediaLinks"),
 })
 MEDIA_LINKS = obj({
     "renditions": array(obj({"height": INT, "url": URL})), "poster": nullable(URL), "captions": nullable(URL),

@@ -111,3 +111,11 @@ def test_a_rule_changed_elsewhere_applies_from_the_next_heartbeat(store_rules, m
     db.session.commit()
     body = viewer.watch(300, 315)
     assert body["closed"]["code"] == "daily_cap"
+
+
+def test_the_opened_session_carries_the_trainees_media_links(make_viewer, course, app):
+    viewer = make_viewer()
+    assert viewer.open(course.lessons[0].id)["media"]["expires_at"] is None  # the app checks each request
+    app.config["MEDIA_LINK_SECRET"] = "nginx-secret"
+    signed = viewer.open(course.lessons[0].id)["media"]
+    assert signed["expires_at"] and 0 < signed["expires_in"] <= app.config["MEDIA_LINK_SECONDS"] + 60
