@@ -15,8 +15,6 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import xlsxwriter
-
 from accounts.regions import region_name
 from courses.categories import CATEGORIES
 
@@ -186,6 +184,8 @@ def write_xlsx(batches: Iterable[Batch], path: str, sheet_rows: int = 1_000_000,
     of 0 included; no score, for a course without a test, is an empty cell). Another
     ``layout`` names other columns.
     """
+    import xlsxwriter  # imported by the first XLSX, not by every web process
+
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
                                           "strings_to_formulas": False, "strings_to_urls": False})
     text, sheet, row_no, total = workbook.add_format({"num_format": "@"}), None, 0, 0

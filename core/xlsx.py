@@ -9,7 +9,6 @@ import warnings
 import zipfile
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +38,8 @@ def read_rows(data: bytes, *, max_bytes: int, max_unpacked: int, max_rows: int, 
     """The first sheet's rows as values, header included: at most ``max_rows`` + 2 (so that a
     caller can tell a file over its limit) of ``max_columns`` cells each."""
     check_container(data, max_bytes, max_unpacked)
+    from openpyxl import load_workbook  # 8 MB the web process keeps only once someone imports a file
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import send_file
 
@@ -64,6 +63,8 @@ def check(storage: FileStorage) -> Upload:
 
 
 def _is_image(data: bytes, image_format: str) -> bool:
+    from PIL import Image, UnidentifiedImageError  # imported by the first upload, not by every web process
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != image_format:

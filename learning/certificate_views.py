@@ -16,7 +16,7 @@ from accounts.access import login_required
 from core import policy
 from core.db import utcnow
 from core.extensions import db
-from learning import certificate_pdf, certificates, certifying, signing, verification
+from learning import certificates, certifying, signing, verification
 from learning.certifying import lookup_limited, verify_url
 
 bp = Blueprint("certificate_views", __name__)
@@ -66,6 +66,8 @@ def pdf(number: str):
     cert = verification.by_number(number)
     if cert is None or cert.user_id != current_user.id:
         abort(404)
+    from learning import certificate_pdf  # fpdf2, fontTools, pypdf, segno: 34 MB, for the few who print
+
     font = certificate_pdf.find_font(current_app.config.get("CERTIFICATE_FONT"))
     data = certificate_pdf.render(certificates.document(cert), verify_url(cert.number), font)
     response = make_response(data)

@@ -14,7 +14,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from learning import certificate_pdf, signing, verification
+from learning import signing, verification
 
 certificates_cli = AppGroup("certificates", help="学时证明 (certificates).")
 
@@ -59,6 +59,8 @@ def _verify_file(path: Path, key) -> tuple[str, list[str], list[str]]:
 def _read_document(path: Path) -> dict | None:
     data = path.read_bytes()
     if data.startswith(b"%PDF"):
+        from learning import certificate_pdf  # 34 MB of PDF libraries, kept out of every web process
+
         return certificate_pdf.extract(data)
     try:
         document = json.loads(data.decode("utf-8"))

@@ -17,7 +17,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import xlsxwriter
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.security import generate_password_hash
@@ -77,6 +76,8 @@ class Created:
 
 def template() -> bytes:
     """The file to fill in: the header, one example row, the ID column as text, and notes."""
+    import xlsxwriter  # imported when the template is asked for, not by every web process
+
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold, text = book.add_format({"bold": True}), book.add_format({"num_format": "@"})

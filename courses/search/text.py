@@ -25,7 +25,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
 from markupsafe import Markup, escape
 from whoosh.analysis import Token, Tokenizer
 
@@ -50,6 +49,8 @@ def load_jieba(cache_dir: str | Path) -> None:
         if _jieba_ready:
             return
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        import jieba  # 9 MB (with pkg_resources) before its dictionary: imported by the first search
+
         jieba.setLogLevel(logging.WARNING)
         jieba.dt.tmp_dir = str(cache_dir)
         jieba.dt.cache_file = "jieba.cache"
@@ -75,6 +76,8 @@ def is_cjk(text: str) -> bool:
 
 def _cjk_tokens(run: str, offset: int) -> list[tuple[str, int, int]]:
     """jieba's search-mode words of two characters or more, and every character alone."""
+    import jieba
+
     found = {(run[i], offset + i, offset + i + 1) for i in range(len(run))}
     for word, start, end in jieba.tokenize(run, mode="search"):
         if end - start >= 2:
@@ -161,6 +164,8 @@ def parse_query(raw: str, max_chars: int) -> ParsedQuery:
     raw = " ".join(w for w in raw[:max_chars].split() if w not in OPERATOR_WORDS)
     words: list[str] = []
     runs = list(dict.fromkeys(m.group() for m in _RUNS.finditer(normalize(raw))))[:MAX_QUERY_WORDS]
+    import jieba
+
     for run in runs:
         words += [w for w in jieba.cut(run) if w.strip()] if is_cjk(run) else [run]
     unique = list(dict.fromkeys(words))[:MAX_QUERY_WORDS]

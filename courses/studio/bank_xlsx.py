@@ -10,14 +10,15 @@ is refused before it is read when it is too big, is not a ZIP, or would unpack t
 """
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.xlsx import cell_text, read_rows
 from courses.studio.bank_rules import JUDGE_OPTIONS, MAX_OPTIONS, BankError, clean_question, stem_key
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
 HEADERS = ("题型", "题干", *(f"选项{letter}" for letter in LETTERS), "答案", "解析")
@@ -48,7 +49,10 @@ class Parsed:
 
 # ---- written ---------------------------------------------------------------------------------
 
-def _workbook() -> tuple[Workbook, object]:
+def _workbook() -> tuple["Workbook", object]:
+    from openpyxl import Workbook  # openpyxl costs the web process 8 MB: imported when a bank is written
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = "题库"
@@ -63,7 +67,7 @@ def _workbook() -> tuple[Workbook, object]:
     return book, sheet
 
 
-def _saved(book: Workbook) -> bytes:
+def _saved(book: "Workbook") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -71,6 +75,8 @@ def _saved(book: Workbook) -> bytes:
 
 def template() -> bytes:
     """An empty bank to fill in: the header row, a 题型 drop-down, and a sheet of notes."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book, sheet = _workbook()
     kinds = DataValidation(type="list", formula1='"单选,多选,判断"', allow_blank=True)
     kinds.add(f"A2:A{MAX_ROWS + 1}")
