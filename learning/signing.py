@@ -8,7 +8,12 @@ so exactly one generated key ever wins and every process signs with it.
 The public key is published (``GET /api/v1/certificates/public-key``) as PEM and as the
 raw 32 bytes in base64; ``key_id`` is the first 16 hex digits of their SHA-256.
 A signature is the 64-byte Ed25519 signature, base64 (standard alphabet, padded).
+
+cryptography is imported by the functions that use it: its bindings cost every web process
+8 MB, and only certificate issuing and checking need them (tests/core/test_lazy_imports.py).
 """
+from __future__ import annotations
+
 import base64
 import binascii
 import hashlib
@@ -16,11 +21,12 @@ import os
 import secrets
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ALGORITHM = "Ed25519"
 KEY_FILE = "certificate_signing_key.pem"
@@ -37,6 +43,9 @@ def key_path() -> Path:
 
 def load_or_create(path: Path) -> Ed25519PrivateKey:
     """The private key at ``path``, generated (mode 0600, atomically) when there is none."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     if not path.exists():
         _create(path)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
@@ -46,6 +55,9 @@ def load_or_create(path: Path) -> Ed25519PrivateKey:
 
 
 def _create(path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
@@ -78,6 +90,8 @@ def public_key() -> Ed25519PublicKey:
 
 
 def public_pem(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
@@ -90,11 +104,16 @@ def key_id(key: Ed25519PublicKey) -> str:
 
 
 def _raw(key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def load_public_key(data: bytes) -> Ed25519PublicKey:
     """A public key from PEM (SubjectPublicKeyInfo) or the raw 32 bytes in base64."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     text = data.strip()
     if text.startswith(b"-----BEGIN"):
         key = serialization.load_pem_public_key(text)
@@ -111,6 +130,8 @@ def sign(data: bytes) -> str:
 
 def verify(data: bytes, signature: str, key: Ed25519PublicKey) -> bool:
     """Whether ``signature`` (base64) is ``key``'s signature of ``data``; malformed is False."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         raw = base64.b64decode(signature, validate=True)
         key.verify(raw, data)

@@ -1,8 +1,9 @@
 """The web process starts without the heavy libraries only a few requests need (issue 16).
 
 Each is imported by the function that uses it: PDF certificates (fpdf2, fontTools, pypdf,
-segno), XLSX imports and exports (openpyxl, xlsxwriter), evidence images (Pillow), the search's
-Chinese word cutter (jieba, pypinyin). Together they cost every web process about 40 MB
+segno), certificate signing (cryptography's bindings), XLSX imports and exports (openpyxl,
+xlsxwriter), evidence images (Pillow), the search's Chinese word cutter (jieba, pypinyin).
+Together they cost every web process about 50 MB
 (bench/memory.py); an import moved back to a module's top would bring it back silently.
 """
 import json
@@ -13,7 +14,8 @@ from pathlib import Path
 from tests.conftest import app_config
 
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_USE = ("fpdf", "fontTools", "pypdf", "segno", "openpyxl", "xlsxwriter", "PIL.Image", "jieba", "pypinyin")
+FIRST_USE = ("fpdf", "fontTools", "pypdf", "segno", "cryptography.hazmat.bindings._rust", "openpyxl", "xlsxwriter",
+             "PIL.Image", "jieba", "pypinyin")
 PROBE = """
 import json, sys
 from app import create_app
