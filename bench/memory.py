@@ -10,7 +10,7 @@ the same run, so that the ratio holds on any machine:
   answers, after the sign-in page and the catalogue, and after a search (jieba's dictionary);
 - ``in-process``: ``create_app()`` in a child process, VmRSS after it returns and after the
   same requests through the test client, and which of the heavy libraries are loaded at each
-  point (imported on first use since issue 16: PDF, signing, XLSX, images, jieba; tests/core/
+  point (imported on first use since issue 16: PDF, signing, XLSX, images, search; tests/core/
   test_lazy_imports.py keeps them out of create_app).
 
 Aim (issue 16): the web process at most 100 MB after start.
@@ -34,8 +34,8 @@ PAGES = ("/login", "/")
 SEARCH = "/search?q=安全"  # loads jieba's dictionary (about 70 MB): reported on its own
 HEAVY = ("fpdf", "fontTools", "pypdf", "segno", "cryptography.hazmat.bindings._rust", "openpyxl", "xlsxwriter",
          "PIL.Image", "jieba", "pypinyin", "whoosh", "alembic", "redis", "psycopg")
-"""Reported when loaded: the first ten are imported on first use; alembic (Flask-Migrate), redis and
-psycopg (huey.storage imports both when installed) and whoosh are still imported at start."""
+"""Reported when loaded: the first eleven are imported on first use; alembic (Flask-Migrate), redis and
+psycopg (huey.storage imports both when installed) are still imported at start."""
 
 
 def bare_app():

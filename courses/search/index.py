@@ -31,17 +31,19 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
-from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.searching import Searcher
 
 from courses.media import storage
 from courses.models import Course, Lesson
-from courses.search.text import ChineseTokenizer, load_jieba, pinyin_terms, vtt_text
+from courses.search.text import load_jieba, pinyin_terms, vtt_text
+
+if TYPE_CHECKING:  # Whoosh is imported where an index is built or opened: 3 MB a web process may never need
+    from whoosh.fields import Schema
+    from whoosh.searching import Searcher
 
 SCHEMA_VERSION = 2  # 2: the subject type (``type``) facet
 GRACE_SECONDS = 600
@@ -55,12 +57,16 @@ class IndexBusy(RuntimeError):
     """Another writer held ``write.lock`` for longer than ``LOCK_TIMEOUT_SECONDS``."""
 
 
-def make_schema() -> Schema:
+def make_schema() -> "Schema":
     """Two searched text fields: ``title`` (boosted at query time) and ``text`` (everything,
     the title too), plus ``pinyin``; the rest is stored for snippets or kept in columns
     (status, facets, sort keys) that ``courses.search.query`` reads once per searcher.
     """
-    def text(stored: bool) -> TEXT:
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+    from courses.search.tokenizer import ChineseTokenizer
+
+    def text(stored: bool) -> "TEXT":
         return TEXT(analyzer=ChineseTokenizer(), stored=stored, phrase=True)
 
     return Schema(
@@ -165,6 +171,8 @@ def open_live(root: Path):
     path = live_dir(root)
     if path is None:
         return None
+    from whoosh import index as whoosh_index
+
     try:
         return whoosh_index.open_dir(str(path))
     except Exception:  # an index we cannot read is an index to rebuild
@@ -193,6 +201,8 @@ def writer_lock(root: Path, timeout: float = LOCK_TIMEOUT_SECONDS):
 
 def build(root: Path, documents: Iterable[dict]) -> tuple[Path, int]:
     """Write ``documents`` into a new directory and make it live; the caller holds the lock."""
+    from whoosh import index as whoosh_index
+
     root.mkdir(parents=True, exist_ok=True)
     stamp_now = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     fresh = root / f"index-{stamp_now}-{secrets.token_hex(3)}"
@@ -260,8 +270,10 @@ def indexed_stamps(ix) -> dict[str, str]:
 _local = threading.local()
 
 
-def searcher(root: Path) -> Searcher | None:
+def searcher(root: Path) -> "Searcher | None":
     """A searcher on the live index for this thread, reopened when the index changed."""
+    from whoosh import index as whoosh_index
+
     path = live_dir(root)
     cached = getattr(_local, "entry", None)
     try:

@@ -15,15 +15,18 @@ lives until the index changes, so nothing remembered outlives the data it came f
 """
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
-from whoosh.query import NullQuery, Or, Phrase, Query, Term
 
 from core.paging import page_count
 from core.policy import SUBJECT_TYPES
 from courses.search.text import ParsedQuery, highlight, is_cjk, parse_query, preview, snippet
+
+if TYPE_CHECKING:  # whoosh.query is imported by the first search, not by every web process (3 MB)
+    from whoosh.query import Query
 
 TITLE_BOOST = 6.0
 PINYIN_BOOST = 3.0
@@ -80,7 +83,9 @@ class SearchResult:
 
 # ---- queries --------------------------------------------------------------------------------
 
-def _in_field(reader, name: str, word: str, boost: float = 1.0) -> Query | None:
+def _in_field(reader, name: str, word: str, boost: float = 1.0) -> "Query | None":
+    from whoosh.query import Phrase, Term
+
     if (name, word) in reader:
         return Term(name, word, boost=boost)
     if is_cjk(word) and len(word) > 1 and all((name, ch) in reader for ch in word):
@@ -88,12 +93,16 @@ def _in_field(reader, name: str, word: str, boost: float = 1.0) -> Query | None:
     return None
 
 
-def _pinyin(reader, word: str, boost: float = 1.0) -> Query | None:
+def _pinyin(reader, word: str, boost: float = 1.0) -> "Query | None":
+    from whoosh.query import Term
+
     return Term("pinyin", word, boost=boost) if word.isascii() and ("pinyin", word) in reader else None
 
 
-def match_query(reader, word: str) -> Query:
+def match_query(reader, word: str) -> "Query":
     """Courses where ``word`` occurs at all (NullQuery when none can)."""
+    from whoosh.query import NullQuery, Or
+
     parts = [q for q in (_in_field(reader, "text", word), _pinyin(reader, word)) if q is not None]
     return Or(parts) if parts else NullQuery
 
@@ -110,6 +119,8 @@ def word_docs(searcher, word: str) -> frozenset[int]:
     if word in cache:
         cache.move_to_end(word)
         return cache[word]
+    from whoosh.query import NullQuery
+
     query = match_query(searcher.reader(), word)
     docs = frozenset() if query is NullQuery else frozenset(searcher.docs_for_query(query))
     cache[word] = docs
@@ -214,8 +225,10 @@ def _ranked(searcher, words: list[str], selected: set[int], cols: Columns, end: 
     return first + second + newest[:end - len(first) - len(second)]
 
 
-def _top(searcher, queries: list[Query], limit: int, allowed: set[int]) -> list[int]:
+def _top(searcher, queries: "list[Query]", limit: int, allowed: set[int]) -> list[int]:
     """The ``limit`` best of ``allowed`` for any of ``queries``, best first."""
+    from whoosh.query import Or
+
     if not queries:
         return []
     return [hit.docnum for hit in searcher.search(Or(queries), limit=limit, filter=allowed, terms=False)]

@@ -3,7 +3,7 @@
 Plain functions on strings (jieba and pypinyin are the only state), used by
 ``courses.search.engine`` at index time and at query time:
 
-- ``ChineseTokenizer``: jieba's search-mode words (as jieba's own ``ChineseAnalyzer`` does)
+- ``ChineseTokenizer`` (courses.search.tokenizer): jieba's search-mode words (as jieba's own ``ChineseAnalyzer`` does)
   plus every Chinese character on its own, so that a one-character query finds
   something. A token's position is its character offset, so consecutive characters are
   consecutive positions and a phrase of single characters is an exact substring match.
@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
-from whoosh.analysis import Token, Tokenizer
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<letters>[^\W\d_{CJK}]+)|(?P<digits>\d+)")
@@ -96,22 +95,14 @@ def index_tokens(text: str) -> list[tuple[str, int, int]]:
     return tokens
 
 
-class ChineseTokenizer(Tokenizer):
-    """A Whoosh tokenizer over ``index_tokens``; ``pos`` is the character offset."""
+def __getattr__(name: str):
+    # Indexes built before courses.search.tokenizer existed name its class here (Whoosh pickles
+    # the schema); imported on that first use, so that this module imports no Whoosh.
+    if name == "ChineseTokenizer":
+        from courses.search.tokenizer import ChineseTokenizer
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pieces = index_tokens(value) if tokenize else [(normalize(value), 0, len(value))]
-        for text, start, end in pieces:
-            token.text, token.boost, token.stopped = text, 1.0, False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + start
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            yield token
+        return ChineseTokenizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _windows(syllables: list[str], initials: list[str]) -> set[str]:
