@@ -2,10 +2,13 @@
 
 The busiest path of the site, so it is written for speed (issue 16): the caller is known from
 its watch token (learning.watch_token), the session is read with everything the rules need
-in one Core statement after the trainee's budget row is locked (learning.ledger), the rules
-are the plain functions of learning.rules, and the writes are three prepared UPDATEs (or an
-INSERT of the first progress row), no ORM unit of work. Rare turns — an integrity event, a
-completed course — use the ledger's ordinary helpers in the same transaction.
+in one Core statement, the rules are the plain functions of learning.rules, and the writes
+are three prepared UPDATEs (or an INSERT of the first progress row), no ORM unit of work.
+The first write takes the trainee's lock only if nothing changed since the read (the
+budget's version, learning.ledger); else the heartbeat is judged again under the lock. So
+the lock — on SQLite the database's one writer — is held for the writes and the commit
+alone. Rare turns — an integrity event, a completed course — use the ledger's ordinary
+helpers in the same transaction.
 
 Every heartbeat is committed before the answer (docs/rules.md rule 9): a crash loses at most
 the heartbeat in flight, and its retry (same ``seq``) changes nothing.
@@ -18,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, func, insert, select, update
 
 from accounts.models import User
-from core import policy
+from core import policy, sqlite_writers
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
@@ -49,7 +52,7 @@ _READ = (
            Course.__table__.c.withdrawn_at, Course.__table__.c.subject_type, User.__table__.c.region_code,
            User.__table__.c.active, _P.id.label("progress_id"), _P.intervals, _P.covered_seconds, _P.position,
            _P.completed_at, CreditRecord.__table__.c.hours_tenths.label("credit_tenths"),
-           _B.user_id.label("budget_user_id"), _B.played_until, _B.day, _B.day_seconds,
+           _B.user_id.label("budget_user_id"), _B.played_until, _B.day, _B.day_seconds, _B.version,
            select(func.count()).select_from(RuleSetVersion.__table__).scalar_subquery().label("rules_count"),
            select(func.max(RuleSetVersion.__table__.c.updated_at)).scalar_subquery().label("rules_changed"))
     .select_from(WatchSession.__table__)
@@ -66,8 +69,10 @@ _WRITE_SESSION = update(WatchSession.__table__).where(_S.id == bindparam("b_id")
     last_seq=bindparam("last_seq"), played_seconds=bindparam("played_seconds"),
     last_heartbeat_at=bindparam("last_heartbeat_at"), open=bindparam("open"), closed_at=bindparam("closed_at"),
     attention_token=bindparam("attention_token"))
-_WRITE_BUDGET = update(WatchBudget.__table__).where(_B.user_id == bindparam("b_user_id")).values(
-    played_until=bindparam("played_until"), day=bindparam("day"), day_seconds=bindparam("day_seconds"))
+_WRITE_BUDGET = (update(WatchBudget.__table__)
+                 .where(_B.user_id == bindparam("b_user_id"), _B.version == bindparam("b_version"))
+                 .values(played_until=bindparam("played_until"), day=bindparam("day"),
+                         day_seconds=bindparam("day_seconds"), version=_B.version + 1))
 _WRITE_PROGRESS = update(LessonProgress.__table__).where(_P.id == bindparam("b_id")).values(
     intervals=bindparam("intervals"), covered_seconds=bindparam("covered_seconds"),
     position=bindparam("position"), updated_at=bindparam("updated_at"), completed_at=bindparam("completed_at"))
@@ -106,6 +111,7 @@ class Beat:
     played_until: datetime | None
     day: date | None
     day_seconds: float | None
+    version: int | None
 
     @property
     def lesson_done(self) -> bool:
@@ -120,22 +126,39 @@ def limits_for(duration: float) -> Limits:
                   completion_ratio=float(policy.completion_ratio()))
 
 
+class Stale(Exception):
+    """The trainee's watch state changed between the heartbeat's read and its first write."""
+
+
 def handle(user_id: int, session_id: str, body, ip: str) -> dict:
     """Judge and credit one heartbeat of ``user_id`` (known from a watch token for
     ``session_id``) with the JSON ``body``; commit; the answer. Raises ApiError (committed
-    integrity event first, where there is one) for a refused heartbeat."""
-    beat = _lock(user_id, session_id, ip)
-    now = utcnow()  # after the lock: a record stamped now commits within moments (docs/sync.md)
+    integrity event first, where there is one) for a refused heartbeat.
+
+    Read first, judge, then write only if the trainee's budget version is still the one read
+    (the write takes the lock): the lock is held for the writes alone. Another transaction
+    of the trainee in between (another tab, a session opened) makes it judge again, under
+    the lock from the start (learning.ledger), as every heartbeat did before.
+    """
+    try:
+        return _judge(_read(user_id, session_id, ip, locked=False), body, ip)
+    except Stale:
+        db.session.rollback()
+        return _judge(_read(user_id, session_id, ip, locked=True), body, ip)
+
+
+def _judge(beat: "Beat", body, ip: str) -> dict:
+    now = utcnow()  # the writes follow within moments: a record stamped now is not late (docs/sync.md)
     limits = limits_for(beat.duration)
     try:
         claim = parse_claim(body, limits)
     except SegmentError as refused:
         refuse(beat.user_id, "invalid_heartbeat", ApiError(422, refused.code, refused.message), ip,
-                beat.id, beat.lesson_id, code=refused.code)
-    if claim.seq <= beat.last_seq:
-        ledger.record_event(user_id, "repeated_seq", now, session_id=beat.id, lesson_id=beat.lesson_id,
+               beat.id, beat.lesson_id, code=refused.code)
+    if claim.seq <= beat.last_seq:  # last_seq only grows: a later read would say the same
+        ledger.record_event(beat.user_id, "repeated_seq", now, session_id=beat.id, lesson_id=beat.lesson_id,
                             ip=ip, seq=claim.seq, last_seq=beat.last_seq)
-        return _commit(_state(beat, 0.0, duplicate=True))
+        return _answer(beat, 0.0, duplicate=True)
     beat.last_seq = claim.seq
     if beat.attention_due_at is not None and now >= beat.attention_due_at:
         return _attention(beat, claim, now, ip)
@@ -145,7 +168,7 @@ def handle(user_id: int, session_id: str, body, ip: str) -> dict:
         beat.last_heartbeat_at = now
         beat.played_until = resume_clock(beat.played_until, now)
         _save(beat)
-        return _commit(_state(beat, 0.0, closed=closed))
+        return _answer(beat, 0.0, closed=closed)
     return _credit(beat, claim, now, limits, today, ip)
 
 
@@ -161,12 +184,19 @@ def refuse_oversized(user_id: int, session_id: str, size: int, ip: str):
             session_id=session_id[:32], bytes=size)
 
 
-def _lock(user_id: int, session_id: str, ip: str) -> Beat:
-    """The caller's open session on a published lesson, locked; anything else is refused."""
-    row = ledger.lock_and_read(user_id, _READ, {"session_id": session_id[:64]})
-    if row is not None and row.budget_user_id is None and row.user_id == user_id:
-        ledger.lock_budget(user_id)  # a session from before budgets: read it again under the new lock
-        row = db.session.connection().execute(_READ, {"session_id": session_id[:64]}).one()
+def _read(user_id: int, session_id: str, ip: str, locked: bool) -> Beat:
+    """The caller's open session on a published lesson (``locked``: after taking the trainee's
+    lock); anything else is refused."""
+    params = {"session_id": session_id[:64]}
+    if not locked:
+        row = db.session.connection().execute(_READ, params).one_or_none()
+        if row is not None and row.budget_user_id is None:
+            raise Stale  # a session from before budgets: the lock creates the budget
+    else:
+        row = ledger.lock_and_read(user_id, _READ, params)
+        if row is not None and row.budget_user_id is None and row.user_id == user_id:
+            ledger.lock_budget(user_id)  # a session from before budgets: read it again under the new lock
+            row = db.session.execute(_READ, params).one()
     if row is None or row.user_id != user_id:
         if row is not None:
             refuse_foreign(user_id, session_id, ip)
@@ -182,7 +212,7 @@ def _lock(user_id: int, session_id: str, ip: str) -> Beat:
     if beat.withdrawn_at is not None and beat.opened_at < beat.withdrawn_at:
         # Published again since: the session from before the withdrawal does not come back.
         beat.open, beat.closed_at = False, utcnow()
-        _save(beat, budget=False, progress=False)
+        _save(beat)
         refuse(user_id, "unpublished_lesson", ApiError(410, "session_expired", _(
             "课程已重新发布，请刷新页面后继续学习。")), ip, beat.id, beat.lesson_id)
     return beat
@@ -229,39 +259,44 @@ def _credit(beat: Beat, claim: Claim, now: datetime, limits: Limits, today: DayC
         beat.position = claim.position
     if outcome.completed and beat.completed_at is None:
         beat.completed_at = now
+    _save(beat, progress=True)
     claimed = sum(b - a for a, b in claim.segments)
     for event in outcome.events:
         kind = event.pop("kind")
         ledger.record_event(beat.user_id, kind, now, session_id=beat.id, lesson_id=beat.lesson_id,
                             claimed=claimed, credited=outcome.played_seconds, ip=ip, **event)
-    _save(beat, progress=True)
     if outcome.completed and beat.credit_tenths is None:
         credit = ledger.credit_course_if_complete(beat.user_id, beat.course_id, now)
         beat.credit_tenths = credit.hours_tenths if credit else None
-    return _commit(_state(beat, outcome.credited_seconds))
+    return _answer(beat, outcome.credited_seconds)
 
 
 def _attention(beat: Beat, claim: Claim, now: datetime, ip: str) -> dict:
     """While an attention check waits for its answer, nothing is credited."""
     if beat.attention_token is None:
         beat.attention_token = secrets.token_hex(8)
+    _save(beat)
     if claim.segments:
         ledger.record_event(beat.user_id, "attention_pending", now, session_id=beat.id, lesson_id=beat.lesson_id,
                             claimed=sum(b - a for a, b in claim.segments), ip=ip)
-    _save(beat, budget=False)
-    return _commit(_state(beat, 0.0, attention={"token": beat.attention_token}))
+    return _answer(beat, 0.0, attention={"token": beat.attention_token})
 
 
-def _save(beat: Beat, budget: bool = True, progress: bool = False) -> None:
-    """Write the session's fields back (and the budget's, and the progress row's)."""
+def _save(beat: Beat, progress: bool = False) -> None:
+    """Write the budget's, the session's (and the progress row's) fields back. The budget's
+    UPDATE comes first and takes the trainee's lock; it writes nothing and raises
+    :class:`Stale` when the budget's version is no longer the one read."""
+    sqlite_writers.queue_for_writing(db.session)
     connection = db.session.connection()
+    written = connection.execute(_WRITE_BUDGET, {
+        "b_user_id": beat.user_id, "b_version": beat.version, "played_until": beat.played_until,
+        "day": beat.day, "day_seconds": beat.day_seconds})
+    if written.rowcount != 1:
+        raise Stale
     connection.execute(_WRITE_SESSION, {
         "b_id": beat.id, "last_seq": beat.last_seq, "played_seconds": beat.played_seconds,
         "last_heartbeat_at": beat.last_heartbeat_at, "open": beat.open, "closed_at": beat.closed_at,
         "attention_token": beat.attention_token})
-    if budget:
-        connection.execute(_WRITE_BUDGET, {"b_user_id": beat.user_id, "played_until": beat.played_until,
-                                           "day": beat.day, "day_seconds": beat.day_seconds})
     if not progress:
         return
     values = {"intervals": beat.intervals, "covered_seconds": beat.covered_seconds, "position": beat.position or 0.0,
@@ -273,9 +308,11 @@ def _save(beat: Beat, budget: bool = True, progress: bool = False) -> None:
         connection.execute(_WRITE_PROGRESS, {"b_id": beat.progress_id, **values})
 
 
-def _commit(answer: dict) -> dict:
+def _answer(beat: Beat, credited: float, **extra) -> dict:
+    """Commit, then the answer: it reads plain values (and, for a completed lesson, the
+    course's state), so the trainee's lock is not held while it is built."""
     db.session.commit()
-    return answer
+    return _state(beat, credited, **extra)
 
 
 def _state(beat: Beat, credited: float, **extra) -> dict:

@@ -3,9 +3,12 @@
 Helpers flush; the view commits. The first statement of every transaction that writes a
 trainee's watch sessions (opening one, a heartbeat, an attention answer) is an UPDATE of the
 trainee's budget row (:class:`WatchBudget`): on PostgreSQL that takes the row lock, on
-SQLite the database's write lock (queued by core.sqlite_writers). So a trainee's heartbeats,
-in every session, tab, device and web process, run strictly one after the other and can
-never spend the same wall-clock time twice.
+SQLite the database's write lock (queued by core.sqlite_writers), and bumps the budget's
+version. So a trainee's heartbeats, in every session, tab, device and web process, run
+strictly one after the other and can never spend the same wall-clock time twice. A heartbeat
+may read and judge before taking the lock (learning.heartbeats): its first write is then
+that UPDATE, guarded by the version it read, and it starts again under the lock if the
+version moved.
 """
 import secrets
 from dataclasses import dataclass
@@ -39,8 +42,8 @@ class LockedSession:
 
 
 # Built once, as every heartbeat runs them: a statement object remembers its cache key.
-_LOCK = (update(WatchBudget).where(WatchBudget.user_id == bindparam("owner_id"))
-         .values(played_until=WatchBudget.played_until).execution_options(synchronize_session=False))
+_LOCK = (update(WatchBudget.__table__).where(WatchBudget.user_id == bindparam("owner_id"))
+         .values(version=WatchBudget.version + 1))
 _LOCKED = (
     select(WatchSession, Video.duration_seconds, Lesson.course_id, Course.status, Course.withdrawn_at,
            LessonProgress, CreditRecord, WatchBudget, User.region_code, Course.subject_type)

@@ -56,7 +56,8 @@ class WatchBudget(db.Model):
 
     Its row is also the trainee's lock: every transaction that writes the trainee's watch
     sessions (opening one, a heartbeat, an attention answer) first updates this row, so
-    they run one after the other on PostgreSQL and on SQLite alike.
+    they run one after the other on PostgreSQL and on SQLite alike, and bumps ``version``: a
+    heartbeat judged on an earlier read writes only while the version is the one it read.
     """
 
     __tablename__ = "watch_budgets"
@@ -69,6 +70,7 @@ class WatchBudget(db.Model):
     # Seconds of coverage credited on ``day`` (China Standard Time): a province's daily cap.
     day: Mapped[date | None] = mapped_column(Date)
     day_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LessonProgress(db.Model):

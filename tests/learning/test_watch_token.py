@@ -5,11 +5,13 @@ from datetime import date
 import pytest
 from sqlalchemy import update
 
+import learning.heartbeats
 from accounts.models import User
 from core.extensions import db
 from core.policy.examples import NATIONAL
 from core.policy.models import RuleSetVersion
 from learning import watch_token
+from learning.models import WatchBudget, WatchSession
 from tests.learning.conftest import events, progress
 
 KEY = watch_token.key_from("a secret")
@@ -119,3 +121,31 @@ def test_the_opened_session_carries_the_trainees_media_links(make_viewer, course
     app.config["MEDIA_LINK_SECRET"] = "nginx-secret"
     signed = viewer.open(course.lessons[0].id)["media"]
     assert signed["expires_at"] and 0 < signed["expires_in"] <= app.config["MEDIA_LINK_SECONDS"] + 60
+
+
+def test_a_heartbeat_judged_on_a_state_that_moved_is_judged_again_under_the_lock(make_viewer, course, clock,
+                                                                                  monkeypatch):
+    """Between the heartbeat's read and its write another screen opens a session (closing this
+    one): the write finds the budget's version moved, and the heartbeat, judged again under the
+    lock, is refused instead of credited."""
+    viewer = make_viewer()
+    viewer.open(course.lessons[0].id)
+    viewer.watch(0, 30)
+    judged = []
+    limits_for = learning.heartbeats.limits_for
+
+    def another_screen_opens(duration):
+        if not judged:  # once, between the first read and the first write
+            with db.engine.begin() as other:
+                other.execute(update(WatchSession).where(WatchSession.user_id == viewer.user.id)
+                              .values(open=False))
+                other.execute(update(WatchBudget).where(WatchBudget.user_id == viewer.user.id)
+                              .values(version=WatchBudget.version + 1))
+        judged.append(duration)
+        return limits_for(duration)
+
+    monkeypatch.setattr(learning.heartbeats, "limits_for", another_screen_opens)
+    clock.advance(15)
+    assert viewer.beat([[30, 45]], expect=409)["error"]["code"] == "playing_elsewhere"
+    assert len(judged) == 1  # the second judgement stopped at the closed session
+    assert progress(viewer.user, course.lessons[0]).covered_seconds == 30
