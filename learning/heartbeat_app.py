@@ -55,19 +55,19 @@ class HeartbeatApp:
         self.max_bytes = int(app.config["HEARTBEAT_MAX_BYTES"])
 
     def __call__(self, environ, start_response, session_id: str):
-        english = _EN.search(environ.get("HTTP_COOKIE", ""))
-        with self._context(), (force_locale("en") if english else nullcontext()):
-            status, body, headers = self._outcome(environ, session_id)
+        locale = "en" if _EN.search(environ.get("HTTP_COOKIE", "")) else self.app.config["BABEL_DEFAULT_LOCALE"]
+        with self._context(), (force_locale(locale) if locale == "en" else nullcontext()):
+            status, body, headers = self._outcome(environ, session_id, locale)
             payload = current_app.json.dumps(body).encode()
         start_response(f"{status} {HTTP_STATUS_CODES.get(status, '')}", [
             ("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
             ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"), *headers.items()])
         return [payload]
 
-    def _outcome(self, environ, session_id: str) -> tuple[int, dict, dict]:
+    def _outcome(self, environ, session_id: str, locale: str) -> tuple[int, dict, dict]:
         """Status, JSON body and extra headers; a refusal or failure rolls back what it had not committed."""
         try:
-            return 200, self._answer(environ, session_id), {}
+            return 200, self._answer(environ, session_id, locale), {}
         except ApiError as refused:
             db.session.rollback()
             return refused.status, {"error": {"code": refused.code, "message": refused.message}}, refused.headers
@@ -85,7 +85,7 @@ class HeartbeatApp:
             return nullcontext()
         return self.app.app_context()
 
-    def _answer(self, environ, session_id: str) -> dict:
+    def _answer(self, environ, session_id: str, locale: str) -> dict:
         late = overload.waited(environ.get(f"HTTP_{overload.HEADER.upper().replace('-', '_')}"), time.time())
         if self.max_wait > 0 and late is not None and late > self.max_wait:
             raise ApiError(503, "overloaded", _("服务器繁忙，请稍后再试。"),
@@ -97,7 +97,7 @@ class HeartbeatApp:
         size = _content_length(environ)
         if size > self.max_bytes:
             heartbeats.refuse_oversized(granted.user_id, session_id, size, ip)
-        return heartbeats.handle(granted.user_id, session_id, self._json(environ, size), ip)
+        return heartbeats.handle(granted.user_id, session_id, self._json(environ, size), ip, locale)
 
     def _granted(self, token: str | None) -> watch_token.WatchPass:
         try:

@@ -130,10 +130,10 @@ class Stale(Exception):
     """The trainee's watch state changed between the heartbeat's read and its first write."""
 
 
-def handle(user_id: int, session_id: str, body, ip: str) -> dict:
+def handle(user_id: int, session_id: str, body, ip: str, locale: str) -> dict:
     """Judge and credit one heartbeat of ``user_id`` (known from a watch token for
-    ``session_id``) with the JSON ``body``; commit; the answer. Raises ApiError (committed
-    integrity event first, where there is one) for a refused heartbeat.
+    ``session_id``) with the JSON ``body``; commit; the answer (messages in ``locale``).
+    Raises ApiError (committed integrity event first, where there is one) for a refused heartbeat.
 
     Read first, judge, then write only if the trainee's budget version is still the one read
     (the write takes the lock): the lock is held for the writes alone. Another transaction
@@ -141,13 +141,13 @@ def handle(user_id: int, session_id: str, body, ip: str) -> dict:
     the lock from the start (learning.ledger), as every heartbeat did before.
     """
     try:
-        return _judge(_read(user_id, session_id, ip, locked=False), body, ip)
+        return _judge(_read(user_id, session_id, ip, locale, locked=False), body, ip)
     except Stale:
         db.session.rollback()
-        return _judge(_read(user_id, session_id, ip, locked=True), body, ip)
+        return _judge(_read(user_id, session_id, ip, locale, locked=True), body, ip)
 
 
-def _judge(beat: "Beat", body, ip: str) -> dict:
+def _judge(beat: Beat, body, ip: str) -> dict:
     now = utcnow()  # the writes follow within moments: a record stamped now is not late (docs/sync.md)
     limits = limits_for(beat.duration)
     try:
@@ -184,7 +184,7 @@ def refuse_oversized(user_id: int, session_id: str, size: int, ip: str):
             session_id=session_id[:32], bytes=size)
 
 
-def _read(user_id: int, session_id: str, ip: str, locked: bool) -> Beat:
+def _read(user_id: int, session_id: str, ip: str, locale: str, locked: bool) -> Beat:
     """The caller's open session on a published lesson (``locked``: after taking the trainee's
     lock); anything else is refused."""
     params = {"session_id": session_id[:64]}
@@ -201,7 +201,7 @@ def _read(user_id: int, session_id: str, ip: str, locked: bool) -> Beat:
         if row is not None:
             refuse_foreign(user_id, session_id, ip)
         raise ApiError(404, "not_found", _("观看会话不存在。"))
-    policy.use_book_stamp((row.rules_count, row.rules_changed))
+    policy.use_book_stamp((row.rules_count, row.rules_changed), locale)
     beat = Beat(*row[:-2])
     if not beat.open or not beat.active:
         refuse(user_id, "closed_session", ApiError(409, "playing_elsewhere", _(

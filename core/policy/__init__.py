@@ -48,11 +48,12 @@ def book() -> list[RuleSet]:
     return g.rule_book
 
 
-def use_book_stamp(stamp: tuple) -> None:
+def use_book_stamp(stamp: tuple, locale: str | None = None) -> None:
     """Answer this app context's questions from the book as it is when :data:`STAMP` reads
-    ``stamp`` (read by the caller, e.g. with other columns in one statement)."""
+    ``stamp`` (read by the caller, e.g. with other columns in one statement), in ``locale``
+    (default: the request's)."""
     cache = current_app.extensions.setdefault("rule_book", {})
-    key = (stamp, str(get_locale()))
+    key = (stamp, locale or str(get_locale()))
     loaded = cache.get(key)
     if loaded is None:
         loaded = _load_book()
