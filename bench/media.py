@@ -315,13 +315,13 @@ def start_contenders(stack: ExitStack, work: Path, url_path: str, rendition: Pat
 
 
 def measure(contenders: dict, ranges: tuple[int, int], connections: list[int], seconds: float,
-            rounds: int, script: Path) -> dict:
+            rounds: int, script: Path, names: list[str]) -> dict:
     """Each contender at each concurrency, ``rounds`` times, contenders taking turns so that
-    a busy spell of the machine hits them alike; ``{(connections, name): median run by MB/s}``."""
+    a busy spell of the machine hits them alike; ``{(connections, name): [run of each round]}``."""
     runs = {}
     for round_ in range(1, rounds + 1):
         for n in connections:
-            for name in CONTENDERS:
+            for name in names:
                 port, path, cookie, groups = contenders[name]
                 run_wrk(port, path, cookie, ranges, n, min(seconds, 1), script)  # warm: caches, keep-alive
                 cpu = cpu_seconds(groups)
@@ -330,17 +330,28 @@ def measure(contenders: dict, ranges: tuple[int, int], connections: list[int], s
                 runs.setdefault((n, name), []).append(r)
                 print(f"  {round_:>5}  {n:>5}  {name:10} {r['mb_s']:8.1f} {r['rps']:8.1f} {r['p50_us'] / 1000:8.1f} "
                       f"{r['p99_us'] / 1000:8.1f} {r['cpu_ms']:8.2f}", flush=True)
-    return {key: sorted(rs, key=lambda r: r["mb_s"])[len(rs) // 2] for key, rs in runs.items()}
+    return runs
 
 
-def report(results: dict, connections: list[int], rounds: int) -> None:
-    print(f"\nRatios ({'median of ' + str(rounds) + ' rounds' if rounds > 1 else 'one round'}; "
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def report(runs: dict, connections: list[int], rounds: int) -> None:
+    """Each contender's ratio to its baseline: the median over the rounds of the ratio within a
+    round (the two ran seconds apart, so a busy spell of the machine mostly hits both)."""
+    print(f"\nRatios ({'median of ' + str(rounds) + ' rounds, each within its round' if rounds > 1 else 'one round'}; "
           "CPU per request is the steadier figure on a busy machine):")
     for n in connections:
         parts = []
         for name, base, aim in RATIOS:
-            ratio = results[n, name]["mb_s"] / results[n, base]["mb_s"]
-            cpu = results[n, name]["cpu_ms"] / results[n, base]["cpu_ms"]
+            if (n, name) not in runs or (n, base) not in runs:
+                continue
+            pairs = list(zip(runs[n, name], runs[n, base], strict=True))
+            ratio = median([mine["mb_s"] / theirs["mb_s"] for mine, theirs in pairs])
+            cpu = median([mine["cpu_ms"] / theirs["cpu_ms"] for mine, theirs in pairs])
             verdict = f" (aim ≥ {aim}: {'met' if ratio >= aim else 'NOT met'})" if aim else ""
             parts.append(f"{name}/{base} {ratio:.2f}× MB/s{verdict}, {cpu:.2f}× CPU per request")
         print(f"  {n:>2} connections:\n" + "".join(f"    {part}\n" for part in parts), end="")
@@ -353,6 +364,8 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=50, help="size of the rendition")
     parser.add_argument("--range-mib", type=int, default=1, help="MiB in each range (the issue's figure: 1)")
     parser.add_argument("--rounds", type=int, default=1, help="turns of every contender (the median counts)")
+    parser.add_argument("--contenders", nargs="+", choices=CONTENDERS, default=list(CONTENDERS),
+                        help="which to time, in this order (default: all)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, nginx.conf)")
     args = parser.parse_args()
     for program in ("ffmpeg", "nginx", "wrk"):
@@ -372,9 +385,9 @@ def main() -> None:
             contenders = start_contenders(stack, work, url_path, rendition, span)
             print(f"rendition {size / 1e6:.1f} MB; random {args.range_mib} MiB ranges; {args.seconds:g} s per run\n"
                   f"  round  conns  contender      MB/s    req/s   p50 ms   p99 ms   CPU ms (servers', per request)")
-            results = measure(contenders, (span, size // span), args.connections, args.seconds, args.rounds,
-                              script)
-        report(results, args.connections, args.rounds)
+            runs = measure(contenders, (span, size // span), args.connections, args.seconds, args.rounds,
+                           script, args.contenders)
+        report(runs, args.connections, args.rounds)
     finally:
         if args.keep:
             print(f"work directory: {work}")
