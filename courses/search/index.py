@@ -64,7 +64,7 @@ def make_schema() -> "Schema":
     """
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-    from courses.search.tokenizer import ChineseTokenizer
+    from courses.search.text import ChineseTokenizer
 
     def text(stored: bool) -> "TEXT":
         return TEXT(analyzer=ChineseTokenizer(), stored=stored, phrase=True)

@@ -3,7 +3,7 @@
 Plain functions on strings (jieba and pypinyin are the only state), used by
 ``courses.search.engine`` at index time and at query time:
 
-- ``ChineseTokenizer`` (courses.search.tokenizer): jieba's search-mode words (as jieba's own ``ChineseAnalyzer`` does)
+- ``ChineseTokenizer``: jieba's search-mode words (as jieba's own ``ChineseAnalyzer`` does)
   plus every Chinese character on its own, so that a one-character query finds
   something. A token's position is its character offset, so consecutive characters are
   consecutive positions and a phrase of single characters is an exact substring match.
@@ -36,6 +36,7 @@ PINYIN_WINDOW = 8
 MAX_QUERY_WORDS = 12
 
 _jieba_lock = threading.Lock()
+_tokenizer_lock = threading.Lock()
 _jieba_ready = False
 
 
@@ -96,13 +97,39 @@ def index_tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 def __getattr__(name: str):
-    # Indexes built before courses.search.tokenizer existed name its class here (Whoosh pickles
-    # the schema); imported on that first use, so that this module imports no Whoosh.
-    if name == "ChineseTokenizer":
-        from courses.search.tokenizer import ChineseTokenizer
+    # ChineseTokenizer subclasses Whoosh's Tokenizer, so it is made on first use: importing this
+    # module imports no Whoosh (3 MB a web process may never need). Whoosh pickles it with an
+    # index's schema by this module's name for it, so once made it is an attribute like any class.
+    if name != "ChineseTokenizer":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _tokenizer_lock:
+        if name not in globals():
+            globals()[name] = _tokenizer_class()
+    return globals()[name]
 
-        return ChineseTokenizer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def _tokenizer_class() -> type:
+    from whoosh.analysis import Token, Tokenizer
+
+    class ChineseTokenizer(Tokenizer):
+        """A Whoosh tokenizer over ``index_tokens``; ``pos`` is the character offset."""
+
+        def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                     start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+            token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            pieces = index_tokens(value) if tokenize else [(normalize(value), 0, len(value))]
+            for text, start, end in pieces:
+                token.text, token.boost, token.stopped = text, 1.0, False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = start_pos + start
+                if chars:
+                    token.startchar, token.endchar = start_char + start, start_char + end
+                yield token
+
+    ChineseTokenizer.__qualname__ = "ChineseTokenizer"  # what pickle looks up in this module
+    return ChineseTokenizer
 
 
 def _windows(syllables: list[str], initials: list[str]) -> set[str]:
