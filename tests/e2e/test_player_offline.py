@@ -164,3 +164,20 @@ def test_a_lost_cookie_changes_nothing_but_signing_out_stops_the_page(page, live
     expect(page.get_by_role("alert")).to_contain_text("本窗口已停止计时")
     expect(page.locator("#player")).to_have_attribute("data-state", "stopped")
     assert [text for text in console if "409" not in text] == []
+
+
+def test_a_heartbeat_whose_watch_token_is_refused_does_not_block_the_next_session(page, live_server, course,
+                                                                                   trainee):
+    """A heartbeat left by an earlier page whose token the server no longer accepts (written
+    before an upgrade, or signed with an old secret) is given up, with its session's others;
+    the new session's heartbeats behind it are credited."""
+    console = errors_of(page)
+    sign_in(page, trainee)
+    stale = [{"session": "0" * 32, "seq": 1, "url": f"/api/v1/sessions/{'0' * 32}/heartbeats",
+              "body": {"seq": 1, "segments": [[0, 1]], "position": 1, "rate": 1}, "token": "from.an.old.page"}]
+    page.evaluate(f"() => localStorage.setItem('zhixin.player.{trainee['id']}.queue', {json.dumps(json.dumps(stale))})")
+    start_playing(page, course["lesson_id"])
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=20_000)
+    expect(page.locator("#player")).to_have_attribute("data-queued", "0")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    assert [text for text in console if "401" not in text] == []

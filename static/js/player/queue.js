@@ -34,8 +34,9 @@ export class HeartbeatQueue {
   /**
    * @param {Store} store where the entries live
    * @param {object} hooks send(entry) → Promise<Response>; delivered(entry, reply);
-   *   stopped(entry, status, reply) for 409/410; held(status) for 400/401/403 (sign in
-   *   again or reload: the entries wait for the next page); changed() after any change.
+   *   stopped(entry, status, reply) for 401/409/410 (the session's entries are dropped);
+   *   held(status) for 400/403 (sign in again or reload: the entries wait for the next
+   *   page); changed() after any change.
    */
   constructor(store, hooks) {
     this.store = store;
@@ -122,10 +123,13 @@ export class HeartbeatQueue {
     if (response.ok) {
       this.drop((e) => !same(e, entry));
       this.hooks.delivered(entry, reply);
-    } else if (status === 409 || status === 410) {
-      this.drop((e) => e.session !== entry.session);  // that session will never count again
+    } else if (status === 409 || status === 410 || status === 401) {
+      // That session will never count again: closed, expired, or its watch token not
+      // accepted (a token from before an upgrade or a new server secret): none of its
+      // entries may stand in front of the next session's.
+      this.drop((e) => e.session !== entry.session);
       this.hooks.stopped(entry, status, reply);
-    } else if (status === 400 || status === 401 || status === 403) {
+    } else if (status === 400 || status === 403) {
       this.held = true;
       this.hooks.held(status);
       return 'hold';
