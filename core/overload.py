@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from core.http import ApiError
 
 HEADER = "X-Request-Start"
+ENVIRON_KEY = "HTTP_X_REQUEST_START"  # the header as a WSGI environ names it
 
 
 def waited(stamp: str | None, now: float) -> float | None:
@@ -47,19 +48,28 @@ def retry_after(max_wait: float) -> int:
     return max(1, math.ceil(2 * max_wait))
 
 
+def refusal(stamp: str | None, max_wait: float, now: float) -> ApiError | None:
+    """The 503 (with Retry-After) for a request stamped ``stamp`` by nginx that waited more than
+    ``max_wait`` seconds by ``now``; None when it may go on (or ``max_wait`` ≤ 0: off)."""
+    late = waited(stamp, now)
+    if max_wait <= 0 or late is None or late <= max_wait:
+        return None
+    return ApiError(503, "overloaded", _("服务器繁忙，请稍后再试。"), {"Retry-After": str(retry_after(max_wait))})
+
+
 def init_app(app: Flask) -> None:
-    """Refuse late ``/api/`` requests first thing, when ``MAX_QUEUE_SECONDS`` > 0."""
+    """Refuse late ``/api/`` requests first thing, when ``MAX_QUEUE_SECONDS`` > 0.
+    (Heartbeats, answered beside Flask, ask :func:`refusal` themselves: learning.heartbeat_app.)"""
     max_wait = float(app.config["MAX_QUEUE_SECONDS"])
     if max_wait <= 0:
         return
-    headers = {"Retry-After": str(retry_after(max_wait))}
 
     def refuse_if_late():
         if not request.path.startswith("/api/"):
             return
-        late = waited(request.headers.get(HEADER), time.time())
-        if late is not None and late > max_wait:
-            raise ApiError(503, "overloaded", _("服务器繁忙，请稍后再试。"), headers)
+        refused = refusal(request.headers.get(HEADER), max_wait, time.time())
+        if refused is not None:
+            raise refused
 
     # First of all before_request functions: nothing else (sessions, rate limits) runs for it.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_if_late)

@@ -86,10 +86,9 @@ class HeartbeatApp:
         return self.app.app_context()
 
     def _answer(self, environ, session_id: str, locale: str) -> dict:
-        late = overload.waited(environ.get(f"HTTP_{overload.HEADER.upper().replace('-', '_')}"), time.time())
-        if self.max_wait > 0 and late is not None and late > self.max_wait:
-            raise ApiError(503, "overloaded", _("服务器繁忙，请稍后再试。"),
-                           {"Retry-After": str(overload.retry_after(self.max_wait))})
+        late = overload.refusal(environ.get(overload.ENVIRON_KEY), self.max_wait, time.time())
+        if late is not None:
+            raise late
         granted = self._granted(environ.get("HTTP_X_WATCH_TOKEN"))
         ip = environ.get("REMOTE_ADDR") or ""
         if granted.session_id != session_id:
