@@ -16,7 +16,7 @@ from tests.conftest import app_config
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_USE = ("fpdf", "fontTools", "pypdf", "segno", "cryptography.hazmat.bindings._rust", "openpyxl", "xlsxwriter",
-             "PIL.Image", "jieba", "pypinyin", "whoosh")
+             "PIL.Image", "jieba", "pypinyin", "whoosh", "alembic")
 PROBE = """
 import json, sys
 from app import create_app
