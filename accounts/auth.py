@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash
 from accounts import audit
 from accounts.access import login_required
 from accounts.forms import EmailForm, LoginForm, PasswordForm, RegisterForm
+from accounts.landing import landing_url
 from accounts.models import ROLE_NAMES
 from accounts.regions import region_name
 from accounts.users import authenticate, create_user, duplicate_errors, normalize_identifier, set_password
@@ -41,8 +42,9 @@ def _not_signed_in(response) -> bool:
     return response.status_code not in (302, 303)
 
 
-def _next_target() -> str:
-    return safe_next(request.args.get("next"))
+def _next_target(user) -> str:
+    """A safe ``next`` wins; otherwise the signed-in user lands on their role's work."""
+    return safe_next(request.args.get("next"), default="") or landing_url(user)
 
 
 def _next_param() -> str | None:
@@ -75,7 +77,7 @@ def _password_first():
                exempt_when=_nothing_typed)
 def login():
     if current_user.is_authenticated:
-        return redirect(_next_target())
+        return redirect(_next_target(current_user))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -84,7 +86,7 @@ def login():
             _sign_in(user)
             db.session.commit()
             flash(_("登录成功，欢迎您，%(name)s。", name=user.real_name), "success")
-            return redirect(_next_target())
+            return redirect(_next_target(user))
         # A right password on a disabled account may be told so: its owner already knows it exists.
         error = _("该账号已停用，请联系管理员。") if user else _("身份证号/手机号或密码不正确。")
         audit.record("login_failed", target=mask_identifier(normalize_identifier(form.identifier.data)),
@@ -103,7 +105,7 @@ def _sign_in(user) -> None:
 @limiter.limit(login_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(_next_target())
+        return redirect(_next_target(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
         user = _register(form)
@@ -148,7 +150,7 @@ def logout():
         logout_user()  # watching's receiver closes the trainee's watch sessions
         db.session.commit()
         flash(_("您已退出登录。"), "success")
-    return redirect(url_for("catalogue.home"))
+    return redirect(url_for("catalogue.index"))  # "/": the catalogue, now signed out
 
 
 @bp.route("/me", methods=["GET", "POST"])

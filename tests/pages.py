@@ -86,7 +86,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
     """Endpoint → the (role, address) pairs that show it."""
     course, number = w["course"].id, w["certificate"].number
     return {
-        "catalogue.home": [(None, "/")],
+        "catalogue.index": [(None, "/")],
+        "catalogue.home": [(None, "/catalogue"), ("trainee", "/catalogue")],
         "catalogue.category": [(None, "/categories/digital")],
         "catalogue.course": [(None, f"/courses/{course}"), ("trainee", f"/courses/{course}")],
         "catalogue.lesson": [("trainee", f"/lessons/{w['lesson'].id}")],
@@ -138,6 +139,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "staff_views.index": [("unit_admin", "/unit/"), ("unit_admin", "/unit/?status=short&q=王"),
                               ("unit_admin", f"/unit/?year={w['year'] - 1}&status=finished")],
         "staff_import.page": [("unit_admin", "/unit/staff/import")],
+        "centre.index": [("trainee", "/me/centre")],
     }
 
 

@@ -1,9 +1,11 @@
 """The public catalogue: home, category pages, course pages, and the lesson player page."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from accounts.access import login_required
+from accounts.landing import landing_url
 from core import policy
 from core.extensions import db
 from core.paging import page_number
@@ -36,7 +38,17 @@ def _type_filter() -> str | None:
 
 
 @bp.get("/")
+def index():
+    """The front door: a signed-in user is sent to their role's landing (the catalogue is
+    one click away, 课程 in the header); anyone else sees the catalogue's home."""
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    return home()
+
+
+@bp.get("/catalogue")
 def home():
+    """The catalogue's home, for everyone: categories and the newest courses."""
     categories = listing.categories_with_counts()
     latest = db.session.scalars(listing.published_courses().limit(6)).unique().all()
     return render_template(

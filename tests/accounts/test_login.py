@@ -20,7 +20,7 @@ def test_sign_in_by_phone_records_the_time_and_an_audit_row(client, make_user):
 
     response = sign_in(client, user.phone)
 
-    assert response.status_code == 302 and urlsplit(response.location).path == "/"
+    assert response.status_code == 302 and urlsplit(response.location).path == "/me/centre"  # the trainee's landing
     db.session.refresh(user)
     assert user.last_login_at is not None
     assert client.get("/me").status_code == 200
@@ -80,10 +80,10 @@ def test_empty_fields_are_asked_for(client):
 @pytest.mark.parametrize("target, expected", [
     ("/courses/1", "/courses/1"),
     ("/courses/1?tab=lessons", "/courses/1?tab=lessons"),
-    ("https://evil.example/", "/"),
-    ("//evil.example", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
+    ("https://evil.example/", "/me/centre"),
+    ("//evil.example", "/me/centre"),
+    ("/\\evil.example", "/me/centre"),
+    ("javascript:alert(1)", "/me/centre"),
 ])
 def test_next_is_honoured_only_on_this_site(client, make_user, target, expected):
     user = make_user()

@@ -106,7 +106,7 @@ def test_rejecting_needs_a_reason_which_the_producer_sees(client, reviewer, prod
     assert audit("course_rejected")[0].details["reason"] == "第一讲的片头广告需要删除。"
     sign_in_as(client, producer)
     assert "第一讲的片头广告需要删除。" in text(client.get(f"/studio/courses/{course.id}"))
-    assert "网络安全意识" not in text(client.get("/"))
+    assert "网络安全意识" not in text(client.get("/catalogue"))
 
 
 def test_a_reviewer_may_withdraw_a_published_course(client, reviewer, make_course):

@@ -227,7 +227,7 @@ def test_withdrawing_a_published_course(client, producer, make_course):
     html = follow(client, client.post(f"/studio/courses/{course.id}/withdraw"))
     assert "已下架" in html
     assert fresh(course.id).status == "withdrawn" and fresh(course.id).withdrawn_at is not None
-    assert "团队协作方法" not in page(client.get("/"))
+    assert "团队协作方法" not in page(client.get("/catalogue"))
     assert [row.action for row in db.session.scalars(select(AuditLog))] == ["course_withdrawn"]
 
 

@@ -24,7 +24,7 @@ def browser(client, make_user):
     """A producer signed in by session cookie; returns the page's CSRF token."""
     user = make_user("producer", organisation="知新制作中心")
     sign_in_as(client, user)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/catalogue").get_data(as_text=True)
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 

@@ -60,7 +60,7 @@ def test_the_one_time_password_is_shown_once_and_must_be_changed(client, sign_in
     assert "请先设置您自己的密码" in _text(client.get("/me"))
     changed = client.post("/me", data={"current": password, "password": "my-own-pass-1", "confirm": "my-own-pass-1"})
     assert changed.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/unit/").status_code == 200
     db.session.expire_all()
     assert db.session.get(User, person.id).must_change_password is False
 
@@ -107,4 +107,4 @@ def test_the_admin_users_page_refuses_making_a_unit_administrator(client, sign_i
 def test_a_unit_administrator_signs_in_with_a_password_of_their_own(client, login, make_user):
     person = make_user("unit_admin", region_code="440305")
     login(person, PASSWORD)
-    assert client.get("/").status_code == 200  # no must-change flag, nothing in the way
+    assert client.get("/unit/").status_code == 200  # no must-change flag, nothing in the way
