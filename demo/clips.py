@@ -16,6 +16,8 @@ _HEADER = 64  # height of the title band, in pixels at 640x360
 _BAR = 6  # height of the progress bar
 FOOTER = "知新 · 公需科目在线学习"
 _COLOUR = re.compile(r"0x[0-9a-fA-F]{6}|[a-z]+")  # it goes into the filter unescaped
+_TONE = "sine=frequency=220:sample_rate=16000"
+_AAC = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "32k", "-ac", "1"]
 
 
 class ClipError(RuntimeError):
@@ -43,7 +45,7 @@ def find_cjk_font(timeout: float = 10) -> str | None:
 
 def render_slide_clip(out_path, *, title: str, subtitle: str, seconds: float, fps: int,
                       size: tuple[int, int], font_file: str | None, timeout: float,
-                      background: str = "0x1f4e79", ffmpeg: str = "ffmpeg") -> None:
+                      background: str = "0x1f4e79", ffmpeg: str = "ffmpeg", tone_file=None) -> None:
     """Write an MP4 lecture slide of ``seconds`` to ``out_path``.
 
     H.264 (libx264, yuv420p, ``-tune stillimage``, a keyframe every 10 s) and a quiet
@@ -51,6 +53,9 @@ def render_slide_clip(out_path, *, title: str, subtitle: str, seconds: float, fp
     ``subtitle`` in the middle, an elapsed/total timer and a progress bar, so playback
     visibly advances even at 1 fps. ``font_file`` None draws no text at all (better than
     boxes when no CJK font is installed). ``size`` must be even in both directions.
+    ``tone_file`` (from :func:`render_tone`, ``seconds`` long: a longer one would be cut at a
+    whole AAC frame, up to 64 ms late) is copied in as the sound instead of encoding the same
+    tone again, which was over a third of a clip's time.
     """
     width, height = size
     if width % 2 or height % 2:
@@ -59,19 +64,31 @@ def render_slide_clip(out_path, *, title: str, subtitle: str, seconds: float, fp
         raise ValueError(f"bad clip: {seconds=} {fps=} {background=}")
     with tempfile.TemporaryDirectory(prefix="zhixin-clip-") as work:
         texts = _text_files(Path(work), title, subtitle, seconds, width)
-        graph = _slide_graph(texts, font_file, seconds)
+        graph = _slide_graph(texts, font_file, seconds, with_tone=tone_file is None)
+        sound = (["-f", "lavfi", "-i", _TONE] if tone_file is None else ["-i", str(tone_file)])
+        audio = (["-map", "[a]", *_AAC] if tone_file is None else ["-map", "2:a", "-c:a", "copy"])
         args = [
             ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
             "-f", "lavfi", "-i", f"color=c={background}:s={width}x{height}:r={fps}",
-            "-f", "lavfi", "-i", f"color=c=0xf0b429:s={width}x{_BAR}:r={fps}",
-            "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=16000",
-            "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-t", f"{seconds:.3f}",
+            "-f", "lavfi", "-i", f"color=c=0xf0b429:s={width}x{_BAR}:r={fps}", *sound,
+            "-filter_complex", graph, "-map", "[v]", *audio, "-t", f"{seconds:.3f}",
             "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-crf", "28",
             "-g", str(max(fps * 10, 1)), "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-aac_coder", "fast", "-b:a", "32k", "-ac", "1",
             "-movflags", "+faststart", "-f", "mp4", str(out_path),
         ]
         _run(args, timeout)
+
+
+def render_tone(out_path, seconds: float, timeout: float, ffmpeg: str = "ffmpeg") -> None:
+    """Write the slides' quiet 220 Hz tone, ``seconds`` long, to ``out_path`` (AAC in MP4), for
+    :func:`render_slide_clip`'s ``tone_file``: the sound every clip has, encoded once."""
+    if not seconds > 0:
+        raise ValueError(f"bad tone: {seconds=}")
+    _run([
+        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-f", "lavfi", "-i", _TONE, "-af", "volume=0.03", "-t", f"{seconds:.3f}", *_AAC,
+        "-f", "mp4", str(out_path),
+    ], timeout)
 
 
 def render_poster(video_path, out_path, at_seconds: float, timeout: float,
@@ -148,7 +165,7 @@ def _text_files(work: Path, title: str, subtitle: str, seconds: float, width: in
     return paths
 
 
-def _slide_graph(texts: dict[str, Path], font_file: str | None, seconds: float) -> str:
+def _slide_graph(texts: dict[str, Path], font_file: str | None, seconds: float, with_tone: bool = True) -> str:
     steps = [f"drawbox=x=0:y=0:w=iw:h={_HEADER}:color=black@0.3:t=fill"]
     if font_file:
         font = filter_value(font_file)
@@ -164,9 +181,9 @@ def _slide_graph(texts: dict[str, Path], font_file: str | None, seconds: float) 
             text("timer", f"fontsize=18:fontcolor=white@0.85:x=w-text_w-24:y=h-{_BAR + 30}"),
             text("footer", f"expansion=none:fontsize=16:fontcolor=white@0.6:x=24:y=h-{_BAR + 28}"),
         ]
-    return (f"[0:v]{','.join(steps)}[slide];"
-            f"[slide][1:v]overlay=x=-W+W*t/{seconds:.3f}:y=H-{_BAR}:eval=frame[v];"
-            f"[2:a]volume=0.03[a]")
+    graph = (f"[0:v]{','.join(steps)}[slide];"
+             f"[slide][1:v]overlay=x=-W+W*t/{seconds:.3f}:y=H-{_BAR}:eval=frame[v]")
+    return graph + ";[2:a]volume=0.03[a]" if with_tone else graph
 
 
 def _clock(seconds: float) -> str:

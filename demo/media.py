@@ -4,6 +4,8 @@ Rendering runs in worker threads and touches only files; the rows are written by
 caller's thread (``record``), as a session is not shared between threads.
 """
 import os
+import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -53,18 +55,49 @@ def render_all(jobs: Iterable[ClipJob], settings: Settings,
                workers: int | None = None) -> Iterator[ClipResult]:
     """Render ``jobs`` on up to ``workers`` threads (default: the CPUs, at most 4), yielding each as it ends.
 
-    The longest clips start first so the threads finish together.
+    The longest clips start first so the threads finish together. Clips of the same length
+    share their sound (:class:`_Tones`).
     """
     jobs = sorted(jobs, key=lambda j: -j.seconds)
     if not jobs:
         return
-    pool = ThreadPoolExecutor(max_workers=workers or min(os.cpu_count() or 1, 4))
-    try:
-        futures = [pool.submit(_render_one, job, settings) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
-    finally:  # on Ctrl-C, or when the caller stops early, start nothing more
-        pool.shutdown(wait=True, cancel_futures=True)
+    with tempfile.TemporaryDirectory(prefix="zhixin-demo-") as work:
+        tones = _Tones(Path(work), settings.ffmpeg)
+        pool = ThreadPoolExecutor(max_workers=workers or min(os.cpu_count() or 1, 4))
+        try:
+            futures = [pool.submit(_render_one, job, settings, tones) for job in jobs]
+            for future in as_completed(futures):
+                yield future.result()
+        finally:  # on Ctrl-C, or when the caller stops early, start nothing more
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Tones:
+    """The slides' tone, encoded once per clip length and copied into every clip of that length.
+
+    Per length, not one long tone cut to size: a stream copy cuts AAC at whole frames (64 ms),
+    while a tone of the clip's own length keeps its exact end, so durations, and the credit
+    computed from them, stay what they were. Thread-safe: the first thread to need a length makes it.
+    """
+
+    def __init__(self, work: Path, ffmpeg: str):
+        self.work, self.ffmpeg, self.lock, self.made = work, ffmpeg, threading.Lock(), {}
+
+    def get(self, seconds: float) -> Path | None:
+        """The tone file of ``seconds``, or None when it cannot be made (the clip then makes its
+        own sound, and reports the error if ffmpeg fails there too)."""
+        with self.lock:
+            entry = self.made.setdefault(seconds, [threading.Lock(), None, False])
+        with entry[0]:
+            if not entry[2]:
+                path = self.work / f"tone-{seconds:.3f}.m4a"
+                try:
+                    clips.render_tone(path, seconds, timeout=120 + seconds / 20, ffmpeg=self.ffmpeg)
+                    entry[1] = path
+                except (clips.ClipError, OSError):
+                    entry[1] = None
+                entry[2] = True
+            return entry[1]
 
 
 def record(video: Video, result: ClipResult, root: Path) -> None:
@@ -86,7 +119,7 @@ def record(video: Video, result: ClipResult, root: Path) -> None:
             setattr(video, name, value)
 
 
-def _render_one(job: ClipJob, settings: Settings) -> ClipResult:
+def _render_one(job: ClipJob, settings: Settings, tones: _Tones | None = None) -> ClipResult:
     root = settings.media_root
     video = storage.resolve(storage.rendition_path(job.video_id, HEIGHT), root)
     poster = storage.resolve(storage.poster_path(job.video_id), root)
@@ -97,7 +130,8 @@ def _render_one(job: ClipJob, settings: Settings) -> ClipResult:
             with _replacing(video) as tmp:
                 clips.render_slide_clip(tmp, title=job.title, subtitle=job.subtitle, seconds=job.seconds,
                                         fps=fps, size=(WIDTH, HEIGHT), font_file=settings.font_file,
-                                        timeout=timeout, background=job.background, ffmpeg=settings.ffmpeg)
+                                        timeout=timeout, background=job.background, ffmpeg=settings.ffmpeg,
+                                        tone_file=tones.get(job.seconds) if tones else None)
         probe = clips.probe(video, timeout=60, ffprobe=settings.ffprobe)
         if job.make_poster or job.make_video:
             with _replacing(poster) as tmp:

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from core import policy
 from courses.models import Lesson
 from learning import ledger
+from learning.heartbeats import limits_for
 from learning.models import WatchBudget
 from learning.rules import Claim, Outcome, apply_heartbeat, budget_start
-from learning.heartbeats import limits_for
 
 RUSH_BEATS = 4
 
