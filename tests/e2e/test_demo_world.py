@@ -31,7 +31,7 @@ def sign_in_as_the_demo_trainee(page) -> None:
 
 def test_demo_trainee_logs_in_and_plays_a_demo_lesson(page, demo_world, screenshot):
     sign_in_as_the_demo_trainee(page)
-    page.goto("/")
+    page.goto("/catalogue")
     page.get_by_role("link", name="数字技术").click()
     page.locator(".course-card h3 a").first.click()
     page.get_by_role("link", name="开始学习").click()

@@ -113,6 +113,7 @@ EMPTY_STATES = [
     (None, "/", "课程经审核发布后会显示在这里"),
     (None, "/categories/digital", "看看其他类别的课程"),
     ("trainee", "/me/learning", "去选课"),
+    ("trainee", "/me/centre", "选一门课程开始学习"),
     ("trainee", "/me/certificates", "学完一门课程的全部课时后，即可在此开具"),
     ("producer", "/studio/", "先上传视频，再新建课程并添加课时"),
     ("producer", "/studio/videos", "上传视频"),

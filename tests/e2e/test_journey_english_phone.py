@@ -90,6 +90,8 @@ def test_english_and_back(page, live_server, seeded_course, credited_trainee, sc
     for link in ("Courses", "My learning", "中文"):
         expect(banner.get_by_role("link", name=link, exact=True)).to_be_visible()
     expect(banner.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Study centre")  # the trainee's landing
+    banner.get_by_role("link", name="Courses", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Online public-requirement courses for professional and technical personnel")
     assert untranslated(page, *content) == []
