@@ -12,7 +12,7 @@ def app_overrides():
 
 
 def csrf_token(client) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/catalogue").get_data(as_text=True)).group(1)
 
 
 def test_a_cookie_call_without_the_header_is_refused_and_changes_nothing(client, make_user, make_course):

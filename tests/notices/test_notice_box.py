@@ -79,12 +79,12 @@ def test_the_header_shows_the_unread_count_to_eyes_and_screen_readers(client, ma
         add(user, f"通知{n}")
     add(make_user(), "别人的通知")
     sign_in(user)
-    page = text(client.get("/"))
+    page = text(client.get("/catalogue"))
     link = re.search(r'<a href="/me/notices" class="notice-link"[^>]*>(.*?)</a>', page, re.S).group(1)
     assert '<span class="badge warn" aria-hidden="true">3</span>' in link
     assert '<span class="visually-hidden">（3 条未读）</span>' in link
     client.post("/me/notices/read-all")
-    page = text(client.get("/"))
+    page = text(client.get("/catalogue"))
     link = re.search(r'<a href="/me/notices" class="notice-link"[^>]*>(.*?)</a>', page, re.S).group(1)
     assert link.strip() == "通知"
 
@@ -101,7 +101,7 @@ def test_the_header_counts_with_one_query_per_page(client, make_user, sign_in):
 
     event.listen(db.engine, "before_cursor_execute", seen)
     try:
-        assert client.get("/").status_code == 200
+        assert client.get("/catalogue").status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
     assert len(counts) == 1
