@@ -41,7 +41,7 @@ KIND_NAMES = {
     "oversized_body": _l("心跳请求过大"),
     "foreign_session": _l("使用他人的观看会话"),
     "closed_session": _l("多屏观看：会话已被新会话关闭"),
-    "unpublished_lesson": _l("课时未发布"),
+    "unpublished_lesson": _l("该讲未发布"),
     "repeated_seq": _l("重复的心跳序号"),
     "attention_pending": _l("未响应在线确认"),
     "session_rate_limited": _l("打开课程过于频繁，已被限制"),

@@ -103,7 +103,7 @@ def start(user_id: int, course_id: int, now: datetime, ip: str, rng: random.Rand
     if test is None or not test.required:
         raise ExamRefused(404, "no_test", _("该课程没有课后测验。"))
     if not ledger.course_completed(user_id, course_id):
-        raise ExamRefused(409, "lessons_incomplete", _("学习时长不足，请学完全部课时后再来参加测验。"))
+        raise ExamRefused(409, "lessons_incomplete", _("学习时长不足，请学完全部讲次后再来参加测验。"))
     _refuse_if_open(user_id, course_id, now)
     if passed_at(user_id, course_id) is not None:
         raise ExamRefused(409, "already_passed", _("您已通过本课程的测验。"))

@@ -36,7 +36,7 @@ def open_session(lesson_id: int):
         .options(joinedload(Lesson.video))
     )
     if lesson is None:
-        raise ApiError(404, "not_found", _("课时不存在或尚未发布。"))
+        raise ApiError(404, "not_found", _("这一讲不存在或尚未发布。"))
     now = utcnow()
     turn = ledger.open_turn(budget, now, policy.session_opens_per_minute())
     if not turn.allowed:

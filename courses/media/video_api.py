@@ -79,7 +79,7 @@ def lesson_media(lesson_id: int):
     play it, as the rendition route decides: 401 to the anonymous, 404 to anyone else."""
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None or not can_view_video(current_user, lesson.video):
-        raise ApiError(404, "not_found", _("课时不存在。"))
+        raise ApiError(404, "not_found", _("这一讲不存在。"))
     response = jsonify(links.video_links(lesson.video, current_user, datetime.now(UTC)))
     response.cache_control.no_store = True  # the links are this viewer's
     response.cache_control.private = True

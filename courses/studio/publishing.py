@@ -78,7 +78,7 @@ def clean_instructor(value) -> str:
 
 
 def clean_lesson_title(value, required: bool = False) -> str:
-    return _text("title", value, 128, _("请填写课时名称。") if required else None)
+    return _text("title", value, 128, _("请填写本讲名称。") if required else None)
 
 
 def clean_year(value) -> int:
@@ -159,17 +159,17 @@ def video_problem(video: Video) -> str | None:
     if video.status == "ready":
         return None
     if video.status == "failed":
-        return _("视频处理失败，不能用作课时。")
+        return _("视频处理失败，不能用作课程的一讲。")
     return _("视频尚未处理完成，请等处理完成后再添加。")
 
 
 def submit_problem(course: Course) -> str | None:
     """Why ``course`` cannot be submitted (or approved) as it stands, or ``None``."""
     if not course.lessons:
-        return _("课程至少要有一个课时才能提交审核。")
+        return _("课程至少要有一讲才能提交审核。")
     for lesson in course.lessons:
         if lesson.video.status != "ready":
-            return _("课时“%(title)s”的视频尚未就绪，不能提交审核。", title=lesson.title)
+            return _("“%(title)s”一讲的视频尚未就绪，不能提交审核。", title=lesson.title)
     return paper_problem(course)
 
 
@@ -304,7 +304,7 @@ def add_lesson(course: Course, video: Video, title: str, minutes_per_hour: int) 
     if problem:
         raise PublishingError(problem, "video_not_ready")
     if any(lesson.video_id == video.id for lesson in course.lessons):
-        raise PublishingError(_("这个视频已经是本课程的一个课时。"), "duplicate_video")
+        raise PublishingError(_("这个视频已经是本课程的一讲。"), "duplicate_video")
     lesson = Lesson(title=title, video=video, position=len(course.lessons) + 1)
     set_lesson_order(course, [*course.lessons, lesson])
     recompute_credit(course, minutes_per_hour)
@@ -325,7 +325,7 @@ def reorder_lessons(course: Course, lesson_ids: list[int]) -> None:
     check_editable(course)
     by_id = {lesson.id: lesson for lesson in course.lessons}
     if sorted(lesson_ids) != sorted(by_id):
-        raise PublishingError(_("新的顺序必须恰好包含本课程的每个课时一次。"), "invalid_order")
+        raise PublishingError(_("新的顺序必须恰好包含本课程的每一讲各一次。"), "invalid_order")
     set_lesson_order(course, [by_id[lesson_id] for lesson_id in lesson_ids])
 
 

@@ -123,7 +123,7 @@ def new_course():
                         organisation=current_user.organisation, status="draft")
         db.session.add(course)
         db.session.commit()
-        flash(_("课程已创建，现在可以添加课时。"), "success")
+        flash(_("课程已创建，现在可以逐讲添加视频。"), "success")
         return _to_editor(course.id)
     return render_template("studio/course_form.html", form=form, course=None)
 
@@ -191,7 +191,7 @@ def add_lesson(course_id: int):
     def add(course):
         publishing.add_lesson(course, video, title or default_lesson_title(course, video), policy.minutes_per_hour())
 
-    return _act(course_id, add, _("课时已添加，学时已重新计算。"))
+    return _act(course_id, add, _("已添加一讲，学时已重新计算。"))
 
 
 @bp.post("/courses/<int:course_id>/lessons/<int:lesson_id>/move")
@@ -202,7 +202,7 @@ def move_lesson(course_id: int, lesson_id: int):
     def move(course):
         publishing.move_lesson(course, _own_lesson(course, lesson_id), step)
 
-    return _act(course_id, move, _("课时顺序已调整。"))
+    return _act(course_id, move, _("各讲顺序已调整。"))
 
 
 @bp.post("/courses/<int:course_id>/lessons/<int:lesson_id>/remove")
@@ -211,7 +211,7 @@ def remove_lesson(course_id: int, lesson_id: int):
     def remove(course):
         publishing.remove_lesson(course, _own_lesson(course, lesson_id), policy.minutes_per_hour())
 
-    return _act(course_id, remove, _("课时已移除，学时已重新计算。"))
+    return _act(course_id, remove, _("已移除这一讲，学时已重新计算。"))
 
 
 @bp.post("/courses/<int:course_id>/lessons/<int:lesson_id>/title")
@@ -228,7 +228,7 @@ def rename_lesson(course_id: int, lesson_id: int):
         publishing.check_editable(course)
         _own_lesson(course, lesson_id).title = title
 
-    return _act(course_id, rename, _("课时名称已保存。"))
+    return _act(course_id, rename, _("本讲名称已保存。"))
 
 
 def _captions_action(course_id: int, lesson_id: int, change, success: str):

@@ -71,7 +71,7 @@ def _course(course_id: int, lock: bool = False) -> Course:
 def _lesson(course: Course, lesson_id: int) -> Lesson:
     found = next((lesson for lesson in course.lessons if lesson.id == lesson_id), None)
     if found is None:
-        raise ApiError(404, "not_found", _("课时不存在。"))
+        raise ApiError(404, "not_found", _("这一讲不存在。"))
     return found
 
 
@@ -178,7 +178,7 @@ def reorder_lessons(course_id: int):
     course = _course(course_id, lock=True)
     ids = _json_body().get("lesson_ids")
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise ApiError(422, "invalid_order", _("lesson_ids 应为课时编号的列表。"))
+        raise ApiError(422, "invalid_order", _("lesson_ids 应为各讲编号的列表。"))
     publishing.reorder_lessons(course, ids)
     return _done(course)
 

@@ -35,7 +35,7 @@ def test_submit_a_course_with_ready_lessons(status):
 
 
 def test_submit_needs_a_lesson():
-    with pytest.raises(PublishingError, match="至少要有一个课时") as caught:
+    with pytest.raises(PublishingError, match="至少要有一讲") as caught:
         publishing.submit(course_with("draft"), NOW)
     assert caught.value.code == "not_ready"
 
@@ -216,7 +216,7 @@ def test_adding_and_removing_lessons_recounts_hours_and_closes_gaps(app, make_co
 
 def test_a_video_is_one_lesson_per_course(app, make_course):
     course = make_course(status="draft", lessons=1)
-    with pytest.raises(PublishingError, match="已经是本课程的一个课时"):
+    with pytest.raises(PublishingError, match="已经是本课程的一讲"):
         publishing.add_lesson(course, course.lessons[0].video, "重复", 45)
 
 

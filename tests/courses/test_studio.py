@@ -70,7 +70,7 @@ def test_creating_a_course_through_the_form(client, producer, make_category):
     html = follow(client, client.post("/studio/courses/new", data={
         "title": "知识产权保护实务", "summary": "专利与商标", "instructor": "赵律师",
         "category": "ip", "catalogue_year": "2026"}))
-    assert "知识产权保护实务" in html and "还没有课时" in html
+    assert "知识产权保护实务" in html and "还没有任何一讲" in html
     course = db.session.scalar(select(Course))
     assert (course.organisation, course.status, course.category.code) == (ORG, "draft", "ip")
 
@@ -182,7 +182,7 @@ def test_submit_is_offered_only_when_the_course_is_ready(client, producer, make_
     empty = make_course(status="draft", producer=producer, lessons=0)
     sign_in_as(client, producer)
     html = page(client.get(f"/studio/courses/{empty.id}"))
-    assert "至少要有一个课时" in html and f'/studio/courses/{empty.id}/submit"' not in html
+    assert "至少要有一讲" in html and f'/studio/courses/{empty.id}/submit"' not in html
     follow(client, client.post(f"/studio/courses/{empty.id}/submit"))
     assert fresh(empty.id).status == "draft"
     ready = make_course(status="draft", producer=producer, lessons=1)

@@ -223,7 +223,7 @@ def test_submit_needs_lessons(client, producer, make_course):
     empty = make_course(status="draft", producer=producer, lessons=0)
     sign_in_as(client, producer)
     response = client.post(f"/api/v1/studio/courses/{empty.id}/submit")
-    assert response.status_code == 409 and "至少要有一个课时" in response.get_json()["error"]["message"]
+    assert response.status_code == 409 and "至少要有一讲" in response.get_json()["error"]["message"]
 
 
 def test_another_organisations_course_is_404(client, draft, make_user):

@@ -57,7 +57,7 @@ def test_one_short_course_brings_the_demo_trainee_to_the_requirement(page, demo_
     page.get_by_role("link", name=closer).first.click()
     page.get_by_role("link", name="开始学习").click()
     click_to_play(page)
-    expect(page.locator("#player-course")).to_contain_text("课时已全部学完：通过课后测验后记入 0.3 学时",
+    expect(page.locator("#player-course")).to_contain_text("各讲已全部学完：通过课后测验后记入 0.3 学时",
                                                             timeout=60_000)
     page.get_by_role("banner").get_by_role("link", name="我的学习").click()
     expect(page.locator(".credited-total")).to_have_text("29.7")  # the lessons alone: the test is still to pass

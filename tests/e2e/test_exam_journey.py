@@ -63,7 +63,7 @@ def test_trainee_watches_fails_once_passes_and_is_credited_with_the_score(page, 
     course, exam = f"/courses/{seeded_course['id']}", f"/courses/{seeded_course['id']}/exam"
 
     page.goto(course)
-    expect(page.get_by_text("本课程需学完全部课时并通过课后测验，方可获得学时。")).to_be_visible()
+    expect(page.get_by_text("本课程需学完全部讲次并通过课后测验，方可获得学时。")).to_be_visible()
     page.get_by_role("link", name="开始学习").click()
     watch_to_the_end(page)
     page.goto(exam)
@@ -72,8 +72,8 @@ def test_trainee_watches_fails_once_passes_and_is_credited_with_the_score(page, 
 
     page.goto(f"/lessons/{seeded_course['lesson_ids'][1]}")
     watch_to_the_end(page)
-    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
-    expect(page.locator("#player-course")).to_contain_text("课时已全部学完：通过课后测验后记入")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
+    expect(page.locator("#player-course")).to_contain_text("各讲已全部学完：通过课后测验后记入")
     assert credits(live_server, trainee) == []  # watched, not yet passed: no hours
 
     page.goto(course)

@@ -209,7 +209,7 @@ def take_the_course(page, world: dict, screenshot) -> None:
     for lesson in world["lessons"]:
         page.goto(f"/lessons/{lesson}")
         watch_to_the_end(page)
-        expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+        expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
     page.goto(f"/courses/{world['course']}")
     page.get_by_role("link", name="课后测验").click()
     page.get_by_role("button", name="开始测验").click()

@@ -174,7 +174,7 @@ def test_the_trainee_pages_on_a_phone(phone, live_server, seeded_course, credite
     video = page.locator("video").bounding_box()
     assert video["x"] >= 0 and video["x"] + video["width"] <= PHONE["width"]
     assert video["height"] >= video["width"] * 9 / 16 - 1  # the full 16:9 picture, not a sliver
-    expect(page.get_by_label("本课时进度")).to_be_visible()
+    expect(page.get_by_label("本讲进度")).to_be_visible()
     assert_fits_a_phone(page, screenshot, "lesson")
 
     page.get_by_role("banner").get_by_role("link", name=credited_trainee["name"]).tap()

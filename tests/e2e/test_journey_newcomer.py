@@ -85,14 +85,14 @@ def test_a_newcomer_from_the_home_page_to_a_verified_certificate(page, live_serv
     # Registration brought the newcomer back to where 开始学习 pointed: lesson 1.
     expect(page).to_have_url(re.compile(rf"/lessons/{first}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(seeded_course["first_lesson"])
-    expect(page.locator("#player-course")).to_have_text("本课程 2.0 学时，学完全部课时后记入")
+    expect(page.locator("#player-course")).to_have_text("本课程 2.0 学时，学完全部讲次后记入")
     watch_to_the_end(page)
-    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
     assert page.locator("#player-coverage").evaluate("bar => bar.value / bar.max") >= 0.95
     screenshot(page, "lesson-1-done")
 
     # Part of lesson 2, paused (the pause's heartbeat answered).
-    page.get_by_role("link", name="下一课时：平台经济的规则").click()
+    page.get_by_role("link", name="下一讲：平台经济的规则").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("平台经济的规则")
     expect(page.locator("#player")).to_have_attribute("data-state", "active")
     press_space_outside_controls(page)
@@ -120,7 +120,7 @@ def test_a_newcomer_from_the_home_page_to_a_verified_certificate(page, live_serv
     screenshot(page, "lesson-2-resumed")
 
     watch_to_the_end(page)
-    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
     expect(page.locator("#player-course")).to_have_text("课程已完成，已获 2.0 学时")
     screenshot(page, "course-complete")
 

@@ -64,7 +64,7 @@ def test_no_seeking_ahead_no_fast_playback(page, live_server, seeded_course, tra
     page.wait_for_function("() => document.querySelector('video').currentTime > 1.5")
 
     assert seek(page, 5.5) < 3.5  # far past anything watched: back to the furthest point
-    expect(page.locator("#player-status")).to_have_text("学完本课时之前，只能拖动到已观看过的位置")
+    expect(page.locator("#player-status")).to_have_text("学完本讲之前，只能拖动到已观看过的位置")
     screenshot(page, "seek-refused")
     assert seek(page, 0.2) < 1.5  # back to what was watched is allowed
 

@@ -96,7 +96,7 @@ def test_heartbeats_wait_offline_and_are_credited_once_back_online(page, live_se
     expect(page.locator("#player")).to_have_attribute("data-queued", "0")
     expect(page.locator("#player-status")).not_to_contain_text(HELD_BACK)
     page.wait_for_function("() => document.querySelector('video').ended", timeout=20_000)
-    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
     expect(page.locator("#player-course")).to_have_text("课程已完成，已获 1.6 学时")
     screenshot(page, "back-online")
     assert stored_queue(page, trainee["id"]) == []
@@ -179,5 +179,5 @@ def test_a_heartbeat_whose_watch_token_is_refused_does_not_block_the_next_sessio
     start_playing(page, course["lesson_id"])
     page.wait_for_function("() => document.querySelector('video').ended", timeout=20_000)
     expect(page.locator("#player")).to_have_attribute("data-queued", "0")
-    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
     assert [text for text in console if "401" not in text] == []

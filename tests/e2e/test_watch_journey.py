@@ -63,17 +63,17 @@ def test_trainee_watches_a_course_and_is_credited_what_was_played(page, live_ser
     page.goto(f"/courses/{seeded_course['id']}")
     page.get_by_role("link", name="开始学习").click()
     expect(page.get_by_role("heading", name=seeded_course["first_lesson"])).to_be_visible()
-    expect(page.locator("#player-course")).to_have_text("本课程 2.0 学时，学完全部课时后记入")
+    expect(page.locator("#player-course")).to_have_text("本课程 2.0 学时，学完全部讲次后记入")
     screenshot(page, "lesson-opened")
 
     played = [watch_to_the_end(page)]
-    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
     assert page.locator("#player-coverage").evaluate("bar => bar.value / bar.max") >= 0.95
     screenshot(page, "first-lesson-complete")
 
-    page.get_by_role("link", name="下一课时：平台经济的规则").click()
+    page.get_by_role("link", name="下一讲：平台经济的规则").click()
     played.append(watch_to_the_end(page))
-    expect(page.locator("#player-coverage-text")).to_contain_text("本课时已完成")
+    expect(page.locator("#player-coverage-text")).to_contain_text("本讲已完成")
     expect(page.locator("#player-course")).to_have_text("课程已完成，已获 2.0 学时")
     screenshot(page, "course-complete")
 

@@ -72,7 +72,7 @@ def test_a_reduction_below_the_requirement_supersedes_the_year_certificate_and_t
     db.session.commit()
     assert created and year_cert.requirement_met
     entries.add_entry(trainee, basis="correction", year=2026, hours_tenths=-10, subject_type=row.subject_type,
-                      now=NOW, course_id=row.course_id, source_id=row.id, reason="重复计入的课时")
+                      now=NOW, course_id=row.course_id, source_id=row.id, reason="重复计入的课程")
     db.session.commit()
     db.session.expire_all()
     old = db.session.get(Certificate, year_cert.id)
