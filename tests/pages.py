@@ -88,6 +88,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
     return {
         "catalogue.index": [(None, "/")],
         "catalogue.home": [(None, "/catalogue"), ("trainee", "/catalogue")],
+        "catalogue.courses": [(None, "/courses"), (None, "/courses?year=all&category=area&sort=popular"),
+                              ("trainee", "/courses?type=xuanxiu")],
         "catalogue.category": [(None, "/categories/digital")],
         "catalogue.course": [(None, f"/courses/{course}"), ("trainee", f"/courses/{course}")],
         "catalogue.lesson": [("trainee", f"/lessons/{w['lesson'].id}")],

@@ -1,4 +1,6 @@
-"""The public catalogue: home, category pages, course pages, and the lesson player page."""
+"""The public catalogue: home, 全部课程, category pages, course pages, and the lesson player page."""
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,8 +11,11 @@ from accounts.landing import landing_url
 from core import policy
 from core.extensions import db
 from core.paging import page_number
+from core.tz import CHINA
 from courses import listing
+from courses.catalogue import browse
 from courses.models import Course, Lesson
+from courses.search.index import hour_labels
 
 bp = Blueprint("catalogue", __name__)
 # 公需科目 / 专业科目 / 选修科目 in any page (course cards are shown by other rooms too).
@@ -57,6 +62,22 @@ def home():
         themes=[(c, n) for c, n in categories if c.kind == "theme"],
         latest=latest,
     )
+
+
+@bp.get("/courses")
+def courses():
+    """全部课程: every published course of a catalogue year (``courses.catalogue.browse`` says
+    what the filters and the default year mean), paged; page links keep the filters."""
+    years = listing.catalogue_years()
+    categories = listing.categories_with_counts()
+    chosen = browse.from_args(request.args, years, datetime.now(UTC).astimezone(CHINA).year,
+                              {category.code for category, _count in categories})
+    page = db.paginate(browse.courses(chosen), page=page_number(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "catalogue/courses.html", page=page, chosen=chosen, params=chosen.params(), years=years,
+        areas=[c for c, _n in categories if c.kind == "area"], themes=[c for c, _n in categories if c.kind == "theme"],
+        subject_types=policy.SUBJECT_TYPES, hour_labels=hour_labels(), sort_labels=browse.sort_labels())
 
 
 @bp.get("/categories/<code>")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -51,6 +52,11 @@ LOCK_TIMEOUT_SECONDS = 600
 MAX_CAPTION_CHARS = 200_000
 # 学时 ranges for the facet, in tenths of an hour: (key, lowest, below).
 HOUR_BUCKETS = (("lt1", 0, 10), ("1to2", 10, 20), ("2to4", 20, 40), ("ge4", 40, None))
+
+
+def hour_labels() -> dict[str, str]:
+    """Each HOUR_BUCKETS key as the search's facet and 全部课程's filter name it."""
+    return {"lt1": _("1 学时以下"), "1to2": _("1–2 学时"), "2to4": _("2–4 学时"), "ge4": _("4 学时及以上")}
 
 
 class IndexBusy(RuntimeError):

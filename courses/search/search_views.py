@@ -17,7 +17,7 @@ from courses import listing
 from courses.categories import CATEGORIES
 from courses.models import Category
 from courses.search import engine as search
-from courses.search.index import HOUR_BUCKETS
+from courses.search.index import HOUR_BUCKETS, hour_labels
 
 bp = Blueprint("search_views", __name__)
 
@@ -29,10 +29,6 @@ MAX_PAGE = 1000
 def printable(text: str, limit: int = 200) -> str:
     """What was typed, for showing back: cut to ``limit``, control characters dropped."""
     return "".join(ch for ch in (text or "")[:limit] if ch.isprintable())
-
-
-def hour_labels() -> dict[str, str]:
-    return {"lt1": _("1 学时以下"), "1to2": _("1–2 学时"), "2to4": _("2–4 学时"), "ge4": _("4 学时及以上")}
 
 
 def sort_labels() -> dict[str, str]:

@@ -41,8 +41,8 @@ def test_the_catalogue_stays_one_click_away_for_a_signed_in_user(client, make_us
     make_course(title="数字经济概论")
     sign_in(client, make_user())
     html = client.get("/me/centre").get_data(as_text=True)
-    assert 'href="/catalogue"' in html  # 课程 in the header
-    catalogue = client.get("/catalogue")
+    assert '<a href="/courses">课程</a>' in html  # in the header: 全部课程
+    catalogue = client.get("/courses")
     assert catalogue.status_code == 200 and "数字经济概论" in catalogue.get_data(as_text=True)
 
 

@@ -112,6 +112,7 @@ def test_no_page_overflows_at_desktop_or_phone_width_in_either_language(browser,
 EMPTY_STATES = [
     (None, "/", "课程经审核发布后会显示在这里"),
     (None, "/categories/digital", "看看其他类别的课程"),
+    (None, "/courses", "课程经审核发布后会显示在这里"),
     ("trainee", "/me/learning", "去选课"),
     ("trainee", "/me/centre", "选一门课程开始学习"),
     ("trainee", "/me/certificates", "学完一门课程的全部讲次后，即可在此开具"),
