@@ -68,7 +68,7 @@ def test_a_course_waiting_for_its_test_asks_for_the_test(client, make_user, make
 def test_a_new_trainee_is_told_what_to_do_next(client, make_user):
     html = centre(client, make_user())
     assert "0.0</strong> / 30.0" in html
-    assert "没有学习中的课程。选一门课程开始学习" in html and 'href="/catalogue">去选课' in html
+    assert "没有学习中的课程。选一门课程开始学习" in html and 'href="/courses">去选课' in html
     assert "没有待参加的测验" in html and "本年度还没有完成的课程" in html
     assert "未读通知" not in html
 
