@@ -49,7 +49,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from accounts import account_api, admin, auth
+    from accounts import account_api, admin, auth, regions_api
     from bureau import corrections_api, corrections_views, dashboard, exports, integrity, records_api, records_views
     from courses.catalogue import catalogue, catalogue_api
     from courses.media import media, upload, upload_api, video_api, videos
@@ -65,7 +65,7 @@ def _register_blueprints(app: Flask) -> None:
 
     rooms = (
         (i18n,),
-        (auth, admin, account_api),
+        (auth, admin, account_api, regions_api),
         (notice_box, notices_api),
         (rules_admin, rules_api),
         (units_admin, units_api, my_unit, my_unit_api),

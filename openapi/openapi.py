@@ -8,7 +8,7 @@ import functools
 
 from flask import Blueprint
 
-from openapi import backstage, declarations, exams, notices, paths, rules, staff, staff_import, units
+from openapi import backstage, declarations, exams, notices, paths, regions, rules, staff, staff_import, units
 from openapi.build import responses
 from openapi.schemas import schemas
 
@@ -36,6 +36,7 @@ def _paths() -> dict:
     described.update(staff_import.paths())  # a unit's bulk staff import
     described.update(staff.paths())  # a unit's roster, links and 催学
     described.update(declarations.paths())  # offline 学时登记 and its two reviews
+    described.update(regions.paths())  # the GB/T 2260 divisions, for the region pickers
     return described
 
 
