@@ -11,6 +11,7 @@ from accounts import audit
 from accounts.access import role_required
 from accounts.forms import AuditFilterForm, TokenForm, UserEditForm, UserSearchForm
 from accounts.models import ROLE_NAMES, ROLES, ApiToken, AuditLog, User
+from accounts.region_field import stepping
 from accounts.regions import region_name
 from accounts.tokens import issue_token, revoke_token
 from accounts.users import find_by_identifier, normalize_identifier
@@ -33,6 +34,7 @@ ACTION_NAMES = {
     "user_deactivated": _l("停用账号"),
     "password_changed": _l("修改密码"),
     "email_changed": _l("修改通知邮箱"),
+    "region_changed": _l("修改所在地区"),
     "token_created": _l("生成令牌"),
     "token_revoked": _l("吊销令牌"),
     "course_submitted": _l("提交课程审核"),
@@ -91,7 +93,8 @@ def _matching(text: str):
 def user(user_id: int):
     person = db.get_or_404(User, user_id)
     form = UserEditForm(obj=person)
-    if form.validate_on_submit() and _allowed_for_self(form, person) and _role_allowed(form, person):
+    form.region_code.keep = person.region_code  # a code since retired may stay as it is
+    if not stepping() and form.validate_on_submit() and _allowed_for_self(form, person) and _role_allowed(form, person):
         if _apply_changes(form, person):
             db.session.commit()
             flash(_("已保存对 %(name)s 的修改。", name=person.real_name), "success")
@@ -148,7 +151,7 @@ def _apply_changes(form: UserEditForm, person: User) -> bool:
 @role_required("admin")
 def tokens():
     form = TokenForm()
-    if form.validate_on_submit():
+    if not stepping() and form.validate_on_submit():
         owner = _token_owner(form)
         if owner is not None:
             row, plain = issue_token(owner, form.name.data, utcnow(), form.region_code.data or None)

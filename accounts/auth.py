@@ -8,10 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from accounts import audit
-from accounts.access import login_required
-from accounts.forms import EmailForm, LoginForm, PasswordForm, RegisterForm
+from accounts.access import login_required, role_required
+from accounts.forms import EmailForm, LoginForm, PasswordForm, RegionForm, RegisterForm
 from accounts.landing import landing_url
 from accounts.models import ROLE_NAMES
+from accounts.region_field import stepping
 from accounts.regions import region_name
 from accounts.users import authenticate, create_user, duplicate_errors, normalize_identifier, set_password
 from accounts.validators import mask_identifier
@@ -107,7 +108,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(_next_target(current_user))
     form = RegisterForm()
-    if form.validate_on_submit():
+    if not stepping() and form.validate_on_submit():
         user = _register(form)
         if user is not None:
             flash(_("注册成功，欢迎您，%(name)s。", name=user.real_name), "success")
@@ -169,11 +170,37 @@ def profile():
             flash(_("密码已修改，下次登录请使用新密码。"), "success")
             return redirect(url_for("auth.profile"))
         form.current.errors.append(_("当前密码不正确。"))
+    return _profile_page(user, form)
+
+
+def _profile_page(user, form: PasswordForm, region_form: RegionForm | None = None):
+    if region_form is None:
+        region_form = RegionForm(formdata=None, region_code=user.region_code)
+    region_form.region_code.keep = user.region_code
     page = render_template("auth/profile.html", user=user, form=form, role_names=ROLE_NAMES,
-                           region=region_name(user.region_code))
+                           region=region_name(user.region_code), region_form=region_form)
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"  # a full ID number: keep it out of caches
     return response
+
+
+@bp.post("/me/region")
+@role_required("trainee")
+def region():
+    """A trainee's own region: whose rules credit their 学时 and which bureau sees them (audited).
+    Other accounts' regions are an admin's to set (an officer's is their scope)."""
+    user = current_user._get_current_object()
+    form = RegionForm()
+    form.region_code.keep = user.region_code
+    if stepping() or not form.validate_on_submit():
+        return _profile_page(user, PasswordForm(formdata=None), form)
+    if form.region_code.data != user.region_code:
+        audit.record("region_changed", target=f"user:{user.id}",
+                     region_code=[user.region_code, form.region_code.data])
+        user.region_code = form.region_code.data
+        db.session.commit()
+        flash(_("所在地区已改为%(region)s。", region=region_name(user.region_code)), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.post("/me/email")

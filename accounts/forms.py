@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
 
 from accounts import validators as v
 from accounts.models import ROLE_NAMES, ROLES
+from accounts.region_field import RegionField
 from core.db import utcnow
 
 
@@ -48,7 +49,7 @@ class RegisterForm(FlaskForm):
     id_number = StringField(_l("身份证号"), validators=[rule(_id_number)])
     phone = StringField(_l("手机号"), validators=[rule(v.clean_phone)])
     employer = StringField(_l("工作单位"), validators=[rule(v.clean_employer)])
-    region_code = StringField(_l("所在地区代码（选填）"), validators=[rule(v.clean_region_code)])
+    region_code = RegionField(_l("所在地区（选填）"), leaf=True)
     title = StringField(_l("职称（选填）"), validators=[rule(v.clean_title)])
     password = PasswordField(_l("密码"), validators=[rule(v.clean_password)])
     confirm = PasswordField(_l("确认密码"), validators=[
@@ -94,6 +95,17 @@ class EmailForm(FlaskForm):
     submit = SubmitField(_l("保存邮箱"))
 
 
+class RegionForm(FlaskForm):
+    """A trainee's own region (所在地区), chosen down to the county."""
+
+    region_code = RegionField(_l("所在地区"), leaf=True)
+    submit = SubmitField(_l("保存地区"))
+
+    def validate_region_code(self, field):
+        if not field.data:
+            raise StopValidation(_l("请选择所在地区。"))
+
+
 class UserSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
@@ -105,7 +117,7 @@ class UserSearchForm(FlaskForm):
 class UserEditForm(FlaskForm):
     role = SelectField(_l("角色"), choices=_role_choices())
     organisation = StringField(_l("所属机构（课程制作方必填）"), validators=[rule(v.clean_organisation)])
-    region_code = StringField(_l("行政区划代码"), validators=[rule(v.clean_region_code)])
+    region_code = RegionField(_l("地区"))
     active = BooleanField(_l("账号启用"))
     submit = SubmitField(_l("保存"))
 
@@ -126,7 +138,7 @@ class TokenForm(FlaskForm):
     name = StringField(_l("令牌名称"), filters=[_strip], validators=[
         DataRequired(_l("请填写令牌名称。")), Length(max=64, message=_l("令牌名称不能超过64个字。")),
     ])
-    region_code = StringField(_l("限定地区代码（选填）"), validators=[rule(v.clean_region_code)])
+    region_code = RegionField(_l("限定地区（选填）"))
     submit = SubmitField(_l("生成令牌"))
 
 

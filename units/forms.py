@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 
+from accounts.region_field import RegionField
 from units.models import Unit
 from units.service import Refused, UnitInput
 
@@ -14,7 +15,7 @@ def _strip(value):
 class UnitForm(FlaskForm):
     name = StringField(_l("单位名称"), filters=[_strip])
     credit_code = StringField(_l("统一社会信用代码"), filters=[_strip])
-    region_code = StringField(_l("地区代码"), filters=[_strip])
+    region_code = RegionField(_l("地区"))  # the view sets its scope: an officer's own area
     address = StringField(_l("地址"), filters=[_strip])
     active = BooleanField(_l("启用"), default=True)
     submit = SubmitField(_l("保存"))

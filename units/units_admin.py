@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.access import role_required
+from accounts.region_field import stepping
 from accounts.regions import region_name
 from core.db import utcnow
 from core.extensions import db
@@ -41,12 +42,20 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def new():
-    form = UnitForm()
+    form = _form()
     if request.method == "GET" and current_user.role == "bureau":
         form.region_code.data = current_user.region_code
-    if form.validate_on_submit() and _saved(form, None):
+    if not stepping() and form.validate_on_submit() and _saved(form, None):
         return redirect(url_for("units_admin.index"))
     return render_template("units_admin/edit.html", form=form, unit=None)
+
+
+def _form(unit: Unit | None = None) -> UnitForm:
+    """The unit form, its region picker starting at an officer's own area (units.service checks it too)."""
+    form = UnitForm()
+    form.region_code.scope = current_user.region_code if current_user.role == "bureau" else ""
+    form.region_code.keep = unit.region_code if unit is not None else ""
+    return form
 
 
 def _unit_in_scope(unit_id: int) -> Unit:
@@ -113,10 +122,10 @@ def deactivate_admin(unit_id: int, user_id: int):
 @role_required(*EDITORS)
 def edit(unit_id: int):
     unit = _unit_in_scope(unit_id)
-    form = UnitForm()
+    form = _form(unit)
     if request.method == "GET":
         form.fill(unit)
-    if form.validate_on_submit() and _saved(form, unit):
+    if not stepping() and form.validate_on_submit() and _saved(form, unit):
         return redirect(url_for("units_admin.index"))
     return render_template("units_admin/edit.html", form=form, unit=unit)
 

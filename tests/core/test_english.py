@@ -157,7 +157,7 @@ def test_login_page_and_its_errors_are_english(en, make_user):
 def test_register_page_is_english(en):
     text = assert_english(en.get("/register"))
     for words in ("Trainee registration", "Full legal name", "ID number", "Mobile number", "Employer",
-                  "Professional title (optional)", "Region code (optional)", "Confirm password"):
+                  "Professional title (optional)", "Region (optional)", "Confirm password"):
         assert words in text
 
 
