@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from accounts.idnumber import mask_id_number
-from accounts.regions import is_region_code
+from accounts.region_field import RegionField
 from bureau.records import Filters
 from core import policy
 from core.language import localized
@@ -31,11 +31,6 @@ def _subject_type(form, field):
         raise ValidationError(_("参数 type 应为 %(choices)s 之一。", choices=", ".join(policy.SUBJECT_TYPES)))
 
 
-def _region_code(form, field):
-    if field.data and not is_region_code(field.data):
-        raise ValidationError(_("地区代码应为6位行政区划代码。"))
-
-
 class RecordFilterForm(FlaskForm):
     """The filters of the page and of the exports, read from the query string."""
 
@@ -43,7 +38,8 @@ class RecordFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     year = IntegerField(_l("年度"), validators=[Optional(), NumberRange(2000, 2100)])
-    region = StringField(_l("地区代码"), filters=[_strip], validators=[_region_code])
+    # The picker's levels, or one code (a link, an export); the scope is checked by bureau.scope (403).
+    region = RegionField(_l("地区"), current=False, malformed=_l("地区代码应为6位行政区划代码。"))
     employer = StringField(_l("工作单位包含"), filters=[_strip])
     category = SelectField(_l("类别"), default="")
     type = SelectField(_l("科目类型"), default="", validate_choice=False, validators=[_subject_type])

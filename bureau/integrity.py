@@ -16,7 +16,7 @@ from accounts.access import role_required
 from accounts.models import User
 from accounts.regions import region_name
 from bureau import exam_signals, signals
-from bureau.officer import asked_scope, filter_context
+from bureau.officer import asked_region, asked_scope, filter_context
 from core import policy
 from core.db import utcnow
 from core.extensions import db
@@ -184,7 +184,7 @@ def trainee(user_id: int):
     standings = {year: policy.standing(person.region_code, year, by_type)
                  for year, by_type in progress.credited_by_year_and_type(person.id).items()}
     correction_url = url_for("corrections_views.create", user_id=person.id,
-                             region=request.args.get("region", "").strip() or None)
+                             region=asked_region() or None)
     return render_template("integrity/trainee.html", person=person, standings=standings,
                            correction_url=correction_url, this_year=policy.this_year(utcnow()), **record)
 

@@ -6,6 +6,7 @@ may see is decided by :mod:`bureau.scope`, and the year by :func:`learning.progr
 from flask import abort, request
 from flask_login import current_user
 
+from accounts import region_tree
 from accounts.access import current_api_token
 from bureau import stats
 from bureau.scope import Scope, ScopeError, scope_for
@@ -19,16 +20,24 @@ def officer_scope(region: str | None = None) -> Scope:
     return scope_for(current_user, token.region_code if token is not None else None).narrowed(region)
 
 
+def asked_region() -> str:
+    """The region a bureau page was asked for: ``?region=`` once (a link) or once per level of the
+    region picker (accounts.region_tree.chosen); "" for the whole scope."""
+    return region_tree.chosen(request.args.getlist("region"))
+
+
 def asked_scope() -> Scope:
-    """:func:`officer_scope` narrowed to ``?region=`` when given; 403 outside the scope."""
+    """:func:`officer_scope` narrowed to the asked region when given; 403 outside the scope."""
     try:
-        return officer_scope(request.args.get("region", "").strip() or None)
+        return officer_scope(asked_region() or None)
     except ScopeError as error:
         abort(403, error.message)
 
 
 def filter_context(scope: Scope, year: int) -> dict:
-    """What ``integrity/_filters.html`` (year and region selector) needs."""
+    """What ``integrity/_filters.html`` (year and region picker) needs: the picker starts at the
+    officer's own area, fixed."""
     years = sorted(set(stats.selectable_years(scope, utcnow())) | {year}, reverse=True)
-    return {"scope": scope, "year": year, "years": years, "region": request.args.get("region", "").strip(),
-            "home_code": current_user.region_code}
+    region = asked_region()
+    return {"scope": scope, "year": year, "years": years, "region": region,
+            "region_levels": region_tree.levels(region, current_user.region_code)}

@@ -60,7 +60,9 @@ def records():
         scope = officer_scope()
     except ScopeError as e:
         abort(403, e.message)
-    if not form.validate():
+    valid = form.validate()
+    form.region.scope = scope.code  # the picker starts at the officer's own area (checked below: 403)
+    if not valid:
         return render_template("records_views/records.html", form=form, scope=scope, page=None, args={})
     filters = form.filters()
     try:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from accounts import region_tree
 from accounts.access import role_required
 from core import policy
 from core.db import utcnow
@@ -41,14 +42,15 @@ def hours(tenths: int | None):
 @role_required("admin")
 def index():
     found, problem = None, None
-    region, year = request.args.get("region", ""), request.args.get("year", "")
+    # the region picker's levels (accounts.region_tree.chosen), or one code from a link
+    region, year = region_tree.chosen(request.args.getlist("region")), request.args.get("year", "")
     if region or year:
         try:
             found = lookup.effective(lookup.clean_region(region), lookup.clean_year(year))
         except RuleError as e:
             problem = e.message
     return render_template("rules_admin/index.html", versions=store.versions(), found=found, problem=problem,
-                           region=region, year=year or policy.this_year())
+                           region=region, region_levels=region_tree.levels(region), year=year or policy.this_year())
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -107,7 +107,8 @@ def test_no_inline_script_and_no_style_attributes(client, login, world):
     assert page.styled == []
     assert all(script.get("src") or script.get("type") == "application/json" for script in page.scripts)
     sources = [script["src"] for script in page.scripts if script.get("src")]
-    assert sources == ["/static/vendor/echarts/echarts.min.js", "/static/js/dashboard.js"]
+    assert sources == ["/static/js/region-picker.js",  # the filter's region picker
+                       "/static/vendor/echarts/echarts.min.js", "/static/js/dashboard.js"]
     for src in sources:
         response = client.get(src)
         assert response.status_code == 200

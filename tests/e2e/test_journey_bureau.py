@@ -190,7 +190,7 @@ def filter_records(page, city: dict, screenshot) -> list[list[str]]:
     everyone = f"共 4 条记录 · 合计 {(3 * tenths + 20) / 10} 学时"  # all Hangzhou; Shenzhen is not
     expect(page.locator(".records-totals")).to_contain_text(everyone)
     page.get_by_label("年度").fill(str(city["year"]))
-    page.get_by_label("地区代码").fill("330106")
+    page.get_by_label("区县", exact=True).select_option(label="西湖区")  # 浙江省 › 杭州市 are the officer's own
     page.get_by_label("类别").select_option(label="数字技术")
     page.get_by_role("button", name="查询").click()
     expect(page.locator(".records-totals")).to_contain_text(f"共 2 条记录 · 合计 {2 * tenths / 10} 学时")
@@ -222,7 +222,7 @@ def exports_match(page, city: dict, shown: list[list[str]], tmp_path: Path) -> N
 def find_by_name(page, city: dict) -> None:
     """Cleared filters, then a trainee looked up by name: both of their courses."""
     page.get_by_role("link", name="清除").click()
-    expect(page.get_by_label("地区代码")).to_have_value("")
+    expect(page.get_by_label("区县", exact=True)).to_have_value("")
     page.get_by_label("身份证号或姓名（精确）").fill(city["diligent"]["name"])
     page.get_by_role("button", name="查询").click()
     total = (city["course"]["tenths"] + 20) / 10
