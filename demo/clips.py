@@ -1,4 +1,4 @@
-"""Lecture-like clips made locally by ffmpeg: a slide, a poster frame, and a probe.
+"""Lecture-like clips made locally by ffmpeg: a title card, a poster frame, and a probe.
 
 Plain functions with explicit inputs (binary names, timeouts); no Flask. Every external
 program runs from an argument list with a timeout, and a failure raises :class:`ClipError`
@@ -12,8 +12,8 @@ from pathlib import Path
 
 FONT_FAMILY = "WenQuanYi Zen Hei"
 FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",)
-_HEADER = 64  # height of the title band, in pixels at 640x360
-_BAR = 6  # height of the progress bar
+_FOOT = 44  # height of the band at the foot of the card, in pixels at 640x360
+_ACCENT = "0xf0b429"
 FOOTER = "知新 · 公需科目在线学习"
 _COLOUR = re.compile(r"0x[0-9a-fA-F]{6}|[a-z]+")  # it goes into the filter unescaped
 _TONE = "sine=frequency=220:sample_rate=16000"
@@ -45,14 +45,16 @@ def find_cjk_font(timeout: float = 10) -> str | None:
 
 def render_slide_clip(out_path, *, title: str, subtitle: str, seconds: float, fps: int,
                       size: tuple[int, int], font_file: str | None, timeout: float,
-                      background: str = "0x1f4e79", ffmpeg: str = "ffmpeg", tone_file=None) -> None:
-    """Write an MP4 lecture slide of ``seconds`` to ``out_path``.
+                      background: str = "0x1f4e79", ffmpeg: str = "ffmpeg", tone_file=None,
+                      lecturer: str = "") -> None:
+    """Write an MP4 lecture title card of ``seconds`` to ``out_path``.
 
     H.264 (libx264, yuv420p, ``-tune stillimage``, a keyframe every 10 s) and a quiet
-    220 Hz AAC tone, with ``+faststart``. The slide shows ``title`` in a band at the top,
-    ``subtitle`` in the middle, an elapsed/total timer and a progress bar, so playback
-    visibly advances even at 1 fps. ``font_file`` None draws no text at all (better than
-    boxes when no CJK font is installed). ``size`` must be even in both directions.
+    220 Hz AAC tone, with ``+faststart``. The card is a cover, the same in every frame: the
+    course ``title`` at the top, the lecture (``subtitle``) in the middle, "主讲：``lecturer``"
+    under it (left out when empty) and the platform's name at the foot. It draws no clock and
+    no progress bar: the real player shows those. ``font_file`` None draws no text at all
+    (better than boxes when no CJK font is installed). ``size`` must be even in both directions.
     ``tone_file`` (from :func:`render_tone`, ``seconds`` long: a longer one would be cut at a
     whole AAC frame, up to 64 ms late) is copied in as the sound instead of encoding the same
     tone again, which was over a third of a clip's time.
@@ -63,14 +65,13 @@ def render_slide_clip(out_path, *, title: str, subtitle: str, seconds: float, fp
     if not (seconds > 0 and fps >= 1 and _COLOUR.fullmatch(background)):
         raise ValueError(f"bad clip: {seconds=} {fps=} {background=}")
     with tempfile.TemporaryDirectory(prefix="zhixin-clip-") as work:
-        texts = _text_files(Path(work), title, subtitle, seconds, width)
-        graph = _slide_graph(texts, font_file, seconds, with_tone=tone_file is None)
+        texts = _text_files(Path(work), title, subtitle, lecturer, width)
+        graph = _card_graph(texts, font_file, width, with_tone=tone_file is None)
         sound = (["-f", "lavfi", "-i", _TONE] if tone_file is None else ["-i", str(tone_file)])
-        audio = (["-map", "[a]", *_AAC] if tone_file is None else ["-map", "2:a", "-c:a", "copy"])
+        audio = (["-map", "[a]", *_AAC] if tone_file is None else ["-map", "1:a", "-c:a", "copy"])
         args = [
             ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", f"color=c={background}:s={width}x{height}:r={fps}",
-            "-f", "lavfi", "-i", f"color=c=0xf0b429:s={width}x{_BAR}:r={fps}", *sound,
+            "-f", "lavfi", "-i", f"color=c={background}:s={width}x{height}:r={fps}", *sound,
             "-filter_complex", graph, "-map", "[v]", *audio, "-t", f"{seconds:.3f}",
             "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-crf", "28",
             "-g", str(max(fps * 10, 1)), "-pix_fmt", "yuv420p",
@@ -148,48 +149,45 @@ def wrap(text: str, width_em: float) -> str:
     return "\n".join(lines)
 
 
-def _text_files(work: Path, title: str, subtitle: str, seconds: float, width: int) -> dict[str, Path]:
+def _text_files(work: Path, title: str, subtitle: str, lecturer: str, width: int) -> dict[str, Path]:
     # Text goes through files so that ':' and quotes in titles never meet the filter syntax.
-    clock = "%H\\:%M\\:%S" if seconds >= 3600 else "%M\\:%S"
-    total = _clock(seconds)
+    scale = width / 640
     contents = {
-        "title": wrap(title, (width - 48) / 22),
-        "subtitle": wrap(subtitle, (width - 64) / 32),
-        "timer": f"%{{pts:gmtime:0:{clock}}} / {total}",
+        "course": wrap(title, (width - 80 * scale) / (20 * scale)),
+        "lecture": wrap(subtitle, (width - 96 * scale) / (32 * scale)),
+        "lecturer": f"主讲：{lecturer}" if lecturer.strip() else "",
         "footer": FOOTER,
     }
     paths = {}
     for name, text in contents.items():
-        paths[name] = work / f"{name}.txt"
-        paths[name].write_text(text, encoding="utf-8")
+        if text:
+            paths[name] = work / f"{name}.txt"
+            paths[name].write_text(text, encoding="utf-8")
     return paths
 
 
-def _slide_graph(texts: dict[str, Path], font_file: str | None, seconds: float, with_tone: bool = True) -> str:
-    steps = [f"drawbox=x=0:y=0:w=iw:h={_HEADER}:color=black@0.3:t=fill"]
+def _card_graph(texts: dict[str, Path], font_file: str | None, width: int, with_tone: bool = True) -> str:
+    """The title card: a darker band at the foot, a short accent rule, and the texts; nothing
+    in it depends on time, so every frame is the same (and encodes to almost nothing)."""
+    scale = width / 640
+
+    def px(value: float) -> int:
+        return max(round(value * scale), 1)
+
+    steps = [f"drawbox=x=0:y=ih-{px(_FOOT)}:w=iw:h={px(_FOOT)}:color=black@0.25:t=fill",
+             f"drawbox=x=(iw-{px(48)})/2:y=ih*0.64:w={px(48)}:h={px(3)}:color={_ACCENT}:t=fill"]
     if font_file:
         font = filter_value(font_file)
-
-        def text(name, options):
-            return f"drawtext=fontfile={font}:textfile={filter_value(str(texts[name]))}:{options}"
-
-        steps += [
-            text("title", f"expansion=none:fontsize=22:fontcolor=white:x=24:y=({_HEADER}-text_h)/2"
-                          ":line_spacing=4"),
-            text("subtitle", "expansion=none:fontsize=32:fontcolor=white:x=(w-text_w)/2:y=(h-text_h)/2"
-                             ":line_spacing=8"),
-            text("timer", f"fontsize=18:fontcolor=white@0.85:x=w-text_w-24:y=h-{_BAR + 30}"),
-            text("footer", f"expansion=none:fontsize=16:fontcolor=white@0.6:x=24:y=h-{_BAR + 28}"),
-        ]
-    graph = (f"[0:v]{','.join(steps)}[slide];"
-             f"[slide][1:v]overlay=x=-W+W*t/{seconds:.3f}:y=H-{_BAR}:eval=frame[v]")
-    return graph + ";[2:a]volume=0.03[a]" if with_tone else graph
-
-
-def _clock(seconds: float) -> str:
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+        layout = {
+            "course": f"fontsize={px(20)}:fontcolor=white@0.85:x={px(40)}:y={px(32)}:line_spacing={px(4)}",
+            "lecture": f"fontsize={px(32)}:fontcolor=white:x=(w-text_w)/2:y=h*0.44-text_h/2:line_spacing={px(8)}",
+            "lecturer": f"fontsize={px(20)}:fontcolor={_ACCENT}:x=(w-text_w)/2:y=h*0.64+{px(16)}",
+            "footer": f"fontsize={px(14)}:fontcolor=white@0.7:x={px(40)}:y=h-({px(_FOOT)}+text_h)/2",
+        }
+        steps += [f"drawtext=fontfile={font}:textfile={filter_value(str(texts[name]))}:expansion=none:{options}"
+                  for name, options in layout.items() if name in texts]
+    graph = f"[0:v]{','.join(steps)}[v]"
+    return graph + ";[1:a]volume=0.03[a]" if with_tone else graph
 
 
 def _run(args: list[str], timeout: float) -> str:

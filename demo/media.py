@@ -17,7 +17,7 @@ from courses.models import Video
 from demo import clips
 
 HEIGHT, WIDTH = 360, 640
-LONG_SECONDS = 180  # from here on a clip is a still slide at 1 fps, so it encodes quickly
+LONG_SECONDS = 180  # from here on a clip is a still card at 1 fps, so it encodes quickly
 FPS, LONG_FPS = 5, 1
 
 
@@ -36,6 +36,7 @@ class ClipJob(NamedTuple):
     background: str
     make_video: bool
     make_poster: bool
+    lecturer: str = ""
 
 
 class ClipResult(NamedTuple):
@@ -131,7 +132,8 @@ def _render_one(job: ClipJob, settings: Settings, tones: _Tones | None = None) -
                 clips.render_slide_clip(tmp, title=job.title, subtitle=job.subtitle, seconds=job.seconds,
                                         fps=fps, size=(WIDTH, HEIGHT), font_file=settings.font_file,
                                         timeout=timeout, background=job.background, ffmpeg=settings.ffmpeg,
-                                        tone_file=tones.get(job.seconds) if tones else None)
+                                        tone_file=tones.get(job.seconds) if tones else None,
+                                        lecturer=job.lecturer)
         probe = clips.probe(video, timeout=60, ffprobe=settings.ffprobe)
         if job.make_poster or job.make_video:
             with _replacing(poster) as tmp:

@@ -163,7 +163,8 @@ def _clip_jobs(course: Course, spec: DemoCourse, root: Path,
         if max_seconds:
             seconds = min(seconds, max_seconds)
         jobs.append(media.ClipJob(video.id, course.title, f"第{lesson.position}讲\n{lesson.title}", seconds,
-                                  BACKGROUNDS.get(spec.category, "0x1f4e79"), need_video, need_poster))
+                                  BACKGROUNDS.get(spec.category, "0x1f4e79"), need_video, need_poster,
+                                  spec.instructor))
     return jobs
 
 
