@@ -44,6 +44,7 @@ class Defaults:
     MAX_QUEUE_SECONDS = 5.0  # behind nginx, an /api/ request that waited longer is answered 503 (core.overload)
     PLAYER_SEEK_LOCK = True  # no seeking past the furthest point watched until complete
     PLAYER_PAUSE_WHEN_HIDDEN = True
+    PLAYER_NEXT_SECONDS = 8  # a finished lecture's countdown to the next one (0 = no auto-advance)
     MAX_UPLOAD_BYTES = 4 * 1024**3
     UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024  # what the upload page sends per PATCH
     DECLARATION_MAX_FILE_BYTES = 10 * 1024 * 1024  # one evidence file of an offline 学时登记

@@ -6,12 +6,10 @@ from datetime import date
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.access import login_required
 from core import policy
 from core.db import utcnow
-from core.extensions import db
 from courses.models import Course, Lesson
 from learning import progress
 from learning.exams import ExamState
@@ -19,6 +17,17 @@ from learning.models import LessonProgress
 from learning.rules import credit_year
 
 bp = Blueprint("centre", __name__)
+
+
+@bp.app_template_global("my_lessons")
+def my_lessons(course_id: int) -> dict[int, LessonProgress]:
+    """The signed-in user's progress rows of the course's lectures, by lesson id (none for a
+    visitor): the catalogue's course and lesson pages tick the finished ones and the player
+    starts from what is credited. A template global, because the catalogue may not import
+    learning (docs/architecture.md)."""
+    if not current_user.is_authenticated:
+        return {}
+    return progress.lesson_rows(current_user.id, course_id)
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,7 @@ class PendingTest:
 def resume_lesson(user_id: int, course: Course) -> Lesson | None:
     """The lecture to continue: the one watched last while it is unfinished, else the first
     unfinished one after it (wrapping round), else the first lecture."""
-    rows = {row.lesson_id: row for row in db.session.scalars(select(LessonProgress).where(
-        LessonProgress.user_id == user_id, LessonProgress.course_id == course.id))}
+    rows = progress.lesson_rows(user_id, course.id)
     lessons = sorted(course.lessons, key=lambda lesson: lesson.position)
     if not lessons:
         return None

@@ -270,3 +270,10 @@ def course_progress(user_id: int, course: Course) -> CourseProgress:
         total_seconds=sum(duration for duration, _, _ in rows),
         lessons_done=sum(1 for *_, done in rows if done is not None),
     )
+
+
+def lesson_rows(user_id: int, course_id: int) -> dict[int, LessonProgress]:
+    """The trainee's progress rows of the course's lectures, by lesson id (a lecture never
+    started has none)."""
+    return {row.lesson_id: row for row in db.session.scalars(select(LessonProgress).where(
+        LessonProgress.user_id == user_id, LessonProgress.course_id == course_id))}

@@ -7,6 +7,8 @@
 import { errorMessage, postJson } from './api.js';
 import { installControls } from './player/controls.js';
 import { clock } from './player/format.js';
+import { NextLecture } from './player/next.js';
+import { PendingFigure } from './player/pending.js';
 import { HeartbeatQueue } from './player/queue.js';
 import { Store } from './player/store.js';
 import { PlayTracker } from './player/tracker.js';
@@ -39,6 +41,8 @@ class Player {
       held: () => this.held(),
       changed: () => this.queueChanged(),
     });
+    this.pending = new PendingFigure(this, config.covered, config.strings);
+    this.next = new NextLecture(root, video, config);
   }
 
   async start() {
@@ -138,6 +142,7 @@ class Player {
     this.view.clearAlert();
     this.view.coverage(session.covered_seconds, session.duration_seconds, session.completed);
     this.view.course(session.course);
+    this.next.lessonState(session.completed, session.course);
     this.setStatus('active');
     this.resume(session.resume_position);
     clearInterval(this.timer);
@@ -235,6 +240,8 @@ class Player {
     this.view.coverage(lesson.covered_seconds, lesson.duration_seconds, lesson.completed);
     this.view.course(reply.course);
     this.view.closed(reply.closed);
+    this.pending.confirmed(entry);
+    this.next.lessonState(lesson.completed, reply.course);
     if (reply.attention && reply.attention.token) this.askAttention(reply.attention.token);
   }
 
@@ -283,6 +290,7 @@ class Player {
   queueChanged() {
     const size = this.queue.size;
     this.root.dataset.queued = String(size);
+    this.pending.update();
     if (this.queue.failing && size) this.view.status('offline', { count: size }, 'network');
     else this.view.clearStatus('network');
   }

@@ -95,6 +95,12 @@ export class PlayTracker {
     return normalise(taken, limit);
   }
 
+  /** The segments played and not yet taken, left where they are (what take() would send). */
+  peek() {
+    const open = this.run && this.run.end > this.run.start ? [[this.run.start, this.run.end]] : [];
+    return [...this.closed, ...open];
+  }
+
   /** Forget what has not been taken yet (a stopped window counts nothing). */
   discard() {
     this.closed = [];
