@@ -50,7 +50,16 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from accounts import account_api, admin, auth, regions_api
-    from bureau import corrections_api, corrections_views, dashboard, exports, integrity, records_api, records_views
+    from bureau import (
+        corrections_api,
+        corrections_views,
+        dashboard,
+        exports,
+        integrity,
+        records_api,
+        records_views,
+        seal_views,
+    )
     from courses.catalogue import catalogue, catalogue_api
     from courses.media import media, upload, upload_api, video_api, videos
     from courses.search import search_views
@@ -72,7 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
         (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam, centre),
-        (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api),
+        (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api, seal_views),
         (staff_views, staff_exports, staff_api, staff_import),
         (my_declarations, unit_review, bureau_review, declarations_api),
         (openapi,),

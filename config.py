@@ -56,6 +56,8 @@ class Defaults:
     TRANSCODE_STALE_MINUTES = 10  # a processing job silent this long is taken up again
     SYNC_LAG_SECONDS = 30  # the docking API serves records older than this (docs/sync.md)
     CERTIFICATE_LOOKUP_RATE_LIMIT = "30 per minute"  # public verification, per client address
+    SEAL_DIR = ""  # bureaus' seal images (learning/seals.py), outside the web root; empty = instance/seals
+    SEAL_MAX_BYTES = 2 * 1024 * 1024  # one seal image (PNG with transparency or JPEG)
     INTEGRITY_SHARED_IP_USERS = 5  # accounts from one address before it is a signal
     INTEGRITY_DAILY_HOURS = 10  # credited hours in one day before it is a signal
     EXAM_SECONDS_PER_QUESTION = 5  # a test paper submitted faster than this per question is a signal

@@ -6,7 +6,12 @@ SC), so Chinese renders and extracts as text. The QR code (segno) is drawn as ve
 squares and points to the public verification page. The signed document
 ``{"payload", "signature", "algorithm", "key_id"}`` is attached as ``certificate.json``:
 ``flask --app app certificates verify FILE`` and anyone holding the public key can check it
-offline.
+offline. The page itself speaks to a person: how to check it by machine is the help page's
+(/help/verifying-certificates), not the certificate's.
+
+A year below the requirement is headed 学时记录（未达标）, not 学时证明 (learning/certificate_titles.py).
+The issuing body (learning/seals.py) signs the footer, its seal drawn over its name when it
+has one: multiplied onto the paper, so a JPEG's white vanishes and the text stays legible.
 
 The certificate is an official document in Chinese whatever the page language, so its
 text is not translated.
@@ -24,14 +29,17 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from core.tz import CHINA
+from learning import certificate_titles
 
 TITLE = "专业技术人员继续教育公需科目学时证明"
+TITLE_SHORT = "专业技术人员继续教育公需科目学时记录（未达标）"
 ATTACHMENT = "certificate.json"
 FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese
 )
-SUBTITLES = {"year": "（年度学时证明）", "course": "（课程学时证明）"}
+SUBTITLES = {"met": "（年度学时证明）", "not_met": "（年度学时记录）", None: "（课程学时证明）"}
+SEAL_SIZE = 40  # mm: an official seal is 40–42 mm across
 FOOTER_HEIGHT = 62  # mm kept free at the bottom of every page for the issuer block and QR code
 RED = (176, 28, 36)
 # The certificate is a Chinese document whatever the reader's language.
@@ -77,8 +85,13 @@ def find_font(configured: str | None = None) -> tuple[str, int]:
     raise FontMissing("no CJK font found: install fonts-wqy-zenhei, or set ZHIXIN_CERTIFICATE_FONT")
 
 
-def render(document: dict, verify_url: str, font: tuple[str, int]) -> bytes:
-    """The certificate of ``document`` (``payload``, ``signature``, …) as PDF bytes."""
+def title_of(payload: dict) -> str:
+    return TITLE_SHORT if certificate_titles.payload_standing(payload) == "not_met" else TITLE
+
+
+def render(document: dict, verify_url: str, font: tuple[str, int], seal=None) -> bytes:
+    """The certificate of ``document`` (``payload``, ``signature``, …) as PDF bytes, with
+    ``seal`` (a Pillow image, learning.seals.drawable) over the issuing body's name if given."""
     payload = document["payload"]
     pdf = Sheet(format="A4")
     pdf.number = payload["number"]
@@ -94,6 +107,8 @@ def render(document: dict, verify_url: str, font: tuple[str, int]) -> bytes:
     _types(pdf, payload)
     _requirement(pdf, payload)
     _footer(pdf, payload, verify_url)
+    if seal is not None:
+        _seal(pdf, seal)
     pdf.embed_file(bytes=json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
                    basename=ATTACHMENT, mime_type="application/json", desc="signed certificate payload (Ed25519)",
                    modification_date=issued_at(payload))
@@ -110,11 +125,11 @@ def china_date(payload: dict) -> str:
 
 
 def _describe(pdf: FPDF, payload: dict) -> None:
-    pdf.set_title(TITLE)
+    pdf.set_title(title_of(payload))
     pdf.set_subject(payload["number"])
-    pdf.set_author(payload["issuer"])
+    pdf.set_author(issued_by(payload))
     pdf.set_creator(payload["issuer"])
-    pdf.set_keywords(f"学时证明 {payload['number']}")
+    pdf.set_keywords(f"{certificate_titles.payload_title(payload)} {payload['number']}")
     pdf.set_creation_date(issued_at(payload))
 
 
@@ -130,9 +145,10 @@ def _frame(pdf: FPDF) -> None:
 def _heading(pdf: FPDF, payload: dict) -> None:
     pdf.set_y(24)
     pdf.set_font("cjk", size=19)
-    pdf.cell(0, 11, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 11, title_of(payload), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=12)
-    pdf.cell(0, 8, SUBTITLES.get(payload["kind"], ""), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, SUBTITLES[certificate_titles.payload_standing(payload)], align="C", new_x="LMARGIN",
+             new_y="NEXT")
     pdf.set_font("cjk", size=10)
     pdf.cell(0, 8, f"证书编号：{payload['number']}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
@@ -159,8 +175,10 @@ def _statement(pdf: FPDF, payload: dict) -> None:
                 f"{passed}经平台按实际观看时长认定，获得 {total} 学时。")
     else:
         subject = "" if payload.get("by_type") else "公需科目"
-        text = (f"兹证明{name}于{year}年度参加专业技术人员继续教育{subject}学习，"
+        text = (f"{name}于{year}年度参加专业技术人员继续教育{subject}学习，"
                 f"经平台按实际观看时长认定，共计获得 {total} 学时，明细如下。")
+        if payload["requirement_met"]:
+            text = "兹证明" + text
     pdf.set_font("cjk", size=12)
     pdf.multi_cell(0, 8, text, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -237,13 +255,30 @@ def _footer(pdf: FPDF, payload: dict, verify_url: str) -> None:
     width = pdf.w - pdf.l_margin - pdf.r_margin - size - 6
     pdf.set_xy(pdf.l_margin, top + 2)
     pdf.set_font("cjk", size=11)
-    for line in (f"发证单位：{payload['issuer']}", f"发证日期：{china_date(payload)}"):
-        pdf.cell(width, 8, line, new_x="LMARGIN", new_y="NEXT")
+    lines = [f"发证单位：{issued_by(payload)}", f"发证日期：{china_date(payload)}"]
+    if isinstance(payload.get("issuing_body"), dict):
+        lines.insert(1, f"学习平台：{payload['issuer']}")
+    for line in lines:
+        pdf.cell(width, 7, line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=8.5)
     pdf.multi_cell(width, 5, f"核验方式：扫描右侧二维码，或访问 {verify_url}", align="L",
                    new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(width, 5, "本证明由平台以 Ed25519 电子签名，签名数据以附件 certificate.json 随本文件提供；"
-                             "内容经改动即无法通过核验。", align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5, "本文件经平台电子签名，内容如有改动即无法通过核验；请以核验页面显示的内容为准。",
+                   align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def issued_by(payload: dict) -> str:
+    """The issuing body's name (certificates before version 2 name only the platform)."""
+    body = payload.get("issuing_body")
+    return body["name"] if isinstance(body, dict) and body.get("name") else payload["issuer"]
+
+
+def _seal(pdf: FPDF, image) -> None:
+    """The seal over the issuing body's name (the footer, on the last page), multiplied onto the paper."""
+    height = SEAL_SIZE * image.height / image.width
+    top = pdf.h - FOOTER_HEIGHT - 7 - (height - SEAL_SIZE) / 2  # over the body's name and the date
+    with pdf.local_context(blend_mode="MULTIPLY"):
+        pdf.image(image, x=pdf.l_margin + 48, y=top, w=SEAL_SIZE, h=height)
 
 
 def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:

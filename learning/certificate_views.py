@@ -1,4 +1,5 @@
-"""学时证明 pages: the trainee's list with issue buttons, the PDF (owner only), public verification.
+"""学时证明 pages: the trainee's list with issue buttons, the PDF (owner only), public verification,
+and the help page that tells officers and integrators how to verify by machine (the key, the API).
 
 Certificates are issued when the trainee asks (a POST from the list), never on a GET; asking
 again while the ledger is unchanged returns the same certificate. ``/verify/<number>`` is
@@ -16,7 +17,7 @@ from accounts.access import login_required
 from core import policy
 from core.db import utcnow
 from core.extensions import db
-from learning import certificates, certifying, signing, verification
+from learning import certificates, certifying, seals, signing, verification
 from learning.certifying import lookup_limited, verify_url
 
 bp = Blueprint("certificate_views", __name__)
@@ -69,7 +70,8 @@ def pdf(number: str):
     from learning import certificate_pdf  # fpdf2, fontTools, pypdf, segno: 34 MB, for the few who print
 
     font = certificate_pdf.find_font(current_app.config.get("CERTIFICATE_FONT"))
-    data = certificate_pdf.render(certificates.document(cert), verify_url(cert.number), font)
+    data = certificate_pdf.render(certificates.document(cert), verify_url(cert.number), font,
+                                  seals.drawable(cert.payload))
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
@@ -87,3 +89,10 @@ def verify(number: str):
     status = 404 if verdict.status == "not_found" else 200
     return render_template("certificate_views/verify.html", verdict=verdict, facts=facts,
                            subject_name=policy.subject_name), status
+
+
+@bp.get("/help/verifying-certificates")
+def verifying_help():
+    """How to verify a certificate: by its page (anyone), by an officer's look-up, by machine."""
+    key = signing.public_key()
+    return render_template("certificate_views/help.html", algorithm=signing.ALGORITHM, key_id=signing.key_id(key))

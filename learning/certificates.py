@@ -29,6 +29,10 @@ year certificates issued before subject types do not carry. Its canonical bytes 
 UTF-8, and ``signature`` is the Ed25519 signature of those bytes, base64. Hours are JSON
 numbers with one decimal (tenths / 10). Verification (learning/verification.py) recomputes
 the canonical bytes from the stored payload, so any change to it breaks the signature.
+Version 2 adds fields, renames none: ``title`` (学时证明, or 学时记录（未达标） for a year below
+the requirement: learning/certificate_titles.py), ``issuing_body`` (the holder's provincial
+bureau: learning/seals.py) and ``holder.employer_confirmed`` (``employer`` is then the name of
+the unit that confirmed the holder). Payloads of version 1 verify and read as before.
 
 Issuing is idempotent: a valid certificate of the same kind, year and course whose courses
 and hours are unchanged is returned as it is. When the ledger changed (a correction, another
@@ -48,12 +52,13 @@ from core.extensions import db
 from core.policy import rulebook
 from core.policy.rulebook import RuleSet
 from courses.models import Category, Course
-from learning import signing
+from learning import certificate_titles, seals, signing
 from learning.models import Certificate, CreditRecord, ExamAttempt
 from learning.verification import canonical_bytes
+from units.links import current_link
 
 ISSUER = "知新公需科目学习平台"
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2  # 2 adds title, issuing_body and holder.employer_confirmed
 KINDS = ("course", "year")
 
 
@@ -124,8 +129,9 @@ class Basis:
 class Holder:
     name: str
     masked_id_number: str
-    employer: str
+    employer: str  # the confirmed unit's name, else what the trainee typed
     region_code: str
+    employer_confirmed: bool = False
 
 
 # --- rules: plain functions ------------------------------------------------------------
@@ -249,12 +255,17 @@ def _course(line: Line) -> dict:
 
 
 def build_payload(basis: Basis, holder: Holder, number: str, now: datetime) -> dict:
+    """The signed payload; ``issuing_body`` (learning/seals.py) only when the holder's region is known."""
+    body = seals.issuing_body(holder.region_code)
     return {
         **content(basis),
         "version": PAYLOAD_VERSION,
         "number": number,
-        "holder": {"name": holder.name, "id_number": holder.masked_id_number, "employer": holder.employer},
+        "title": certificate_titles.title(basis.kind, basis.requirement_met),
+        "holder": {"name": holder.name, "id_number": holder.masked_id_number, "employer": holder.employer,
+                   "employer_confirmed": holder.employer_confirmed},
         "issuer": ISSUER,
+        **({} if body is None else {"issuing_body": body}),
         "issued_at": iso_utc(now),
     }
 
@@ -302,7 +313,11 @@ def available(user_id: int, required: Requirement) -> list[Basis]:
 
 
 def holder_of(user: User) -> Holder:
-    return Holder(user.real_name, user.masked_id_number, user.employer, user.region_code)
+    """The holder as the certificate names them: the employer is the unit that confirmed them, if any."""
+    link = current_link(user.id)
+    unit = link.unit if link is not None and link.status == "confirmed" else None
+    return Holder(user.real_name, user.masked_id_number, unit.name if unit else user.employer, user.region_code,
+                  unit is not None)
 
 
 def valid_certificates(user_id: int) -> dict[tuple, Certificate]:

@@ -14,7 +14,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from learning import signing, verification
+from learning import certificate_titles, signing, verification
 
 certificates_cli = AppGroup("certificates", help="学时证明 (certificates).")
 
@@ -92,9 +92,11 @@ def _status_problems(verdict: verification.Verdict) -> list[str]:
 
 
 def _facts(payload: dict) -> list[str]:
+    """What the certificate says, in a line: its title (学时记录（未达标） for a year below the
+    requirement, old payloads included), year, holder, hours and issue time."""
     holder = payload.get("holder") or {}
-    return [f"{payload.get('kind')} {payload.get('year')} · {holder.get('name')} {holder.get('id_number')}"
-            f" · {payload.get('hours')} 学时 · {payload.get('issued_at')}"]
+    return [f"{certificate_titles.payload_title(payload)} {payload.get('year')} · {holder.get('name')}"
+            f" {holder.get('id_number')} · {payload.get('hours')} 学时 · {payload.get('issued_at')}"]
 
 
 def _report(number: str, problems: list[str], notes: list[str]) -> None:

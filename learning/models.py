@@ -1,4 +1,5 @@
-"""What was learned: watch sessions, per-lesson progress, the credit ledger, integrity events."""
+"""What was learned: watch sessions, per-lesson progress, the credit ledger, integrity events,
+certificates and the seals drawn on them."""
 from datetime import date, datetime
 from typing import Any
 
@@ -186,6 +187,28 @@ class Certificate(db.Model):
 
     user: Mapped[User] = relationship()
     course: Mapped[Course | None] = relationship()
+
+
+class BureauSeal(db.Model):
+    """The seal image of the bureau that issues the certificates of a province (learning/seals.py):
+    one per province code (``440000``), drawn on the PDF of every certificate naming that bureau.
+    The file lives under ``SEAL_DIR`` (instance/seals by default), outside the web root; ``path``
+    is its name there. Replacing a seal updates the row; removing it deletes the row."""
+
+    __tablename__ = "bureau_seals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6), unique=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()
 
 
 class ExamAttempt(db.Model):

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.extensions import db
-from learning import signing
+from learning import certificate_titles, signing
 from learning.models import Certificate
 
 NUMBER_PATTERN = re.compile(r"GX(\d{4})-(\d{6})-(\d{6,12})")
@@ -102,21 +102,30 @@ def look_up(number: str, key) -> Verdict:
 
 
 def public_facts(payload: dict) -> dict:
-    """What anyone may see of a certificate: the holder masked, the hours, year and courses."""
+    """What anyone may see of a certificate: its title and standing (达标 / 未达标, a year's),
+    the holder masked with their employer, the hours, year, courses and who issued it.
+    A payload of version 1 has no title, issuing body or employer_confirmed: the title is read
+    from its kind and standing, the others are null."""
     holder = payload.get("holder") or {}
+    body = payload.get("issuing_body")
     return {
         "number": payload.get("number"),
         "kind": payload.get("kind"),
+        "title": certificate_titles.payload_title(payload),
+        "standing": certificate_titles.payload_standing(payload),
         "year": payload.get("year"),
         "hours": payload.get("hours"),
         "requirement_met": payload.get("requirement_met"),
         "required_hours": payload.get("required_hours"),
-        "holder": {"name": mask_name(holder.get("name", "")), "id_number": holder.get("id_number", "")},
+        "holder": {"name": mask_name(holder.get("name", "")), "id_number": holder.get("id_number", ""),
+                   "employer": holder.get("employer") or "", "employer_confirmed": holder.get("employer_confirmed")},
         "courses": [{"id": c.get("id"), "title": c.get("title"), "category": c.get("category"),
                      "category_name": c.get("category_name"), "hours": c.get("hours"),
                      **({"basis": c["basis"]} if "basis" in c else {})}
                     for c in payload.get("courses") or []],
         "issuer": payload.get("issuer"),
+        "issuing_body": {"name": body.get("name"), "region_code": body.get("region_code")}
+        if isinstance(body, dict) else None,
         "issued_at": payload.get("issued_at"),
         "by_type": public_by_type(payload),
     }

@@ -121,10 +121,23 @@ CERTIFICATE = obj({
 })
 VERIFICATION = obj({
     "number": STR, "kind": enum("course", "year"), "year": INT, "hours": NUM,
+    "title": {"type": "string",
+              "description": "What the document is, in its own (Chinese) words: 课程学时证明, 年度学时证明, or "
+                             "年度学时记录（未达标） for a year below the requirement."},
+    "standing": {"type": ["string", "null"], "enum": ["met", "not_met", None],
+                 "description": "A year certificate against its holder's requirement (达标 / 未达标); null for a "
+                                "course certificate."},
     "requirement_met": nullable(BOOL), "required_hours": nullable(NUM),
-    "holder": obj({"name": STR, "id_number": STR}, description="Masked: enough to recognise, too little to find."),
+    "holder": obj({"name": STR, "id_number": STR, "employer": STR,
+                   "employer_confirmed": {**nullable(BOOL), "description": "Whether employer is the unit that "
+                                          "confirmed the holder; null on certificates issued before it was stated."}},
+                  description="Name and ID number masked: enough to recognise, too little to find."),
     "courses": array(obj({"id": INT, "title": STR, "category": CATEGORY, "category_name": STR, "hours": NUM})),
-    "issuer": STR, "issued_at": DATETIME, "status": enum("valid", "superseded"), "verify_url": URL,
+    "issuer": {"type": "string", "description": "The platform that signed it."},
+    "issuing_body": {**nullable(obj({"name": STR, "region_code": STR})),
+                     "description": "The bureau that issues it: the human-resources department of the holder's "
+                                    "province. Null on certificates issued before it was stated."},
+    "issued_at": DATETIME, "status": enum("valid", "superseded"), "verify_url": URL,
 }, {"superseded_by": nullable(STR),
     "by_type": {**nullable({"type": "object", "additionalProperties": obj(
         {"credited_hours": NUM, "required_hours": NUM, "met": BOOL})}),

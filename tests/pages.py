@@ -11,11 +11,12 @@ import pytest
 
 from core.db import utcnow
 from core.extensions import db
-from learning import certificates
+from learning import certificates, seals
 from learning.rules import credit_year
 from notices.service import notify
 from provinces import store as rule_store
 from tests.bureau.stats_world import credit, event, watch_session
+from tests.bureau.test_seals import seal_image
 from tests.declarations import world as declarations_world
 from units.models import Unit, UnitLink
 
@@ -23,7 +24,8 @@ UNKNOWN_NUMBER = "GX2026-330102-999999"
 # Not pages: files, redirects and downloads.
 NOT_PAGES = {"static", "i18n.switch", "notice_box.open_notice",
              "media.rendition", "media.captions", "media.poster",
-             "certificate_views.pdf", "exports.records_csv", "exports.records_xlsx", "my_declarations.evidence_file",
+             "certificate_views.pdf", "seal_views.image",
+             "exports.records_csv", "exports.records_xlsx", "my_declarations.evidence_file",
              "staff_exports.staff_csv", "staff_exports.staff_xlsx", "staff_import.template"}
 
 
@@ -62,6 +64,7 @@ def world(make_user, make_course, make_video):
     certificate, _ = certificates.issue(trainee, key, 300, now)
     unit = Unit(name="杭州市第二中学", credit_code="12330100470000001D", region_code="330102", address="")
     db.session.add(unit)
+    seals.store("330000", seals.check(seal_image(), seals.max_bytes()), None, now)  # the province's seal
     notify(trainee.id, "certificate_superseded", "学时证明已更新", "因学时更正 原证明已作废", "/me/certificates")
     notify(trainee.id, "study_reminder", "请尽快完成本年度学习")
     db.session.commit()
@@ -102,6 +105,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "record.index": [("trainee", "/me/learning"), ("trainee", f"/me/learning?year={w['year'] - 1}")],
         "certificate_views.index": [("trainee", "/me/certificates")],
         "certificate_views.verify": [(None, f"/verify/{number}"), (None, f"/verify/{UNKNOWN_NUMBER}")],
+        "certificate_views.verifying_help": [(None, "/help/verifying-certificates"),
+                                             ("bureau", "/help/verifying-certificates")],
         "studio.index": [("producer", "/studio/")],
         "studio.new_course": [("producer", "/studio/courses/new")],
         "studio.course": [("producer", f"/studio/courses/{course}")],
@@ -123,6 +128,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "integrity.trainee": [("bureau", f"/bureau/trainees/{w['trainee'].id}")],
         "integrity.certificate_lookup": [("bureau", "/bureau/certificates"),
                                          ("bureau", f"/bureau/certificates?number={number}")],
+        "seal_views.index": [("bureau", "/bureau/seal/"), ("admin", "/bureau/seal/"),
+                             ("admin", "/bureau/seal/?region=440000")],
         "admin.users": [("admin", "/admin/users")],
         "admin.user": [("admin", f"/admin/users/{w['trainee'].id}")],
         "admin.tokens": [("admin", "/admin/tokens")],

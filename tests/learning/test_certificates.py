@@ -66,7 +66,22 @@ def test_the_canonical_payload_is_sorted_compact_utf8():
     assert json.loads(data) == payload
     assert payload["issued_at"] == "2026-05-10T17:30:00Z" and payload["hours"] == 1.5
     assert payload["issuer"] == "知新公需科目学习平台"
-    assert payload["holder"] == {"name": "张三丰", "id_number": "110105********002X", "employer": "北京市第一医院"}
+    assert payload["holder"] == {"name": "张三丰", "id_number": "110105********002X", "employer": "北京市第一医院",
+                                 "employer_confirmed": False}
+    assert payload["issuing_body"] == {"name": "北京市人力资源和社会保障局", "region_code": "110000"}
+    assert payload["title"] == "课程学时证明" and payload["version"] == 2
+
+
+def test_a_year_below_the_requirement_is_titled_a_record():
+    below, met = (c.build_payload(c.year_bases([row(1, 2026, 20)], required)[0], HOLDER, "GX2026-110105-000001", NOW)
+                  for required in (300, 20))
+    assert (below["title"], met["title"]) == ("年度学时记录（未达标）", "年度学时证明")
+
+
+def test_a_holder_without_a_region_names_no_issuing_body():
+    holder = c.Holder("张三丰", "110105********002X", "北京市第一医院", "")
+    payload = c.build_payload(c.course_bases([row(1, 2026, 15)])[0], holder, "GX2026-000000-000001", NOW)
+    assert "issuing_body" not in payload and payload["issuer"] == "知新公需科目学习平台"
 
 
 def test_a_certificate_is_unchanged_until_its_courses_or_hours_change():

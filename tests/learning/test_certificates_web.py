@@ -123,27 +123,30 @@ def test_a_year_certificate_is_marked_met_once_the_requirement_is(app, client, t
     issue(client, "year", 2026)
     below = only_valid(trainee, "year")
     assert below.payload["requirement_met"] is False and below.payload["required_hours"] == 2.0
-    assert "达标" not in client.get(f"/verify/{below.number}").get_data(as_text=True)
+    page = client.get(f"/verify/{below.number}").get_data(as_text=True)
+    assert "未达标" in page and 'data-standing="met"' not in page
     credit(trainee, make_course(title="网络安全法解读"), day=4)
     issue(client, "year", 2026)
     met = only_valid(trainee, "year")
     assert met.requirement_met and met.payload["requirement_met"] is True and met.payload["hours"] == 2.0
-    assert "达标" in client.get(f"/verify/{met.number}").get_data(as_text=True)
+    page = client.get(f"/verify/{met.number}").get_data(as_text=True)
+    assert 'data-standing="met"' in page and "未达标" not in page
     assert client.get(f"/api/v1/certificates/{met.number}").get_json()["requirement_met"] is True
 
 
-def test_public_verification_masks_the_holder(app, client, trainee, course):
+def test_public_verification_masks_the_holder_and_names_the_employer(app, client, trainee, course):
     credit(trainee, course)
     issue(client, "course", 2026, course.id)
     cert = only_valid(trainee, "course")
     body = client.get(f"/api/v1/certificates/{cert.number}").get_json()
     assert body["status"] == "valid" and body["year"] == 2026 and body["hours"] == 1.0
-    assert body["holder"] == {"name": "王*明", "id_number": trainee.masked_id_number}
+    assert body["holder"] == {"name": "王*明", "id_number": trainee.masked_id_number, "employer": "杭州市第二中学",
+                              "employer_confirmed": False}
     assert body["courses"] == [{"id": course.id, "title": "数字经济概论", "category": "digital",
                                 "category_name": "数字技术", "hours": 1.0}]
     page = app.test_client().get(f"/verify/{cert.number}").get_data(as_text=True)  # anyone, signed out
-    assert "有效" in page and "王*明" in page and "数字经济概论" in page
-    assert "王小明" not in page and trainee.id_number not in page and "杭州市第二中学" not in page
+    assert "有效" in page and "王*明" in page and "数字经济概论" in page and "杭州市第二中学" in page
+    assert "王小明" not in page and trainee.id_number not in page
 
 
 def test_an_unknown_number_is_not_found(client):
