@@ -114,19 +114,20 @@ PROGRESS = obj({
                               "lessons": INT})),
 })
 
+CERTIFICATE_TITLE = {"type": "string",
+                     "description": "What the document is, in its own (Chinese) words: 课程学时证明, 年度学时证明, "
+                                    "or 年度学时记录（未达标） for a year below the requirement."}
+STANDING = {"type": ["string", "null"], "enum": ["met", "not_met", None],
+            "description": "A year certificate against its holder's requirement (达标 / 未达标); null for a "
+                           "course certificate."}
 CERTIFICATE = obj({
     "number": STR, "kind": enum("course", "year"), "year": INT, "course_id": nullable(INT), "hours": NUM,
-    "requirement_met": nullable(BOOL), "status": enum("valid", "superseded"), "issued_at": DATETIME,
-    "pdf_url": URL, "verify_url": URL,
+    "requirement_met": nullable(BOOL), "title": CERTIFICATE_TITLE, "standing": STANDING,
+    "status": enum("valid", "superseded"), "issued_at": DATETIME, "pdf_url": URL, "verify_url": URL,
 })
 VERIFICATION = obj({
     "number": STR, "kind": enum("course", "year"), "year": INT, "hours": NUM,
-    "title": {"type": "string",
-              "description": "What the document is, in its own (Chinese) words: 课程学时证明, 年度学时证明, or "
-                             "年度学时记录（未达标） for a year below the requirement."},
-    "standing": {"type": ["string", "null"], "enum": ["met", "not_met", None],
-                 "description": "A year certificate against its holder's requirement (达标 / 未达标); null for a "
-                                "course certificate."},
+    "title": CERTIFICATE_TITLE, "standing": STANDING,
     "requirement_met": nullable(BOOL), "required_hours": nullable(NUM),
     "holder": obj({"name": STR, "id_number": STR, "employer": STR,
                    "employer_confirmed": {**nullable(BOOL), "description": "Whether employer is the unit that "

@@ -56,6 +56,9 @@ def test_a_year_below_the_requirement_is_a_record_that_says_so(client, app, trai
     assert (body["title"], body["standing"], body["requirement_met"]) == ("年度学时记录（未达标）", "not_met", False)
     assert body["holder"]["employer"] == "杭州市第二中学" and body["holder"]["employer_confirmed"] is False
     assert body["issuing_body"] == {"name": "浙江省人力资源和社会保障厅", "region_code": "330000"}
+    [mine] = client.get("/api/v1/me/certificates").get_json()["items"]
+    assert (mine["title"], mine["standing"]) == ("年度学时记录（未达标）", "not_met")
+    assert "2026 年度学时记录（未达标）" in client.get("/me/certificates").get_data(as_text=True)
     text = pdf_text(client, cert, tmp_path)
     assert "学时记录（未达标）" in text and "学时证明" not in text and "尚未达标" in text
     assert "发证单位：浙江省人力资源和社会保障厅" in text
