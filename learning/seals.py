@@ -35,6 +35,7 @@ from core.extensions import db
 from learning.models import BureauSeal
 
 MIN_SIDE, MAX_SIDE = 150, 3000
+DRAWN_SIDE = 800  # pixels of the seal drawn into a PDF, at most, on the long side
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # magic bytes → (content type, Pillow's format, file extension)
 TYPES = {b"\x89PNG\r\n\x1a\n": ("image/png", "PNG", "png"), b"\xff\xd8\xff": ("image/jpeg", "JPEG", "jpg")}
@@ -186,7 +187,8 @@ def discard(name: str | None) -> None:
 
 def drawable(payload: dict):
     """The seal of the body a certificate's ``payload`` names, as a Pillow image ready to draw
-    (RGBA for PNG, RGB for JPEG), or None: no body named, no seal, or its file is missing."""
+    (RGBA for PNG, RGB for JPEG, at most :data:`DRAWN_SIDE` a side), or None: no body named,
+    no seal, or its file is missing."""
     from PIL import Image
 
     body = payload.get("issuing_body")
@@ -195,4 +197,6 @@ def drawable(payload: dict):
     if path is None or not path.is_file():
         return None
     with Image.open(path) as image:
-        return image.convert("RGBA" if seal.content_type == "image/png" else "RGB")
+        drawn = image.convert("RGBA" if seal.content_type == "image/png" else "RGB")
+    drawn.thumbnail((DRAWN_SIDE, DRAWN_SIDE))  # 40 mm at 500 dpi: finer only makes the PDF heavier
+    return drawn
