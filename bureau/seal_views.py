@@ -55,7 +55,7 @@ def _province(code: str | None) -> str:
 def index():
     code = request.args.get("region", "").strip() or None
     if code is None and current_user.role == "bureau":
-        code = seals.province_of(current_user.region_code)
+        code = seals.province_of(current_user.region_code) or abort(403)  # an officer without a region
     if code is None:  # an admin who has not picked a province yet
         held = set(db.session.scalars(select(BureauSeal.region_code)))
         provinces = [(f"{prefix}0000", name, f"{prefix}0000" in held) for prefix, name in PROVINCES.items()]

@@ -14,6 +14,7 @@ from accounts.models import AuditLog
 from core.extensions import db
 from learning import seals
 from learning.models import BureauSeal
+from tests.conftest import make_id_number
 from tests.learning.test_certificate_meaning import old_certificate
 from tests.learning.test_certificates_web import credit, issue, only_valid
 
@@ -165,6 +166,9 @@ def test_who_may_see_and_change_a_seal(client, sign_in, make_user, officer):
     assert client.get("/bureau/seal/?region=330000").status_code == 403
     assert upload(client, seal_image(), follow=False).status_code == 403
     assert "广东省人力资源和社会保障厅" in client.get("/bureau/seal/").get_data(as_text=True)
+
+    sign_in(make_user("bureau", region_code="", id_number=make_id_number()))  # no region: no province's seal
+    assert client.get("/bureau/seal/").status_code == 403
 
     sign_in(make_user("admin"))
     assert "浙江省" in client.get("/bureau/seal/").get_data(as_text=True)  # the provinces to choose from
