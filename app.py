@@ -45,11 +45,12 @@ def _init_extensions(app: Flask) -> None:
     import declarations.models  # noqa: F401
     import learning.models  # noqa: F401
     import notices.models  # noqa: F401
+    import recovery.models  # noqa: F401
     import units.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from accounts import account_api, admin, auth, regions_api
+    from accounts import account_api, admin, auth, profile_changes, regions_api
     from bureau import (
         corrections_api,
         corrections_views,
@@ -59,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
         records_api,
         records_views,
         seal_views,
+        trainee_passwords,
     )
     from courses.catalogue import catalogue, catalogue_api
     from courses.media import media, upload, upload_api, video_api, videos
@@ -69,20 +71,23 @@ def _register_blueprints(app: Flask) -> None:
     from notices import notice_box, notices_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
-    from staff import staff_api, staff_exports, staff_import, staff_views
+    from recovery import forgot, forgot_api
+    from staff import staff_api, staff_exports, staff_import, staff_passwords, staff_views
     from units import my_unit, my_unit_api, units_admin, units_api
 
     rooms = (
         (i18n,),
-        (auth, admin, account_api, regions_api),
+        (auth, admin, account_api, profile_changes, regions_api),
         (notice_box, notices_api),
+        (forgot, forgot_api),
         (rules_admin, rules_api),
         (units_admin, units_api, my_unit, my_unit_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
         (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam, centre),
-        (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api, seal_views),
-        (staff_views, staff_exports, staff_api, staff_import),
+        (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api,
+         seal_views, trainee_passwords),
+        (staff_views, staff_exports, staff_api, staff_import, staff_passwords),
         (my_declarations, unit_review, bureau_review, declarations_api),
         (openapi,),
     )

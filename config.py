@@ -71,9 +71,24 @@ class Defaults:
     # The site's address for links in mail, e.g. https://learn.example.cn; empty = the address the
     # request that caused the notice came to (its Host header: set this in production)
     SITE_URL = ""
+    # 忘记密码 (recovery/): a mailed link lives this long; POSTs per client address and per account asked for
+    PASSWORD_RESET_MINUTES = 30
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    # SMS codes (recovery/sms.py): "" = off; "aliyun" = Aliyun Dysmsapi SendSms at SMS_ENDPOINT, signed with
+    # the access key; SMS_SIGN_NAME and SMS_TEMPLATE_CODE (a template with ${code}) as approved by Aliyun
+    SMS_PROVIDER = ""
+    SMS_ENDPOINT = "https://dysmsapi.aliyuncs.com/"
+    SMS_ACCESS_KEY_ID = ""
+    SMS_ACCESS_KEY_SECRET = ""
+    SMS_SIGN_NAME = ""
+    SMS_TEMPLATE_CODE = ""
+    SMS_CODE_MINUTES = 10
+    SMS_CODE_ATTEMPTS = 5  # wrong guesses before a code is spent
+    SMS_PHONE_RATE_LIMIT = "1 per minute;5 per day"  # codes sent to one phone number
+    SMS_IP_RATE_LIMIT = "5 per minute;20 per day"  # codes asked for from one client address
     # `flask worker` imports each; a name that does not exist stops it
     TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks",
-                    "learning.exam_tasks", "notices.mail")
+                    "learning.exam_tasks", "notices.mail", "recovery.delivery")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
     SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search/index.py); empty = instance/search

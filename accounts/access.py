@@ -15,15 +15,21 @@ from core.security import has_bearer_token
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The session's user, while still active: deactivation ends existing sessions too.
+    """The session's user, while still active and in the session's epoch: deactivation and
+    a password reset (accounts.sessions.end_sessions) end existing sessions too.
 
     A request that carries a Bearer token is that token's alone (the CSRF check skips it),
     so the session cookie sent along with it is ignored.
     """
     if has_bearer_token():
         return None
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    key, _dot, epoch = user_id.partition(".")
+    if not key.isdigit() or not (epoch or "0").isdigit():
+        return None
+    user = db.session.get(User, int(key))
+    if user is None or not user.active or (user.session_epoch or 0) != int(epoch or "0"):
+        return None  # deactivated, or its sessions were ended (accounts.sessions) after this one began
+    return user
 
 
 @login_manager.request_loader

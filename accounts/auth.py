@@ -9,11 +9,12 @@ from werkzeug.security import check_password_hash
 
 from accounts import audit
 from accounts.access import login_required, role_required
-from accounts.forms import EmailForm, LoginForm, PasswordForm, RegionForm, RegisterForm
+from accounts.forms import LoginForm, PasswordForm, RegionForm, RegisterForm
 from accounts.landing import landing_url
 from accounts.models import ROLE_NAMES
 from accounts.region_field import stepping
 from accounts.regions import region_name
+from accounts.sessions import end_sessions
 from accounts.users import authenticate, create_user, duplicate_errors, normalize_identifier, set_password
 from accounts.validators import mask_identifier
 from core.db import utcnow
@@ -165,6 +166,7 @@ def profile():
         if check_password_hash(user.password_hash, form.current.data):
             set_password(user, form.password.data)
             user.must_change_password = False
+            end_sessions(user, utcnow(), keep_current=True)  # signed in elsewhere: signed out there
             audit.record("password_changed", target=f"user:{user.id}")
             db.session.commit()
             flash(_("密码已修改，下次登录请使用新密码。"), "success")
@@ -200,22 +202,4 @@ def region():
         user.region_code = form.region_code.data
         db.session.commit()
         flash(_("所在地区已改为%(region)s。", region=region_name(user.region_code)), "success")
-    return redirect(url_for("auth.profile"))
-
-
-@bp.post("/me/email")
-@login_required
-def email():
-    """Set (or clear: it is optional) the address the owner's notices are also mailed to."""
-    form = EmailForm()
-    if not form.validate_on_submit():
-        for error in form.email.errors:
-            flash(error, "error")
-        return redirect(url_for("auth.profile"))
-    if current_user.email != form.email.data:
-        # The address itself stays out of the log: whether it was set is what an inquiry needs.
-        audit.record("email_changed", target=f"user:{current_user.id}", cleared=not form.email.data)
-    current_user.email = form.email.data
-    db.session.commit()
-    flash(_("通知邮箱已保存。") if form.email.data else _("通知邮箱已清除，通知只在站内显示。"), "success")
     return redirect(url_for("auth.profile"))

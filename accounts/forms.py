@@ -1,6 +1,4 @@
 """Web forms of the accounts room. Field rules live in ``accounts.validators``, shared with the CLI."""
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
@@ -74,24 +72,9 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("修改密码"))
 
 
-# An address the notice mail can go to: a plain addr-spec (no display name, no list), ASCII.
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-                    r"[A-Za-z]{2,63}$")
-
-
-def _email(value: str | None) -> str:
-    """The address, its domain in lower case; empty when none is wanted (the field is optional)."""
-    address = (value or "").strip()
-    if not address:
-        return ""
-    local, _at, domain = address.rpartition("@")
-    if len(address) > 254 or len(local) > 64 or not _EMAIL.match(address):
-        raise v.FieldError(_l("请填写有效的电子邮箱地址，如 name@example.com。"))
-    return f"{local}@{domain.lower()}"
-
-
 class EmailForm(FlaskForm):
-    email = StringField(_l("电子邮箱（选填）"), validators=[rule(_email)])
+    email = StringField(_l("电子邮箱（选填）"), validators=[rule(v.clean_email)])
+    current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请填写当前密码。"))])
     submit = SubmitField(_l("保存邮箱"))
 
 
@@ -104,6 +87,17 @@ class RegionForm(FlaskForm):
     def validate_region_code(self, field):
         if not field.data:
             raise StopValidation(_l("请选择所在地区。"))
+
+
+class PhoneForm(FlaskForm):
+    phone = StringField(_l("新手机号"), validators=[rule(v.clean_phone)])
+    current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请填写当前密码。"))])
+    submit = SubmitField(_l("更换手机号"))
+
+
+class TitleForm(FlaskForm):
+    title = StringField(_l("职称（选填）"), validators=[rule(v.clean_title)])
+    submit = SubmitField(_l("保存职称"))
 
 
 class UserSearchForm(FlaskForm):

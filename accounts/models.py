@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.idnumber import mask_id_number
@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     # The one unit (units.id) a unit_admin administers; None for every other role.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Raised to end every signed-in session at once (a password reset): a session's cookie
+    # names the epoch it began in (get_id), and the loader refuses any other.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -56,6 +59,12 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user key: ``"7"`` in epoch 0 (as every session began before epochs),
+        ``"7.2"`` after two resets, so that a cookie of an older epoch names no one."""
+        epoch = self.session_epoch or 0
+        return str(self.id) if epoch == 0 else f"{self.id}.{epoch}"
 
     @property
     def masked_id_number(self) -> str:

@@ -106,6 +106,22 @@ def clean_title(value: str | None) -> str:
     return title
 
 
+# An address mail can go to: a plain addr-spec (no display name, no list), ASCII.
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                    r"[A-Za-z]{2,63}$")
+
+
+def clean_email(value: str | None) -> str:
+    """The address, its domain in lower case; empty when none is wanted (the field is optional)."""
+    address = (value or "").strip()
+    if not address:
+        return ""
+    local, _at, domain = address.rpartition("@")
+    if len(address) > 254 or len(local) > 64 or not _EMAIL.match(address):
+        raise FieldError(_("请填写有效的电子邮箱地址，如 name@example.com。"))
+    return f"{local}@{domain.lower()}"
+
+
 def clean_organisation(value: str | None, required: bool = False) -> str:
     organisation = (value or "").strip()
     if not organisation and required:

@@ -27,6 +27,14 @@ def has_bearer_token() -> bool:
     return request.headers.get("Authorization", "").startswith("Bearer ")
 
 
+def csrf_free(view):
+    """Mark a view that acts on no one's authority (anonymous calls such as 忘记密码's, whose
+    proof is in the body: a link token, an SMS code), so a script may call it without first
+    fetching a page for a CSRF token. Such a view must not read the session's user."""
+    view.csrf_free = True
+    return view
+
+
 def check_csrf():
     """Every unsafe request carries the CSRF token, unless it authenticates with a Bearer token.
 
@@ -34,7 +42,8 @@ def check_csrf():
     that matched no view is left to its 404/405.
     """
     if (not current_app.config["WTF_CSRF_ENABLED"] or request.method in _SAFE_METHODS
-            or request.endpoint is None or has_bearer_token()):
+            or request.endpoint is None or has_bearer_token()
+            or getattr(current_app.view_functions.get(request.endpoint), "csrf_free", False)):
         return
     if request.mimetype in _FORM_TYPES:
         csrf.protect()

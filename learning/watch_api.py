@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from accounts.access import login_required
+from accounts.sessions import sessions_ended
 from core import policy
 from core.db import utcnow
 from core.extensions import db
@@ -84,6 +85,13 @@ def _close_on_sign_out(_app, user, **_extra) -> None:
     """Signing out ends the trainee's watch sessions, so their watch tokens stop counting
     (the sign-out view commits)."""
     ledger.close_sessions(user.id, utcnow())
+
+
+@sessions_ended.connect
+def _close_on_sessions_ended(user, now, **_extra) -> None:
+    """A password reset ends the user's sign-ins everywhere, and so their watch sessions too
+    (the caller commits)."""
+    ledger.close_sessions(user.id, now)
 
 
 @bp.post("/sessions/<session_id>/heartbeats")

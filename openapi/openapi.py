@@ -8,7 +8,19 @@ import functools
 
 from flask import Blueprint
 
-from openapi import backstage, declarations, exams, notices, paths, regions, rules, staff, staff_import, units
+from openapi import (
+    accounts,
+    backstage,
+    declarations,
+    exams,
+    notices,
+    paths,
+    regions,
+    rules,
+    staff,
+    staff_import,
+    units,
+)
 from openapi.build import responses
 from openapi.schemas import schemas
 
@@ -29,6 +41,8 @@ def _paths() -> dict:
                   backstage.uploads, backstage.videos, backstage.studio,
                   backstage.review, paths.bureau, paths.meta):
         described.update(group())
+    for path, operations in accounts.paths().items():  # the caller's account changes, 忘记密码
+        described.setdefault(path, {}).update(operations)
     described.update(exams.paths())  # the trainee's course-test calls
     described.update(rules.paths())  # the province rule sets
     described.update(units.paths())  # the units (工作单位)

@@ -153,8 +153,10 @@ PUBLIC_KEY = obj({"algorithm": STR, "key_id": STR, "public_key_pem": STR, "publi
 
 ME = obj({"id": INT, "role": enum(*ROLES), "real_name": STR,
           "id_number": {"type": "string", "description": "Masked, even for its owner."},
-          "phone": {"type": "string", "description": "Masked."}, "employer": STR, "title": STR,
-          "region_code": STR, "organisation": STR})
+          "phone": {"type": "string", "description": "Masked."},
+          "has_email": {"type": "boolean", "description": "Whether an e-mail address is set (notices, password "
+                                                          "reset links); the address itself is not returned."},
+          "employer": STR, "title": STR, "region_code": STR, "organisation": STR})
 
 VIDEO = obj({
     "id": INT, "status": enum(*VIDEO_STATUSES), "progress": {"type": "integer", "minimum": 0, "maximum": 100},

@@ -23,6 +23,7 @@ LINK = obj({"id": INT, "status": enum("pending", "confirmed", "rejected"), "reas
             "user": obj({"id": INT, "name": STR, "id_number": MASKED, "phone": STR, "title": STR})},
            description="A trainee's request to be the unit's staff.")
 REMINDED = obj({"year": INT, "sent": INT, "skipped": {**INT, "description": "Already 达标: not reminded."}})
+RESET = obj({"user_id": INT, "name": STR, "one_time_password": STR, "must_change_password": BOOL})
 LINK_ID = [path_param("link_id", INT, "The link's id (GET /api/v1/unit/staff/pending).")]
 
 
@@ -81,4 +82,13 @@ def paths() -> dict:
             security=SIGNED_IN_WRITE, body=remind_body,
             description="A study_reminder notice to each person short of the year (this year by default); "
                         "audited study_reminder_sent with the count.")},
+        f"{V1}/{{user_id}}/password-reset": {"post": operation(
+            "resetUnitStaffPassword", "Reset a staff member's password to a one-time password", "unit",
+            for_role({"200": json_response("The one-time password, shown this once (Cache-Control: no-store).",
+                                           RESET),
+                      "404": json_response("Not confirmed staff of the unit (code not_found).", ERROR)}),
+            security=SIGNED_IN_WRITE,
+            parameters=[path_param("user_id", INT, "The person's id (the roster's user_id).")],
+            description="The person must change it at the next sign-in; every session of theirs ends. Audited "
+                        "password_reset_by_admin (without the password).")},
     }

@@ -13,7 +13,6 @@ the unit in their own profile, where the unit confirms it. An import never takes
 existing account.
 """
 import io
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from accounts.audit import record
 from accounts.models import User
+from accounts.passwords import OTP_HASH, one_time_password
 from accounts.validators import FieldError, china_today, clean_id_number, clean_phone, clean_real_name, clean_title
 from core.extensions import db
 from core.xlsx import cell_text, read_rows
@@ -34,11 +34,6 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED = 20 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_COLUMNS = 30
-# One-time passwords: 12 characters of an alphabet without look-alikes (no 0/o, 1/l/i), in
-# groups of four: about 59 random bits. A secret that strong needs no slow hash, and 2,000 of
-# scrypt's would take minutes; the password the person then chooses gets the default one.
-_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-OTP_HASH = "pbkdf2:sha256:20000"
 
 
 @dataclass
@@ -207,11 +202,6 @@ def check_taken(parsed: Parsed) -> None:
 
 
 # ---- creating --------------------------------------------------------------------------------
-
-def one_time_password() -> str:
-    """``k7mp-3xqa-9rtn``: readable aloud, typed once, then replaced."""
-    return "-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(3))
-
 
 def create_staff(unit: Unit, admin: User, parsed: Parsed, now: datetime) -> list[Created]:
     """Create a trainee of ``unit`` for every person of a clean file, each linked and

@@ -79,3 +79,15 @@ def decide(admin: User, link_id: int, confirm: bool, reason: str, now: datetime)
     audit.record(f"unit_link_{link.status}", target=f"user:{link.user_id}", actor=admin,
                  unit=unit.id, link=link.id, **({"reason": reason} if reason else {}))
     return link
+
+
+def staff_member(admin: User, user_id: int) -> User:
+    """A confirmed member of ``admin``'s unit (an active trainee whose current link the unit
+    confirmed); 404 ``not_found`` for anyone else, another unit's people included."""
+    person = db.session.scalar(
+        select(User).join(UnitLink, UnitLink.user_id == User.id)
+        .where(User.id == user_id, User.role == "trainee", UnitLink.unit_id == admin.unit_id,
+               UnitLink.status == "confirmed"))
+    if person is None:
+        raise Refused(404, "not_found", _("本单位没有这位人员。"))
+    return person

@@ -1,5 +1,5 @@
 """v1 calls of a unit administrator for their own unit's people: the roster with each person's
-credit year, the links waiting for a decision, confirm and reject, 催学.
+credit year, the links waiting for a decision, confirm and reject, 催学, a password reset.
 
 Only unit administrators (others 403); another unit's link or person answers 404, as one
 that does not exist. Errors are ``{"error": {"code", "message", "field"?}}``: 400 the body is
@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from accounts import audit
 from accounts.access import role_required
+from accounts.passwords import reset_to_one_time
 from core import policy
 from core.db import utcnow
 from core.extensions import db
@@ -96,6 +97,19 @@ def remind():
     done = reminders.remind(current_user._get_current_object(), ids, year, utcnow())
     db.session.commit()
     return {"year": year, "sent": done.sent, "skipped": done.skipped}
+
+
+@bp.post("/<int:user_id>/password-reset")
+@role_required("unit_admin")
+def password_reset(user_id: int):
+    """A confirmed staff member's password reset to a one-time password, returned this once
+    (no-store); they must change it at the next sign-in and are signed out everywhere."""
+    admin = current_user._get_current_object()
+    person = membership.staff_member(admin, user_id)
+    password = reset_to_one_time(person, admin, utcnow(), by="unit", unit=admin.unit_id, via="api")
+    db.session.commit()
+    return {"user_id": person.id, "name": person.real_name, "one_time_password": password,
+            "must_change_password": True}, 200, {"Cache-Control": "no-store"}
 
 
 def _body() -> dict:

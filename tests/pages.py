@@ -8,6 +8,7 @@ the GET endpoints that are not pages: files, redirects and downloads.
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 
 from core.db import utcnow
 from core.extensions import db
@@ -15,6 +16,8 @@ from learning import certificates, seals
 from learning.rules import credit_year
 from notices.service import notify
 from provinces import store as rule_store
+from recovery import rules as recovery_rules
+from recovery.models import PasswordReset
 from tests.bureau.stats_world import credit, event, watch_session
 from tests.bureau.test_seals import seal_image
 from tests.declarations import world as declarations_world
@@ -74,7 +77,11 @@ def world(make_user, make_course, make_video):
     db.session.add_all([UnitLink(user_id=trainee.id, unit_id=unit.id, status="confirmed"),
                         UnitLink(user_id=applicant.id, unit_id=unit.id, status="pending")])
     db.session.commit()
+    # 忘记密码's pages: SMS on (its two pages exist only then), and a live reset link of the trainee's.
+    current_app.config["SMS_PROVIDER"] = "aliyun"
+    reset_token = reset_link(trainee, now)
     return {
+        "reset_token": reset_token,
         "trainee": trainee, "producer": producer, "course": course, "in_review": in_review, "draft": draft,
         "lesson": lesson, "unit": unit, "unit_admin": unit_admin,
         "video": make_video(owner=producer), "certificate": certificate, "year": this_year,
@@ -83,6 +90,16 @@ def world(make_user, make_course, make_video):
         "admin": make_user("admin", real_name="吴志强"),
         "declarations": declarations_world.world(trainee, unit),
     }
+
+
+def reset_link(user, now) -> str:
+    """The token of a fresh password-reset link of ``user`` (as recovery.service makes one)."""
+    nonce, key = recovery_rules.new_nonce(), current_app.config["SECRET_KEY"]
+    reset = PasswordReset(user_id=user.id, channel="email", secret_hash=recovery_rules.digest(key, nonce),
+                          created_at=now, expires_at=now + timedelta(minutes=30))
+    db.session.add(reset)
+    db.session.commit()
+    return recovery_rules.link_token(key, reset.id, nonce)
 
 
 def pages(w) -> dict[str, list[tuple[str | None, str]]]:
@@ -101,6 +118,12 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "auth.login": [(None, "/login")],
         "auth.register": [(None, "/register")],
         "auth.profile": [("trainee", "/me")],
+        "forgot.forgot": [(None, "/password/forgot")],
+        "forgot.reset": [(None, f"/password/reset/{w['reset_token']}")],
+        "forgot.sms": [(None, "/password/sms")],
+        "forgot.sms_reset": [(None, "/password/sms/reset")],
+        "staff_passwords.confirm": [("unit_admin", f"/unit/staff/{w['trainee'].id}/password")],
+        "trainee_passwords.confirm": [("bureau", f"/bureau/trainees/{w['trainee'].id}/password")],
         "notice_box.index": [("trainee", "/me/notices"), ("trainee", "/me/notices?unread=1")],
         "record.index": [("trainee", "/me/learning"), ("trainee", f"/me/learning?year={w['year'] - 1}")],
         "certificate_views.index": [("trainee", "/me/certificates")],

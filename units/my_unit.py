@@ -52,6 +52,9 @@ def choose():
     db.session.commit()
     if before is not None and before.id == link.id:
         flash(_("您已选择“%(name)s”，无需重复选择。", name=link.unit.name))
+    elif before is not None:
+        flash(_("已申请调换到“%(name)s”，与“%(old)s”的关联已结束，等待新单位确认。", name=link.unit.name,
+                old=before.unit.name), "success")
     else:
         flash(_("已选择“%(name)s”，等待单位确认。", name=link.unit.name), "success")
     return redirect(url_for("my_unit.index"))

@@ -40,7 +40,8 @@ def test_bearer_token_works_on_me_and_masks_personal_data(app, client, make_user
     assert response.status_code == 200
     assert response.get_json() == {
         "id": user.id, "role": "trainee", "real_name": "张三", "id_number": "110105********002X",
-        "phone": "139****1234", "employer": "某单位", "title": "", "region_code": "110105", "organisation": "",
+        "phone": "139****1234", "has_email": False, "employer": "某单位", "title": "", "region_code": "110105",
+        "organisation": "",
     }
     db.session.expire_all()
     assert db.session.scalar(select(ApiToken.last_used_at)) is not None

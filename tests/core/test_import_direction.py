@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "accounts", "notices", "provinces", "units", "courses", "learning", "bureau",
+PACKAGES = ("core", "accounts", "notices", "recovery", "provinces", "units", "courses", "learning", "bureau",
             "declarations", "staff", "openapi", "demo")
 
 # Lowest first. Rooms on one line sit side by side and may not import each other.
@@ -15,6 +15,7 @@ LAYERS = (
     ("core",),
     ("accounts",),
     ("notices",),
+    ("recovery",),
     ("provinces",),
     ("units",),
     ("courses",),

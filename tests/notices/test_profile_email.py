@@ -1,4 +1,5 @@
-"""The address notices are mailed to, set (or cleared) by its owner on the profile page."""
+"""The address notices are mailed to, set (or cleared) by its owner on the profile page, with
+their password (accounts.contact)."""
 import re
 
 import pytest
@@ -6,6 +7,7 @@ from sqlalchemy import select
 
 from accounts.models import AuditLog
 from core.extensions import db
+from tests.conftest import PASSWORD
 
 
 def text(response) -> str:
@@ -22,13 +24,15 @@ def test_the_owner_sets_and_clears_their_address(client, make_user, sign_in):
     sign_in(user)
     page = text(client.get("/me"))
     assert 'action="/me/email"' in page and "本平台暂未开通邮件通知" in page
-    response = client.post("/me/email", data={"email": "  Chen.Xuewen+notices@Example.COM "}, follow_redirects=True)
-    assert "通知邮箱已保存" in text(response)
+    response = client.post("/me/email", data={"email": "  Chen.Xuewen+notices@Example.COM ", "current": PASSWORD},
+                           follow_redirects=True)
+    assert "电子邮箱已保存" in text(response)
     assert email_of(user) == "Chen.Xuewen+notices@example.com"
     assert 'value="Chen.Xuewen+notices@example.com"' in text(client.get("/me"))
-    assert "通知邮箱已清除" in text(client.post("/me/email", data={"email": ""}, follow_redirects=True))
+    assert "电子邮箱已清除" in text(client.post("/me/email", data={"email": "", "current": PASSWORD},
+                                            follow_redirects=True))
     assert email_of(user) == ""
-    client.post("/me/email", data={"email": ""})  # no change: not logged again
+    client.post("/me/email", data={"email": "", "current": PASSWORD})  # no change: not logged again
     logged = list(db.session.scalars(select(AuditLog).where(AuditLog.action == "email_changed").order_by(AuditLog.id)))
     assert [(row.actor_id, row.details) for row in logged] == [(user.id, {"cleared": False}),
                                                                (user.id, {"cleared": True})]
@@ -44,7 +48,7 @@ MALFORMED = ["chen", "chen@example", "chen xuewen@example.com", "chen@example.co
 def test_a_malformed_address_is_refused_and_nothing_changes(client, make_user, sign_in, typed):
     user = make_user(email="old@example.com")
     sign_in(user)
-    page = text(client.post("/me/email", data={"email": typed}, follow_redirects=True))
+    page = text(client.post("/me/email", data={"email": typed, "current": PASSWORD}, follow_redirects=True))
     assert "请填写有效的电子邮箱地址，如 name@example.com。" in page
     assert email_of(user) == "old@example.com"
 
@@ -68,10 +72,11 @@ class TestWithCsrf:
     def test_the_form_needs_the_pages_token(self, client, make_user, sign_in):
         user = make_user()
         sign_in(user)
-        assert client.post("/me/email", data={"email": "chen@example.com"}).status_code == 400
+        assert client.post("/me/email", data={"email": "chen@example.com", "current": PASSWORD}).status_code == 400
         assert email_of(user) == ""
         page = text(client.get("/me"))
         token = re.search(r'action="/me/email"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)
-        sent = client.post("/me/email", data={"email": "chen@example.com", "csrf_token": token.group(1)})
+        sent = client.post("/me/email", data={"email": "chen@example.com", "current": PASSWORD,
+                                              "csrf_token": token.group(1)})
         assert sent.status_code == 302
         assert email_of(user) == "chen@example.com"

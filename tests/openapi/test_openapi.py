@@ -114,7 +114,7 @@ def test_the_spec_may_be_fetched_without_an_account(client):
 def test_the_checker_refuses_extra_fields_wrong_types_and_undescribed_statuses(app, spec):
     checker = Checker(spec)
     me = {"id": 1, "role": "trainee", "real_name": "张三", "id_number": "110105********002X", "phone": "139****1234",
-          "employer": "", "title": "", "region_code": "110105", "organisation": ""}
+          "has_email": False, "employer": "", "title": "", "region_code": "110105", "organisation": ""}
 
     def answer(body, status=200):
         return app.response_class(json.dumps(body), status=status, mimetype="application/json")

@@ -27,6 +27,9 @@ def test_every_call_answers_as_described(client, sign_in, world):
     call("post", f"{V1}/remind", json={"user_ids": [world.short.id, world.done.id]})
     call("post", f"{V1}/remind", json={"user_ids": []})
     call("post", f"{V1}/remind", json={"user_ids": [world.stranger.id]})
+    reset = f"{V1}/{{user_id}}/password-reset"
+    call("post", reset, f"{V1}/{world.short.id}/password-reset")
+    call("post", reset, f"{V1}/{world.stranger.id}/password-reset")  # 404: another unit's
     sign_in(world.bureau)
     call("get", V1)
     client.delete_cookie("session")
