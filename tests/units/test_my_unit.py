@@ -172,3 +172,14 @@ def test_the_answers_match_the_openapi_document(client, sign_in, trainee, make_u
     assert {(method, int(status)) for _path, method, status in checker.seen} >= {
         ("get", 200), ("put", 200), ("put", 400), ("put", 403), ("put", 404), ("put", 422), ("delete", 200),
         ("delete", 403)}
+
+
+def test_a_confirmed_trainee_asks_to_move_to_another_employer(client, sign_in, trainee, make_unit, link_to_unit):
+    old, new = make_unit(name="深圳市南山区人民医院"), make_unit(name="深圳市福田区人民医院")
+    link_to_unit(trainee, old)
+    sign_in(trainee)
+    page = _text(client.get("/me/unit"))
+    assert "调换工作单位" in page and "与“深圳市南山区人民医院”的关联随即结束" in page
+    moved = _text(client.post("/me/unit", data={"unit_id": new.id}, follow_redirects=True))
+    assert "已申请调换到“深圳市福田区人民医院”，与“深圳市南山区人民医院”的关联已结束，等待新单位确认。" in moved
+    assert _current(trainee) == [(old.id, "ended"), (new.id, "pending")]
