@@ -45,7 +45,8 @@ EXAMPLES = int(os.environ.get("ZHIXIN_FUZZ_EXAMPLES", 25))
 REFUSED_EXAMPLES = 4
 # The calls each caller's role may make, by OpenAPI tag.
 OWN_TAGS = {
-    "trainee": {"catalogue", "watching", "accounts", "learning", "certificates", "exams", "notices", "declarations"},
+    "trainee": {"catalogue", "watching", "accounts", "profile", "recovery", "learning", "certificates", "exams",
+                "notices", "declarations"},
     "producer": {"catalogue", "accounts", "certificates", "studio", "uploads", "videos", "bank"},
     "bureau": {"catalogue", "accounts", "certificates", "bureau", "units"},
     "admin": {"rules", "units"},
