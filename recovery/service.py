@@ -44,7 +44,8 @@ def _start(user: User, channel: str, secret: str, minutes: int, now: datetime, i
                           created_at=now, expires_at=now + timedelta(minutes=minutes), ip=ip[:45])
     db.session.add(reset)
     db.session.flush()
-    audit.record("password_reset_requested", target=f"user:{user.id}", actor=user, channel=channel)
+    # Asked by whoever typed the identifier: the request's user, if any, not the account's owner.
+    audit.record("password_reset_requested", target=f"user:{user.id}", channel=channel)
     return reset
 
 
