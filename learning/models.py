@@ -245,3 +245,42 @@ class ExamAttempt(db.Model):
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
+
+
+class WatchCheck(db.Model):
+    """One server-scheduled check of who is watching a lesson (issue 19, learning.checks): a
+    随堂弹题 (``question``), an idle challenge (``idle``) or a face capture (``face``).
+
+    A check of a scheduled kind guards the stretch of the lesson from the previous passed
+    check (``start``) to its ``position``: what the trainee plays from ``start`` on while it
+    is not passed is ``held`` here, not credited. ``waiting``: not yet reached; ``due``:
+    reached, the challenge issued with a one-use nonce (only its SHA-256 is kept) until
+    ``window_ends_at``; then ``passed`` (the held stretch credited), ``failed`` or ``missed``
+    (the held stretch stays here, uncredited), or ``expired`` (its session ended first).
+    ``challenge`` is what was asked, with the right answer, and never leaves the server whole.
+    """
+
+    __tablename__ = "watch_checks"
+    __table_args__ = (
+        CheckConstraint("kind IN ('question', 'idle', 'face')", name="kind"),
+        CheckConstraint("state IN ('waiting', 'due', 'passed', 'failed', 'missed', 'expired')", name="state"),
+        Index("ix_watch_checks_user_lesson", "user_id", "lesson_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    session_id: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(8))
+    slot: Mapped[int | None] = mapped_column(Integer)  # index in the lesson's schedule; None for idle
+    position: Mapped[float] = mapped_column(Float, default=0.0)
+    start: Mapped[float] = mapped_column(Float, default=0.0)
+    state: Mapped[str] = mapped_column(String(8), default="waiting")
+    held: Mapped[list] = mapped_column(JSON, default=list)
+    challenge: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
+    nonce_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -25,6 +25,17 @@ RULES = obj({
 }, {
     "declared_hours_per_half_day": {**NUM, "description": "学时 per half-day of a declared training (4 when absent)."},
     "declared_max_hours_per_day": {**NUM, "description": "The most 学时 declared per day (8 when absent)."},
+    "checks": {"type": "object", "propertyNames": enum("question", "face"), "additionalProperties": obj({}, {
+        "enabled": BOOL,
+        "per_hour": {"type": "number", "exclusiveMinimum": 0, "maximum": 60,
+                     "description": "Checks per hour of video (4 when absent)."},
+        "window_seconds": {"type": "integer", "minimum": 10, "maximum": 600,
+                           "description": "Seconds to answer a check once it is due (60 when absent)."},
+        "misses_allowed": {"type": "integer", "minimum": 0, "maximum": 100,
+                           "description": "Failed or missed checks a course may have before it is flagged "
+                                          "for review (2 when absent)."}}),
+               "description": "Server-scheduled checks during video study (issue 19): question 随堂弹题, "
+                              "face 人脸抓拍. A kind left out is off; absent when both are off."},
 }, description="A rule set version in its JSON form (core.policy.ruledata).")
 RULES_IN = {**RULES, "required": ["effective_from", "minutes_per_hour"],
             "description": "A version to store; the path's prefix wins over the body's. Missing requirements "

@@ -9,6 +9,9 @@ from core.policy.rulebook import SUBJECT_TYPES, RuleError, RuleSet
 
 # The offline 学时登记 numbers (docs/rules.md rule 15): JSON key → form field.
 DECLARED = {"declared_hours_per_half_day": "declared_half_day", "declared_max_hours_per_day": "declared_max_day"}
+# Server-scheduled checks (issue 19): JSON key of a kind's setting → form field suffix.
+CHECK_FIELDS = {"per_hour": "per_hour", "window_seconds": "window", "misses_allowed": "misses"}
+CHECK_LABELS = {"question": _l("随堂弹题"), "face": _l("人脸抓拍")}
 TYPE_LABELS = {"gongxu": _l("公需科目"), "zhuanye": _l("专业科目"), "xuanxiu": _l("选修科目")}
 
 
@@ -38,6 +41,14 @@ class RuleForm(FlaskForm):
     daily_cap = StringField(_l("每日学时上限"), filters=[_strip])
     declared_half_day = StringField(_l("线下培训每半天学时"), filters=[_strip])
     declared_max_day = StringField(_l("线下培训每天最多学时"), filters=[_strip])
+    question_enabled = BooleanField(_l("开启随堂弹题"), default=False)
+    question_per_hour = StringField(_l("随堂弹题每小时次数"), filters=[_strip])
+    question_window = StringField(_l("随堂弹题作答时限（秒）"), filters=[_strip])
+    question_misses = StringField(_l("随堂弹题允许未通过次数"), filters=[_strip])
+    face_enabled = BooleanField(_l("开启人脸抓拍"), default=False)
+    face_per_hour = StringField(_l("人脸抓拍每小时次数"), filters=[_strip])
+    face_window = StringField(_l("人脸抓拍作答时限（秒）"), filters=[_strip])
+    face_misses = StringField(_l("人脸抓拍允许未通过次数"), filters=[_strip])
     submit = SubmitField(_l("保存"))
 
     def as_json(self) -> dict:
@@ -59,7 +70,14 @@ class RuleForm(FlaskForm):
             "daily_cap_hours": self.daily_cap.data or None,
             # Empty: the defaults (4 and 8), which the JSON form then leaves out.
             **{key: _number(self[name].data) for key, name in DECLARED.items() if self[name].data},
+            "checks": {kind: self._check(kind) for kind in CHECK_LABELS},
         }
+
+    def _check(self, kind: str) -> dict:
+        """One kind of check as filled in: an empty number keeps its default."""
+        values = {key: _number(self[f"{kind}_{name}"].data) for key, name in CHECK_FIELDS.items()
+                  if self[f"{kind}_{name}"].data}
+        return {"enabled": bool(self[f"{kind}_enabled"].data), **values}
 
     def fill(self, rules: RuleSet) -> None:
         """Show a stored version."""
@@ -76,12 +94,19 @@ class RuleForm(FlaskForm):
         self.daily_cap.data = "" if data["daily_cap_hours"] is None else str(data["daily_cap_hours"])
         for key, name in DECLARED.items():
             self[name].data = str(data[key]) if key in data else ""
+        for kind in CHECK_LABELS:
+            rule = rules.check_rule(kind)
+            self[f"{kind}_enabled"].data = rule.enabled
+            for key, name in CHECK_FIELDS.items():
+                self[f"{kind}_{name}"].data = str(ruledata.number(getattr(rule, key)))
 
     def show(self, error: RuleError) -> None:
         """Put ``error`` under the field it names (the form's first window field for a window as a whole)."""
         parts = error.field.split(".")
         if parts[0] == "required_hours" and len(parts) > 1:
             name = f"required_{parts[1]}"
+        elif parts[0] == "checks" and len(parts) > 1:
+            name = f"{parts[1]}_{CHECK_FIELDS.get(parts[-1], 'enabled')}"
         elif parts[0] == "windows":
             name = f"window_{parts[1] if len(parts) > 1 else 'gongxu'}_{parts[2] if len(parts) > 2 else 'start'}"
         else:

@@ -14,7 +14,7 @@ from core.policy import ruledata
 from core.policy.rulebook import SUBJECT_TYPES, MonthDay, RuleError, RuleSet
 from provinces import lookup, store
 from provinces.areas import area_name, url_key
-from provinces.forms import TYPE_LABELS, RuleForm
+from provinces.forms import CHECK_LABELS, TYPE_LABELS, RuleForm
 from provinces.store import Refused
 
 bp = Blueprint("rules_admin", __name__, url_prefix="/admin/rules")
@@ -23,7 +23,8 @@ bp = Blueprint("rules_admin", __name__, url_prefix="/admin/rules")
 @bp.context_processor
 def _helpers():
     return {"area_name": area_name, "url_key": url_key, "day_text": day_text, "hours": hours,
-            "subject_types": SUBJECT_TYPES, "type_labels": TYPE_LABELS}
+            "subject_types": SUBJECT_TYPES, "type_labels": TYPE_LABELS,
+            "check_labels": CHECK_LABELS}
 
 
 def day_text(day: MonthDay | None) -> str:

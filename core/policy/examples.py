@@ -1,6 +1,9 @@
 """The rule sets the demo seeds (``flask demo seed``) and the tests use: the national set and,
 as clearly labelled examples, Guangdong and Henan as their rules are publicly described.
-JSON form (core.policy.ruledata)."""
+JSON form (core.policy.ruledata).
+
+Server-scheduled checks during video study (issue 19): the demo's Guangdong set turns both
+随堂弹题 and 人脸抓拍 on; Henan, like the national set, leaves both off."""
 
 NATIONAL = {
     "prefix": "", "effective_from": "2016-01-01", "name": "全国",
@@ -14,12 +17,14 @@ NATIONAL = {
 GUANGDONG = {
     "prefix": "44", "effective_from": "2024-01-01", "name": "广东省（示例）",
     "source": "示例：按公开介绍的广东省做法整理，以广东省人力资源和社会保障厅公布为准。每年90学时，"
-              "公需科目30、专业科目42、选修科目18；公需科目年度延至次年4月30日。",
+              "公需科目30、专业科目42、选修科目18；公需科目年度延至次年4月30日。随堂弹题与人脸抓拍为本平台的演示设置。",
     "minutes_per_hour": 45,
     "required_hours": {"gongxu": 30, "zhuanye": 42, "xuanxiu": 18, "total": 90},
     "total_covers_parts": True,
     "windows": {"gongxu": {"start": "01-01", "end": "+1-04-30"}},
     "lock": None, "test_required": True, "daily_cap_hours": None,
+    "checks": {"question": {"enabled": True, "per_hour": 4, "window_seconds": 60, "misses_allowed": 2},
+               "face": {"enabled": True, "per_hour": 8, "window_seconds": 60, "misses_allowed": 2}},
 }
 
 HENAN = {

@@ -48,6 +48,21 @@ class MonthDay:
 
 CALENDAR = (MonthDay(1, 1), MonthDay(12, 31))
 
+CHECK_KINDS = ("question", "face")
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """How a rule set asks *who* is watching (issue 19): a kind of server-scheduled check
+    (随堂弹题 ``question``, 人脸抓拍 ``face``) on or off, how many per hour of video, the
+    seconds a trainee has to answer one, and how many failed or missed checks a course may
+    have before it is flagged for review (more are recorded as an integrity event)."""
+
+    enabled: bool = False
+    per_hour: float = 4
+    window_seconds: int = 60
+    misses_allowed: int = 2
+
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -66,6 +81,17 @@ class RuleSet:
     # Offline 学时登记 (rule 15): what half a day of a declared training gives, and the most a day may.
     declared_half_day_tenths: int = 40
     declared_max_day_tenths: int = 80
+    # Server-scheduled checks during video study (issue 19): off unless a set turns them on.
+    question_checks: CheckRule = CheckRule()
+    face_checks: CheckRule = CheckRule()
+
+    def check_rule(self, kind: str) -> CheckRule:
+        """The :class:`CheckRule` of ``kind`` (one of :data:`CHECK_KINDS`)."""
+        return self.question_checks if kind == "question" else self.face_checks
+
+    @property
+    def any_checks(self) -> bool:
+        return self.question_checks.enabled or self.face_checks.enabled
 
     def required(self, subject_type: str) -> int:
         return self.required_tenths.get(subject_type, 0)

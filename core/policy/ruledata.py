@@ -13,6 +13,10 @@ The form, hours in 学时 and days as ``MM-DD`` (``+1-MM-DD`` for a day in the n
 
 A type without a window runs with the calendar year. Offline 学时登记 may add
 ``"declared_hours_per_half_day"`` (default 4) and ``"declared_max_hours_per_day"`` (default 8).
+Server-scheduled checks during video study (issue 19) may add, per kind (``question`` 随堂弹题,
+``face`` 人脸抓拍; a kind left out is off)::
+
+    "checks": {"question": {"enabled": true, "per_hour": 4, "window_seconds": 60, "misses_allowed": 2}}
 """
 import math
 import re
@@ -20,7 +24,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from core.policy.rulebook import CALENDAR, SUBJECT_TYPES, MonthDay, RuleError, RuleSet
+from core.policy.rulebook import CALENDAR, CHECK_KINDS, SUBJECT_TYPES, CheckRule, MonthDay, RuleError, RuleSet
 
 _DAY = re.compile(r"^(\+1-)?(\d{2})-(\d{2})$")
 _PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})?$")
@@ -41,7 +45,19 @@ def dump(rules: RuleSet) -> dict:
         "test_required": rules.test_required,
         "daily_cap_hours": None if rules.daily_cap_tenths is None else number(rules.daily_cap_tenths / 10),
         **_declared(rules),
+        **_checks(rules),
     }
+
+
+def _checks(rules: RuleSet) -> dict:
+    """The checks of the kinds a set changes from the default (off): sets stored before checks
+    existed read and write as they did."""
+    changed = {kind: rules.check_rule(kind) for kind in CHECK_KINDS if rules.check_rule(kind) != CheckRule()}
+    if not changed:
+        return {}
+    return {"checks": {kind: {"enabled": rule.enabled, "per_hour": number(rule.per_hour),
+                              "window_seconds": rule.window_seconds, "misses_allowed": rule.misses_allowed}
+                       for kind, rule in changed.items()}}
 
 
 def _declared(rules: RuleSet) -> dict:
@@ -86,7 +102,33 @@ def load(data, prefix: str | None = None) -> RuleSet:
         daily_cap_tenths=None if cap in (None, "") else _positive_tenths(cap, "daily_cap_hours"),
         name=_text(data.get("name", ""), "name", 64), source=_text(data.get("source", ""), "source", 2000),
         declared_half_day_tenths=half_day, declared_max_day_tenths=max_day,
+        **_load_checks(data.get("checks") or {}),
     )
+
+
+def _load_checks(data) -> dict:
+    """The ``checks`` object as RuleSet fields; a kind left out is off, a number left out its default."""
+    if not isinstance(data, dict) or set(data) - set(CHECK_KINDS):
+        raise RuleError("checks", _("学习检查应按类型（question 随堂弹题、face 人脸抓拍）给出。"))
+    return {f"{kind}_checks": _check_rule(data[kind], f"checks.{kind}") for kind in data}
+
+
+def _check_rule(data, name: str) -> CheckRule:
+    if not isinstance(data, dict):
+        raise RuleError(name, _("学习检查设置应为一个对象。"))
+    default = CheckRule()
+    per_hour = data.get("per_hour", default.per_hour)
+    if isinstance(per_hour, bool) or not isinstance(per_hour, int | float) or not math.isfinite(per_hour) \
+            or not 0 < per_hour <= 60:
+        raise RuleError(f"{name}.per_hour", _("每小时检查次数应大于0且不超过60。"))
+    window = data.get("window_seconds", default.window_seconds)
+    if isinstance(window, bool) or not isinstance(window, int) or not 10 <= window <= 600:
+        raise RuleError(f"{name}.window_seconds", _("作答时限应为10至600之间的整数秒。"))
+    misses = data.get("misses_allowed", default.misses_allowed)
+    if isinstance(misses, bool) or not isinstance(misses, int) or not 0 <= misses <= 100:
+        raise RuleError(f"{name}.misses_allowed", _("允许未通过次数应为0至100之间的整数。"))
+    return CheckRule(enabled=_flag(data.get("enabled", False), f"{name}.enabled"), per_hour=number(per_hour),
+                     window_seconds=window, misses_allowed=misses)
 
 
 def _declared_tenths(data: dict) -> tuple[int, int]:

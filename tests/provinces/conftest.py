@@ -9,7 +9,7 @@ from core.extensions import db
 from core.policy.examples import EXAMPLES
 from core.policy.models import RuleSetVersion
 from provinces import store
-from provinces.forms import DECLARED
+from provinces.forms import CHECK_FIELDS, DECLARED
 
 
 @pytest.fixture
@@ -52,6 +52,10 @@ def form_of(data: dict, **changes) -> dict:
         fields[f"window_{kind}_start"], fields[f"window_{kind}_end"] = window["start"], window["end"]
     fields.update({name: "y" for name in ("total_covers_parts", "test_required") if data[name]})
     fields.update({name: str(data[key]) for key, name in DECLARED.items() if key in data})
+    for kind, check in data.get("checks", {}).items():
+        fields.update({f"{kind}_{name}": str(check[key]) for key, name in CHECK_FIELDS.items() if key in check})
+        if check.get("enabled"):
+            fields[f"{kind}_enabled"] = "y"
     fields.update(changes)
     return {name: value for name, value in fields.items() if value is not None}
 

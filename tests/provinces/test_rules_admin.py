@@ -96,6 +96,22 @@ def test_the_offline_training_hours_are_edited_on_the_form_and_kept_by_other_edi
     assert "declared_hours_per_half_day" not in rules and "declared_max_hours_per_day" not in rules
 
 
+def test_checks_are_switched_and_tuned_on_the_form(client, sign_in, admin, examples):
+    sign_in(admin)
+    page = text(client.get(PAGE + "44/2024-01-01/edit"))
+    assert "随堂弹题" in page and "人脸抓拍" in page
+    client.post(PAGE + "41/2024-01-01/edit", data=form_of(HENAN, question_enabled="y", question_per_hour="6",
+                                                          question_window="90", question_misses="1"))
+    [rules] = [rules for prefix, _, rules in stored() if prefix == "41"]
+    assert rules["checks"] == {"question": {"enabled": True, "per_hour": 6, "window_seconds": 90,
+                                            "misses_allowed": 1}}
+    henan = answers().rules_for("410102", 2026)
+    assert henan.question_checks.enabled and not henan.face_checks.enabled
+    client.post(PAGE + "41/2024-01-01/edit", data=form_of(HENAN))  # switched off again: left out
+    [rules] = [rules for prefix, _, rules in stored() if prefix == "41"]
+    assert "checks" not in rules
+
+
 def test_the_edit_form_cannot_move_a_version_to_another_prefix_or_date(client, sign_in, admin, examples):
     sign_in(admin)
     client.post(PAGE + "44/2024-01-01/edit", data=form_of(GUANGDONG, prefix="45", effective_from="2020-01-01"))
@@ -117,6 +133,9 @@ def test_the_edit_form_cannot_move_a_version_to_another_prefix_or_date(client, s
     ({"minutes_per_hour": "四十五"}, "每学时分钟数应为数字"),
     ({"minutes_per_hour": "0"}, "每学时分钟数应大于0且不超过120"),
     ({"daily_cap": "0"}, "每日上限应大于0"),
+    ({"question_per_hour": "0"}, "每小时检查次数应大于0且不超过60"),
+    ({"face_window": "5"}, "作答时限应为10至600之间的整数秒"),
+    ({"question_misses": "很多"}, "允许未通过次数应为0至100之间的整数"),
 ])
 def test_what_cannot_be_saved_is_explained_and_nothing_is_saved(client, sign_in, admin, examples, changes, message):
     sign_in(admin)
