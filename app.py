@@ -67,7 +67,17 @@ def _register_blueprints(app: Flask) -> None:
     from courses.search import search_views
     from courses.studio import exam_api, exam_studio, review, review_api, studio, studio_api
     from declarations import bureau_review, declarations_api, my_declarations, unit_review
-    from learning import attempt_api, centre, certificate_api, certificate_views, exam, record, record_api, watch_api
+    from learning import (
+        attempt_api,
+        centre,
+        certificate_api,
+        certificate_views,
+        check_api,
+        exam,
+        record,
+        record_api,
+        watch_api,
+    )
     from notices import notice_box, notices_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
@@ -84,7 +94,8 @@ def _register_blueprints(app: Flask) -> None:
         (units_admin, units_api, my_unit, my_unit_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
-        (watch_api, record, record_api, certificate_views, certificate_api, attempt_api, exam, centre),
+        (watch_api, check_api, record, record_api, certificate_views, certificate_api, attempt_api, exam,
+         centre),
         (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api,
          seal_views, trainee_passwords),
         (staff_views, staff_exports, staff_api, staff_import, staff_passwords),

@@ -45,11 +45,19 @@ KIND_NAMES = {
     "repeated_seq": _l("重复的心跳序号"),
     "attention_pending": _l("未响应在线确认"),
     "session_rate_limited": _l("打开课程过于频繁，已被限制"),
+    # Server-scheduled checks (issue 19, learning.check_api).
+    "check_failed": _l("随堂检查回答错误"),
+    "check_missed": _l("随堂检查超时未答"),
+    "checks_over_allowance": _l("未通过的随堂检查超过允许次数，待审核"),
+    "check_unknown_nonce": _l("随堂检查凭证无效"),
+    "check_foreign_session": _l("使用其他窗口的随堂检查凭证"),
+    "check_replayed": _l("重复提交已作答的随堂检查"),
+    "check_not_asked": _l("回答未被提问的题目"),
 }
 # Events recorded with the seconds their heartbeat claimed; the other kinds were refused
 # before its segments were read, so they have no claimed or credited seconds to show.
 MEASURED_KINDS = frozenset({"oversized_heartbeat", "faster_than_real_time", "rate_above_limit",
-                            "attention_pending"})
+                            "attention_pending", "check_failed", "check_missed"})
 SIGNAL_NAMES = {
     "clipped": _l("心跳被截减或拒绝"),
     "two_screens": _l("多屏同时观看"),

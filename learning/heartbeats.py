@@ -13,7 +13,6 @@ helpers in the same transaction.
 Every heartbeat is committed before the answer (docs/rules.md rule 9): a crash loses at most
 the heartbeat in flight, and its retry (same ``seq``) changes nothing.
 """
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,7 +26,7 @@ from core.extensions import db
 from core.http import ApiError
 from core.policy.models import RuleSetVersion
 from courses.models import Course, Lesson, Video
-from learning import exam_state, ledger
+from learning import check_store, exam_state, ledger
 from learning.models import CreditRecord, LessonProgress, WatchBudget, WatchSession
 from learning.rules import (
     Claim,
@@ -250,6 +249,10 @@ def _credit(beat: Beat, claim: Claim, now: datetime, limits: Limits, today: DayC
     day (a daily cap), commit."""
     outcome = apply_heartbeat(beat.intervals or [], budget_start(beat.played_until, beat.opened_at), claim,
                               now, limits, last_beat=beat.last_heartbeat_at)
+    rules, guarded = policy.rules_for(beat.region_code, policy.this_year(now)), None
+    if rules.any_checks and check_store.rates(rules):  # no checks: no query (issue 19)
+        guarded = check_store.guard(beat, outcome, limits, rules, now)
+        outcome = guarded.outcome
     today = today.plus(outcome.credited_seconds)
     beat.played_until, beat.day, beat.day_seconds = outcome.played_until, today.day, today.seconds
     beat.played_seconds += outcome.played_seconds
@@ -260,6 +263,8 @@ def _credit(beat: Beat, claim: Claim, now: datetime, limits: Limits, today: DayC
     if outcome.completed and beat.completed_at is None:
         beat.completed_at = now
     _save(beat, progress=True)
+    if guarded is not None:
+        check_store.finish(guarded, beat, ip, now)
     claimed = sum(b - a for a, b in claim.segments)
     for event in outcome.events:
         kind = event.pop("kind")
@@ -268,18 +273,18 @@ def _credit(beat: Beat, claim: Claim, now: datetime, limits: Limits, today: DayC
     if outcome.completed and beat.credit_tenths is None:
         credit = ledger.credit_course_if_complete(beat.user_id, beat.course_id, now)
         beat.credit_tenths = credit.hours_tenths if credit else None
-    return _answer(beat, outcome.credited_seconds)
+    return _answer(beat, outcome.credited_seconds, **(check_store.answered(guarded, now) if guarded else {}))
 
 
 def _attention(beat: Beat, claim: Claim, now: datetime, ip: str) -> dict:
-    """While an attention check waits for its answer, nothing is credited."""
-    if beat.attention_token is None:
-        beat.attention_token = secrets.token_hex(8)
+    """While the idle check ("您还在学习吗", a server challenge: learning.check_store.idle_check)
+    waits for its answer, nothing is credited; the answer carries the check."""
     _save(beat)
+    check = check_store.idle_check(beat, now)
     if claim.segments:
         ledger.record_event(beat.user_id, "attention_pending", now, session_id=beat.id, lesson_id=beat.lesson_id,
                             claimed=sum(b - a for a, b in claim.segments), ip=ip)
-    return _answer(beat, 0.0, attention={"token": beat.attention_token})
+    return _answer(beat, 0.0, check=check_store.shown(check, now))
 
 
 def _save(beat: Beat, progress: bool = False) -> None:

@@ -1,4 +1,4 @@
-"""v1 watch calls: open a watch session, answer an attention check.
+"""v1 watch calls: open a watch session (checks are answered through learning.check_api).
 
 The heartbeats themselves are answered beside Flask (learning.heartbeat_app, learning.heartbeats),
 authenticated by the watch token that opening a session hands out (learning.watch_token).
@@ -6,7 +6,7 @@ authenticated by the watch token that opening a session hands out (learning.watc
 import math
 from datetime import timedelta
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_out
 from sqlalchemy import select
@@ -21,7 +21,6 @@ from core.http import ApiError, client_ip
 from courses.media import links
 from courses.models import Course, Lesson
 from learning import heartbeats, ledger, watch_token
-from learning.rules import resume_clock
 
 bp = Blueprint("watch_api", __name__, url_prefix="/api/v1")
 
@@ -99,24 +98,3 @@ def heartbeat(session_id: str):
     """Heartbeats are answered by learning.heartbeat_app before Flask sees them; what reaches
     this view has a session id that no watch session can have."""
     raise ApiError(404, "not_found", _("观看会话不存在。"))
-
-
-@bp.post("/sessions/<session_id>/attention")
-@login_required
-def answer_attention(session_id: str):
-    user_id = current_user.id
-    db.session.commit()
-    locked = ledger.lock_session(user_id, session_id[:64])
-    if locked is None or locked.session.user_id != user_id:
-        raise ApiError(404, "not_found", _("观看会话不存在。"))
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    session = locked.session
-    if not session.attention_token or body.get("token") != session.attention_token:
-        raise ApiError(422, "invalid_token", _("确认已失效，请刷新页面后继续学习。"))
-    now = utcnow()
-    session.attention_token = None
-    locked.budget.played_until = resume_clock(locked.budget.played_until, now)
-    session.attention_due_at = now + timedelta(minutes=policy.attention_check_minutes())
-    db.session.commit()
-    return {"ok": True, "next_check_at": session.attention_due_at.isoformat()}

@@ -85,11 +85,21 @@ def watching() -> dict:
             description="Played seconds beyond the server's wall clock × MAX_PLAYBACK_RATE are not credited; the "
                         "budget is the trainee's, shared by all their sessions and lessons. "
                         "A repeated seq is answered with the current state (duplicate: true).")},
-        f"{V1}/sessions/{{session_id}}/attention": {"post": operation(
-            "answerAttention", "Answer an attention check (\"are you still there?\")", "watching",
-            signed_in({"200": json_response("Checked; the next check's time.", "AttentionResult"),
-                       "404": shared("NotFound"), "422": error("Wrong or stale token (code invalid_token).")}),
-            security=SIGNED_IN_WRITE, parameters=[session_id], body=json_body("AttentionAnswer"))},
+        f"{V1}/sessions/{{session_id}}/checks": {"post": operation(
+            "answerCheck", "Answer a check a heartbeat made due (随堂弹题, the idle challenge)", "watching",
+            signed_in({"200": json_response("The verdict: a pass credits the stretch the check held; a fail "
+                                            "leaves it uncredited (rewind_to).", "CheckVerdict"),
+                       "404": shared("NotFound"),
+                       "409": error("The nonce is another session's (code other_session) or its check was "
+                                    "answered already (code check_answered); recorded as an integrity event."),
+                       "410": error("The answer came after the check's window (code check_expired): the stretch "
+                                    "is not credited; recorded."),
+                       "422": error("No nonce (invalid_nonce), an unknown one (unknown_nonce, recorded), a question "
+                                    "that was not asked (question_not_asked, recorded) or no valid choice "
+                                    "(invalid_answer).")}),
+            security=SIGNED_IN_WRITE, parameters=[session_id], body=json_body("CheckAnswer"),
+            description="The right answer is never revealed. Checks are scheduled by the server (docs/architecture.md, "
+                        "Checks during video study).")},
     }
 
 

@@ -93,13 +93,38 @@ HEARTBEAT = obj({
     "segments": array(array(NUM, minItems=2, maxItems=2),
                       description="Media intervals [from, to] played since the last heartbeat, in seconds."),
 }, {"position": NUM, "rate": {"type": "number", "minimum": 0, "description": "The playback rate (1 = real time)."}})
+CHOICES = obj({"id": nullable(INT), "kind": enum("single", "multiple", "judge"), "stem": STR, "options": array(STR)},
+              description="What is asked, never with its answer: a question of the course's bank (id: the "
+                          "question's, sent back with the answer) or a sum made up by the server (id null).")
+DUE_CHECK = obj({
+    "nonce": {**STR, "description": "One use: POST …/checks answers the check with it."},
+    "kind": {**enum("question", "idle", "face"), "description": "question: 随堂弹题; idle: the \"您还在学习吗\" "
+                                                                  "challenge; face: a capture (its own room)."},
+    "position": {**NUM, "description": "Where in the video the check fell due."},
+    "rewind_to": {**nullable(NUM), "description": "Where the stretch the check holds began: a wrong or late "
+                                                  "answer leaves it uncredited and the player goes back there."},
+    "window_ends_at": nullable(DATETIME), "seconds_left": nullable(INT),
+}, {"question": CHOICES}, description="A check is due (issue 19): the server credits nothing past it until it "
+                                      "is passed. Only in a heartbeat's answer once due; never a schedule.")
+CHECK_RESULT = obj({"state": enum("missed"), "message": STR, "rewind_to": nullable(NUM)},
+                   description="The due check's window passed without an answer: the stretch it held is not "
+                               "credited; re-watch it from rewind_to.")
+CHECK_ANSWER = obj({"nonce": STR, "answer": array(INT, description="Indices of the options chosen.")},
+                   {"question_id": {**nullable(INT), "description": "The id of the question shown (null for a sum)."}})
+CHECK_VERDICT = obj({"verdict": enum("passed", "failed", "pending"), "credited_seconds": NUM}, {
+    "lesson": obj({"id": INT, "duration_seconds": NUM, "covered_seconds": NUM, "completed": BOOL, "position": NUM}),
+    "course": COURSE_STATE,
+    "message": {**STR, "description": "A failed check: what to do (Chinese, or English by the lang cookie)."},
+    "rewind_to": {**nullable(NUM), "description": "A failed check: where to re-watch from (null: idle check)."},
+    "review": {**BOOL, "description": "The course's failed and missed checks went over the rule set's allowance."},
+}, description="The server's verdict; the right answer is never sent.")
 HEARTBEAT_STATE = obj({
     "seq": INT, "credited_seconds": NUM,
     "lesson": obj({"id": INT, "duration_seconds": NUM, "covered_seconds": NUM, "completed": BOOL, "position": NUM}),
     "course": COURSE_STATE,
 }, {"duplicate": {"type": "boolean", "description": "A repeated seq: nothing changed."},
-    "attention": obj({"token": STR}, description="An attention check waits: nothing is credited until "
-                                                 "POST …/attention answers it with this token."),
+    "check": DUE_CHECK,
+    "check_result": CHECK_RESULT,
     "closed": obj({"code": enum("year_locked", "window_closed", "daily_cap"), "message": STR},
                   description="Nothing is credited now, and why (docs/rules.md rule 14): the trainee's region "
                               "has locked the year, no window of the course's subject type is open, or today's "
@@ -237,8 +262,8 @@ def schemas() -> dict:
         "CourseDetail": obj({**COURSE_SUMMARY, "lessons": array(ref("Lesson"))}),
         "MediaLinks": MEDIA_LINKS,
         "WatchSession": WATCH_SESSION, "Heartbeat": HEARTBEAT, "HeartbeatState": HEARTBEAT_STATE,
-        "AttentionAnswer": obj({"token": STR}),
-        "AttentionResult": obj({"ok": BOOL, "next_check_at": DATETIME}),
+        "CheckAnswer": CHECK_ANSWER,
+        "CheckVerdict": CHECK_VERDICT,
         "Progress": PROGRESS,
         "Certificate": CERTIFICATE,
         "CertificateList": obj({"items": array(ref("Certificate"))}),

@@ -5,6 +5,7 @@
 
    Configuration and sentences come from #player-config (JSON, translated by the server). */
 import { errorMessage, postJson } from './api.js';
+import { CheckOverlay } from './player/checks.js';
 import { installControls } from './player/controls.js';
 import { clock } from './player/format.js';
 import { NextLecture } from './player/next.js';
@@ -25,6 +26,7 @@ class Player {
     this.config = config;
     this.strings = config.strings;
     this.view = new PlayerView(root, config.strings);
+    this.checks = new CheckOverlay(this);
     this.store = new Store(`zhixin.player.${config.userId}.`);
     this.tracker = new PlayTracker(video, config.maxRate);
     this.session = null;   // the open watch session, as the server described it
@@ -192,8 +194,6 @@ class Player {
     v.addEventListener('pause', () => { t.stop(); this.beat(); });
     v.addEventListener('ended', () => { t.stop(); this.beat(); });
     this.view.resumeButton.addEventListener('click', () => this.continueHere());
-    this.view.dialogButton.addEventListener('click', () => this.answerAttention());
-    this.view.dialog.addEventListener('cancel', (event) => event.preventDefault());
   }
 
   /** Every second: a heartbeat is due when heartbeat_seconds have passed since the last one. */
@@ -242,7 +242,29 @@ class Player {
     this.view.closed(reply.closed);
     this.pending.confirmed(entry);
     this.next.lessonState(lesson.completed, reply.course);
-    if (reply.attention && reply.attention.token) this.askAttention(reply.attention.token);
+    this.checks.delivered(reply);
+  }
+
+  /** A check passed (learning.check_api): the stretch it held is credited now. */
+  checkPassed(result) {
+    if (!this.session || !result.lesson) return;
+    this.session.covered_seconds = result.lesson.covered_seconds;
+    this.session.completed = this.session.completed || result.lesson.completed;
+    this.view.coverage(result.lesson.covered_seconds, result.lesson.duration_seconds, result.lesson.completed);
+    this.view.course(result.course);
+    this.next.lessonState(result.lesson.completed, result.course);
+  }
+
+  /** A check failed or missed: play again from ``position``, where the uncredited stretch began,
+      and keep seeking within what is credited until it is watched again. */
+  rewind(position) {
+    this.tracker.close();
+    if (this.session && !this.session.completed) {
+      this.session.furthest_position = Math.min(this.session.furthest_position, position);
+      this.tracker.furthest = Math.min(this.tracker.furthest, position);
+    }
+    this.video.currentTime = position;
+    this.video.play().catch(() => {});
   }
 
   stopped(entry, status, reply) {
@@ -256,7 +278,7 @@ class Player {
     clearInterval(this.timer);
     this.tracker.discard();
     this.video.pause();
-    this.view.closeAttention();
+    this.checks.stop();
     this.view.alert(text, offerResume);
   }
 
@@ -293,30 +315,6 @@ class Player {
     this.pending.update();
     if (this.queue.failing && size) this.view.status('offline', { count: size }, 'network');
     else this.view.clearStatus('network');
-  }
-
-  askAttention(token) {
-    this.attentionToken = token;
-    if (!this.view.askAttention()) return;
-    this.video.pause();
-  }
-
-  async answerAttention() {
-    if (!this.session) return;
-    this.view.dialogButton.disabled = true;
-    const url = this.config.attentionUrl.replace('__SESSION__', this.session.id);
-    try {
-      const response = await postJson(url, { token: this.attentionToken });
-      if (!response.ok && response.status !== 422) {
-        this.view.attentionFailed(await errorMessage(response));
-        return;
-      }
-    } catch (error) {
-      this.view.attentionFailed('');
-      return;
-    }
-    this.view.closeAttention();
-    this.video.play().catch(() => {});
   }
 }
 

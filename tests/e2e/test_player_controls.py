@@ -1,5 +1,5 @@
 """The player's house rules in a real browser: the seek lock, the rate cap, the space bar,
-the captions button, resuming where the trainee stopped, and the "still there?" check."""
+the captions button, resuming where the trainee stopped, and the "still there?" challenge."""
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.extensions import db
 from courses.media import storage
 from courses.models import Course, Lesson
-from learning.models import IntegrityEvent, LessonProgress, WatchSession
+from learning.models import IntegrityEvent, LessonProgress, WatchCheck, WatchSession
 from tests.e2e.conftest import PLAYED_SECONDS, errors_of, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -132,19 +132,24 @@ def test_a_lesson_without_captions_has_no_captions_button(page, seeded_course, t
 
 
 @pytest.mark.parametrize("live_overrides", [{**FAST_BEATS, "ATTENTION_CHECK_MINUTES": 0.05}])
-def test_attention_check_pauses_until_answered(page, live_server, seeded_course, trainee, screenshot):
+def test_the_idle_check_is_a_challenge_that_pauses_until_answered(page, live_server, seeded_course, trainee,
+                                                                  screenshot):
     console = errors_of(page)
     sign_in(page, trainee)
     open_lesson(page, seeded_course["lesson_ids"][0])
     press_space_outside_controls(page)
 
-    dialog = page.get_by_role("dialog", name="您还在学习吗？")
+    dialog = page.get_by_role("dialog", name="您还在学习吗？请回答后继续")
     expect(dialog).to_be_visible(timeout=10_000)  # the check falls due 3 s after the session opened
     assert page.locator("video").evaluate("v => v.paused")
     screenshot(page, "attention")
     paused_at = current_time(page)
-
-    page.keyboard.press("Enter")  # the dialog's button has the focus
+    page.get_by_role("button", name="提交答案").click()  # a bare click answers nothing
+    expect(dialog).to_contain_text("请先选择答案")
+    with live_server.app.app_context():
+        right = db.session.scalar(select(WatchCheck).where(WatchCheck.state == "due")).challenge["answer"][0]
+    page.locator("#player-check-options label").nth(right).click()
+    page.get_by_role("button", name="提交答案").click()
     expect(dialog).to_be_hidden()
     page.wait_for_function(f"() => document.querySelector('video').currentTime > {paused_at + 0.5}")
     with live_server.app.app_context():

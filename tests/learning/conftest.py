@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+import learning.check_api
 import learning.heartbeats
 import learning.watch_api
 from core import policy
@@ -33,6 +34,7 @@ def clock(monkeypatch) -> Clock:
     clock = Clock()
     monkeypatch.setattr(learning.watch_api, "utcnow", clock)
     monkeypatch.setattr(learning.heartbeats, "utcnow", clock)
+    monkeypatch.setattr(learning.check_api, "utcnow", clock)
     return clock
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from courses.studio import publishing
-from learning.models import LessonProgress, WatchBudget, WatchSession
+from learning.models import LessonProgress, WatchBudget, WatchCheck, WatchSession
 from tests.learning.conftest import events, progress
 
 SLACK = 3.0
@@ -70,9 +70,11 @@ def test_answering_an_attention_check_does_not_make_the_wait_claimable(app, make
     viewer.open(course.lessons[0].id)
     viewer.watch(0, 60)
     clock.advance(15)
-    token = viewer.beat([[60, 75]])["attention"]["token"]
+    check = viewer.beat([[60, 75]])["check"]
     clock.advance(300)  # five minutes before the trainee answers
-    assert client.post(f"/api/v1/sessions/{viewer.session_id}/attention", json={"token": token}).status_code == 200
+    right = db.session.scalar(select(WatchCheck).where(WatchCheck.kind == "idle")).challenge["answer"]
+    assert client.post(f"/api/v1/sessions/{viewer.session_id}/checks",
+                       json={"nonce": check["nonce"], "question_id": None, "answer": right}).status_code == 200
     clock.advance(1)
     assert viewer.beat([[60, 90]])["credited_seconds"] == 1 + SLACK
 
@@ -83,12 +85,12 @@ def test_a_new_session_does_not_dodge_a_waiting_attention_check(app, make_viewer
     viewer.open(course.lessons[0].id)
     viewer.watch(0, 60)
     clock.advance(15)
-    assert viewer.beat([[60, 75]])["attention"]
+    assert viewer.beat([[60, 75]])["check"]["kind"] == "idle"
     clock.advance(1)
     viewer.open(course.lessons[1].id)  # the other lesson, instead of answering
     clock.advance(15)
     reply = viewer.beat([[0, 15]])
-    assert reply["attention"] and reply["credited_seconds"] == 0
+    assert reply["check"]["kind"] == "idle" and reply["credited_seconds"] == 0
 
 
 def test_a_session_from_before_a_withdrawal_stays_closed_when_the_course_returns(
@@ -164,10 +166,10 @@ def test_numbers_beyond_range_and_deep_nesting_are_refused_and_recorded(make_vie
     assert viewer.beat([[0, 15]])["credited_seconds"] == 15  # and the next honest heartbeat counts
 
 
-def test_a_deeply_nested_attention_answer_is_refused(app, make_viewer, course, client):
+def test_a_deeply_nested_check_answer_is_refused(app, make_viewer, course, client):
     viewer = make_viewer()
     viewer.open(course.lessons[0].id)
-    response = client.post(f"/api/v1/sessions/{viewer.session_id}/attention", data=deep(5_000),
+    response = client.post(f"/api/v1/sessions/{viewer.session_id}/checks", data=deep(5_000),
                            content_type="application/json")
     assert response.status_code == 422
-    assert json.loads(response.get_data())["error"]["code"] == "invalid_token"
+    assert json.loads(response.get_data())["error"]["code"] == "invalid_nonce"

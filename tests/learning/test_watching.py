@@ -1,7 +1,9 @@
 """Honest hours through the v1 watch calls: what a trainee earns, and what a cheat does not."""
 import pytest
+from sqlalchemy import select
 
 from core.extensions import db
+from learning.models import WatchCheck
 from tests.learning.conftest import credits, events, progress
 
 
@@ -227,18 +229,29 @@ def attention_every_minute(app):
     app.config["ATTENTION_CHECK_MINUTES"] = 1
 
 
-def test_an_attention_check_stops_crediting_until_answered(attention_every_minute, make_viewer, course, clock, client):
+def test_an_idle_check_is_a_server_challenge_that_stops_crediting_until_answered(
+        attention_every_minute, make_viewer, course, clock, client):
     viewer = make_viewer()
     viewer.open(course.lessons[0].id)
     viewer.watch(0, 60)
     clock.advance(15)
     pending = viewer.beat([[60, 75]])
-    assert pending["credited_seconds"] == 0 and pending["attention"]["token"]
-    assert events(viewer.user, "attention_pending")
-    wrong = client.post(f"/api/v1/sessions/{viewer.session_id}/attention", json={"token": "nope"})
-    assert wrong.status_code == 422
-    answered = client.post(f"/api/v1/sessions/{viewer.session_id}/attention",
-                           json={"token": pending["attention"]["token"]})
-    assert answered.status_code == 200
+    check = pending["check"]
+    assert pending["credited_seconds"] == 0 and check["kind"] == "idle" and check["question"]["stem"]
+    assert "answer" not in check["question"] and events(viewer.user, "attention_pending")
+    url = f"/api/v1/sessions/{viewer.session_id}/checks"
+    # A script that only "clicks the confirm button" sends no answer: refused, nothing credited.
+    assert client.post(url, json={"nonce": check["nonce"], "question_id": None}).status_code == 422
+    right = db.session.scalar(select(WatchCheck).where(WatchCheck.kind == "idle")).challenge["answer"]
+    wrong = [(right[0] + 1) % 4]
+    failed = client.post(url, json={"nonce": check["nonce"], "question_id": None, "answer": wrong}).get_json()
+    assert failed["verdict"] == "failed"
+    clock.advance(15)
+    again = viewer.beat([[60, 75]])
+    assert again["credited_seconds"] == 0 and again["check"]["nonce"] != check["nonce"]
+    db.session.expire_all()
+    right = db.session.scalar(select(WatchCheck).where(WatchCheck.state == "due")).challenge["answer"]
+    answered = client.post(url, json={"nonce": again["check"]["nonce"], "question_id": None, "answer": right})
+    assert answered.get_json()["verdict"] == "passed"
     clock.advance(15)
     assert viewer.beat([[60, 75]])["credited_seconds"] == 15

@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+import learning.check_api
 import learning.heartbeats
 import learning.watch_api
 from core.extensions import db
-from learning.models import Certificate
+from learning.models import Certificate, WatchCheck
 from openapi.openapi import spec
 from tests.bureau.records_helpers import bearer, credit, token_for
 from tests.openapi.openapi_checker import Checker
@@ -62,6 +63,7 @@ def test_watching(api, make_user, make_course, login, monkeypatch):
     clock = [datetime(2026, 5, 10, 2, 0, tzinfo=UTC)]
     monkeypatch.setattr(learning.watch_api, "utcnow", lambda: clock[0])
     monkeypatch.setattr(learning.heartbeats, "utcnow", lambda: clock[0])
+    monkeypatch.setattr(learning.check_api, "utcnow", lambda: clock[0])
     lesson = make_course(lessons=1).lessons[0]
     opened = f"{V1}/lessons/{{lesson_id}}/sessions"
     api("post", opened, f"{V1}/lessons/{lesson.id}/sessions", headers=bearer("zx_nobody"))
@@ -69,7 +71,7 @@ def test_watching(api, make_user, make_course, login, monkeypatch):
     api("post", opened, f"{V1}/lessons/99999/sessions")
     session = api("post", opened, f"{V1}/lessons/{lesson.id}/sessions").get_json()
     first, watch = session["id"], {"X-Watch-Token": session["watch_token"]}
-    beat, attention = f"{V1}/sessions/{{session_id}}/heartbeats", f"{V1}/sessions/{{session_id}}/attention"
+    beat, answer = f"{V1}/sessions/{{session_id}}/heartbeats", f"{V1}/sessions/{{session_id}}/checks"
     clock[0] += timedelta(seconds=15)
     beating = f"{V1}/sessions/{first}/heartbeats"
     api("post", beat, beating, json={"seq": 1, "segments": [[0, 15]]})  # no watch token
@@ -78,11 +80,15 @@ def test_watching(api, make_user, make_course, login, monkeypatch):
     assert api("post", beat, beating, json={"seq": 1, "segments": [[0, 15]]}, headers=watch).get_json()["duplicate"]
     api("post", beat, beating, json={"seq": 2, "segments": [[5, 1]]}, headers=watch)
     api("post", beat, f"{V1}/sessions/nope/heartbeats", json={"seq": 1, "segments": []}, headers=watch)
-    clock[0] += timedelta(minutes=11)  # the attention check is due
-    token = api("post", beat, beating, json={"seq": 3, "segments": []}, headers=watch).get_json()["attention"]["token"]
-    api("post", attention, f"{V1}/sessions/{first}/attention", json={"token": "wrong"})
-    api("post", attention, f"{V1}/sessions/{first}/attention", json={"token": token})
-    api("post", attention, f"{V1}/sessions/nope/attention", json={"token": token})
+    clock[0] += timedelta(minutes=11)  # the idle check is due
+    check = api("post", beat, beating, json={"seq": 3, "segments": []}, headers=watch).get_json()["check"]
+    sent = {"nonce": check["nonce"], "question_id": None}
+    api("post", answer, f"{V1}/sessions/{first}/checks", json={"nonce": "wrong", "answer": [0]})
+    api("post", answer, f"{V1}/sessions/{first}/checks", json={**sent, "answer": [0, 1]})
+    right = db.session.scalar(select(WatchCheck).where(WatchCheck.state == "due")).challenge["answer"]
+    api("post", answer, f"{V1}/sessions/{first}/checks", json={**sent, "answer": right})
+    api("post", answer, f"{V1}/sessions/{first}/checks", json={**sent, "answer": right})  # 409: used
+    api("post", answer, f"{V1}/sessions/nope/checks", json=sent)
     api("post", opened, f"{V1}/lessons/{lesson.id}/sessions")  # another screen closes the first session
     api("post", beat, beating, json={"seq": 4, "segments": []}, headers=watch)
     clock[0] += timedelta(hours=13)  # past the watch token's expiry

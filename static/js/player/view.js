@@ -1,5 +1,5 @@
 /* What the trainee sees around the video: the lesson's coverage, the course's 学时, messages,
-   the "still there?" dialog and the captions button. Sentences come from the page (translated
+   and the captions button (checks: player/checks.js). Sentences come from the page (translated
    by the server); this file holds no text of its own. */
 import { clock, fill } from './format.js';
 
@@ -16,9 +16,6 @@ export class PlayerView {
     this.alertBox = $('player-alert');
     this.alertText = $('player-alert-text');
     this.resumeButton = $('player-resume-here');
-    this.dialog = $('player-attention');
-    this.dialogButton = $('player-attention-ok');
-    this.dialogError = $('player-attention-error');
     this.captionsButton = $('player-captions');
     this.statusKind = '';
   }
@@ -88,24 +85,6 @@ export class PlayerView {
   clearAlert() {
     this.alertBox.hidden = true;
     this.alertText.textContent = '';
-  }
-
-  askAttention() {
-    if (this.dialog.open) return false;
-    this.dialogError.textContent = '';
-    this.dialogButton.disabled = false;
-    this.dialog.showModal();
-    this.dialogButton.focus();
-    return true;
-  }
-
-  attentionFailed(text) {
-    this.dialogButton.disabled = false;
-    this.dialogError.textContent = text || this.strings.attentionFailed;
-  }
-
-  closeAttention() {
-    if (this.dialog.open) this.dialog.close();
   }
 
   /** Show the captions button when the video has a text track; keep its pressed state true. */
