@@ -250,7 +250,8 @@ def _credit(beat: Beat, claim: Claim, now: datetime, limits: Limits, today: DayC
     outcome = apply_heartbeat(beat.intervals or [], budget_start(beat.played_until, beat.opened_at), claim,
                               now, limits, last_beat=beat.last_heartbeat_at)
     rules, guarded = policy.rules_for(beat.region_code, policy.this_year(now)), None
-    if rules.any_checks and check_store.rates(rules):  # no checks: no query (issue 19)
+    # No checks (or a lesson already complete: nothing more to credit): no query (issue 19).
+    if rules.any_checks and beat.completed_at is None and check_store.rates(rules):
         guarded = check_store.guard(beat, outcome, limits, rules, now)
         outcome = guarded.outcome
     today = today.plus(outcome.credited_seconds)

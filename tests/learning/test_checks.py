@@ -10,7 +10,7 @@ from core.policy.examples import EXAMPLES
 from learning import check_store, checks
 from learning.models import WatchCheck
 from tests.learning.conftest import events, progress
-from tests.learning.exam_world import BANK, add_bank
+from tests.learning.exam_world import BANK, add_bank, complete_lessons
 
 GUANGDONG_REGION = "440305"  # the demo's Guangdong rules: 随堂弹题 on, 4 an hour, 60 s to answer
 
@@ -215,3 +215,12 @@ def test_without_checks_a_heartbeat_reads_no_check(app, make_viewer, make_user, 
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
     assert statements and not any("watch_checks" in statement for statement in statements)
+
+
+def test_a_lesson_already_complete_asks_nothing_when_watched_again(make_viewer, make_user, course):
+    viewer = make_viewer(make_user(region_code=GUANGDONG_REGION))
+    complete_lessons(viewer.user, course)
+    viewer.open(course.lessons[0].id)
+    viewer.watch(0, 600)
+    db.session.expire_all()
+    assert db.session.scalars(select(WatchCheck)).all() == []
