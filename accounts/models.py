@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.idnumber import mask_id_number
+from accounts.validators import mask_name
 from core.db import UTCDateTime, utcnow
 from core.extensions import db
 
@@ -69,6 +70,10 @@ class User(UserMixin, db.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.real_name)
 
     @property
     def role_label(self) -> str:

@@ -170,6 +170,15 @@ def clean_account(raw: dict, today: date, role: str = "trainee") -> tuple[dict, 
     return values, errors
 
 
+def mask_name(name: str) -> str:
+    """``张三`` → ``张*``, ``欧阳修远`` → ``欧**远``: enough to recognise, too little to find."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def mask_phone(phone: str) -> str:
     """``139****1234``: the network prefix and the last four digits."""
     if len(phone) < 8:

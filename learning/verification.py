@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from accounts.validators import mask_name
 from core.extensions import db
 from learning import certificate_titles, signing
 from learning.models import Certificate
@@ -22,15 +23,6 @@ NUMBER_PATTERN = re.compile(r"GX(\d{4})-(\d{6})-(\d{6,12})")
 
 def is_number(text: str) -> bool:
     return bool(NUMBER_PATTERN.fullmatch(text or ""))
-
-
-def mask_name(name: str) -> str:
-    """``张三`` → ``张*``, ``欧阳修远`` → ``欧**远``: enough to recognise, too little to find."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def canonical_bytes(payload: dict) -> bytes:

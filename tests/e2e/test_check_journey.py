@@ -1,6 +1,8 @@
 """随堂弹题 in a real browser (issue 19): the video pauses at a point the server chose and asks a
 question from the course's bank; a wrong answer sends the trainee back and the stretch is not
-credited, a right one credits it."""
+credited, a right one credits it. The dynamic watermark names the account over the video."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -68,6 +70,9 @@ def test_a_wrong_answer_rewinds_uncredited_and_a_right_one_credits(page, live_se
     app, lesson_id = live_server.app, guangdong_course["lesson_ids"][0]
     sign_in(page, guangdong_trainee(app))
     open_lesson(page, lesson_id)
+    watermark = page.locator("#player-watermark")  # the masked name and phone tail, placed at random
+    expect(watermark).to_have_text("黄*习 尾号0031")
+    expect(watermark).to_have_attribute("style", re.compile(r"left: [\d.]+%; top: [\d.]+%"))
     press_space_outside_controls(page)
 
     dialog = page.locator("#player-check")
