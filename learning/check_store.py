@@ -113,6 +113,10 @@ def idle_check(beat, now: datetime) -> WatchCheck:
         if check.session_id != beat.id:
             move(check, beat.id)
         return check
+    # One idle check at a time: one asked in a session since closed ends here, unanswered.
+    db.session.execute(update(WatchCheck).where(WatchCheck.user_id == beat.user_id, WatchCheck.kind == "idle",
+                                                WatchCheck.state == "due")
+                       .values(state="expired").execution_options(synchronize_session=False))
     check = WatchCheck(user_id=beat.user_id, lesson_id=beat.lesson_id, kind="idle", slot=None,
                        position=beat.position or 0.0, start=beat.position or 0.0, state="waiting", held=[])
     issue(check, beat.id, beat.course_id, 0, now)

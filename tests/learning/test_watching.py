@@ -255,3 +255,22 @@ def test_an_idle_check_is_a_server_challenge_that_stops_crediting_until_answered
     assert answered.get_json()["verdict"] == "passed"
     clock.advance(15)
     assert viewer.beat([[60, 75]])["credited_seconds"] == 15
+
+
+def test_an_idle_check_of_a_closed_session_expires_when_the_new_one_asks_again(
+        attention_every_minute, make_viewer, course, clock, client):
+    viewer = make_viewer()
+    viewer.open(course.lessons[0].id)
+    viewer.watch(0, 60)
+    clock.advance(15)
+    first = viewer.beat([[60, 75]])["check"]
+    viewer.open(course.lessons[1].id)  # another lesson instead of answering: still asked
+    clock.advance(15)
+    second = viewer.beat([[0, 15]])["check"]
+    assert second["nonce"] != first["nonce"]
+    right = db.session.scalar(select(WatchCheck).where(WatchCheck.state == "due")).challenge["answer"]
+    late = client.post(f"/api/v1/sessions/{viewer.session_id}/checks",
+                       json={"nonce": first["nonce"], "question_id": None, "answer": right})
+    assert late.status_code == 409 and events(viewer.user, "check_foreign_session")
+    db.session.expire_all()
+    assert [c.state for c in db.session.scalars(select(WatchCheck).order_by(WatchCheck.id))] == ["expired", "due"]
