@@ -3,7 +3,7 @@
 Each is imported by the function that uses it: PDF certificates (fpdf2, fontTools, pypdf,
 segno), certificate signing (cryptography's bindings), XLSX imports and exports (openpyxl,
 xlsxwriter), evidence images (Pillow), the search's Chinese word cutter and index (jieba,
-pypinyin, Whoosh).
+pypinyin, Whoosh), the face model (dlib, its model files, numpy).
 Together they cost every web process about 50 MB
 (bench/memory.py); an import moved back to a module's top would bring it back silently.
 """
@@ -16,7 +16,8 @@ from tests.conftest import app_config
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_USE = ("fpdf", "fontTools", "pypdf", "segno", "cryptography.hazmat.bindings._rust", "openpyxl", "xlsxwriter",
-             "PIL.Image", "jieba", "pypinyin", "whoosh", "alembic")
+             "PIL.Image", "jieba", "pypinyin", "whoosh", "alembic",
+             "dlib", "face_recognition_models", "numpy")
 PROBE = """
 import json, sys
 from app import create_app
