@@ -43,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     import core.policy.models  # noqa: F401
     import courses.models  # noqa: F401
     import declarations.models  # noqa: F401
+    import faces.models  # noqa: F401
     import learning.models  # noqa: F401
     import notices.models  # noqa: F401
     import recovery.models  # noqa: F401
@@ -112,10 +113,12 @@ def _register_cli(app: Flask) -> None:
     from accounts import cli as accounts_cli
     from core import cli as core_cli
     from courses.search import cli as search_cli
+    from faces import cli as faces_cli
     from learning import cli as learning_cli
     from provinces import cli as provinces_cli
     from units import cli as units_cli
 
     for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, search_cli.search_cli,
-                  learning_cli.certificates_cli, provinces_cli.rules_cli, units_cli.units_cli):
+                  learning_cli.certificates_cli, provinces_cli.rules_cli, units_cli.units_cli,
+                  faces_cli.faces_cli):
         app.cli.add_command(group)

@@ -48,6 +48,9 @@ class Defaults:
     MAX_UPLOAD_BYTES = 4 * 1024**3
     UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024  # what the upload page sends per PATCH
     DECLARATION_MAX_FILE_BYTES = 10 * 1024 * 1024  # one evidence file of an offline 学时登记
+    FACE_MATCH_THRESHOLD = 0.6  # face embeddings closer than this are one person (docs/faces.md)
+    FACE_MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one capture or reference photo
+    FACE_CAPTURE_RETENTION_DAYS = 180  # capture images are deleted this long after their year is locked
     UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload untouched this long is removed
     MAX_VIDEO_DIMENSION = 4096  # on the long side
     MAX_VIDEO_SECONDS = 6 * 3600
@@ -88,7 +91,8 @@ class Defaults:
     SMS_IP_RATE_LIMIT = "5 per minute;20 per day"  # codes asked for from one client address
     # `flask worker` imports each; a name that does not exist stops it
     TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks",
-                    "learning.exam_tasks", "notices.mail", "recovery.delivery")
+                    "learning.exam_tasks", "notices.mail", "recovery.delivery",
+                    "faces.tasks")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
     SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search/index.py); empty = instance/search

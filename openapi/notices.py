@@ -9,7 +9,9 @@ NOTICE = obj({
     "id": INT,
     "kind": {**enum(*KINDS), "description": "What happened: a unit link confirmed or rejected, a declaration "
                                             "returned or approved, a study reminder (催学), a certificate "
-                                            "superseded."},
+                                            "superseded, a trainee on the in-person route of face checks "
+                                            "(face_in_person, to unit administrators), a face capture "
+                                            "reviewed (face_reviewed)."},
     "title": STR, "body": STR,
     "link": {**nullable(STR), "description": "A path on this site to open (the notice's subject); null when "
                                              "there is none."},
