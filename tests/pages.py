@@ -21,6 +21,7 @@ from recovery.models import PasswordReset
 from tests.bureau.stats_world import credit, event, watch_session
 from tests.bureau.test_seals import seal_image
 from tests.declarations import world as declarations_world
+from tests.faces import world as faces_world
 from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
@@ -29,7 +30,8 @@ NOT_PAGES = {"static", "i18n.switch", "notice_box.open_notice",
              "media.rendition", "media.captions", "media.poster",
              "certificate_views.pdf", "seal_views.image",
              "exports.records_csv", "exports.records_xlsx", "my_declarations.evidence_file",
-             "staff_exports.staff_csv", "staff_exports.staff_xlsx", "staff_import.template"}
+             "staff_exports.staff_csv", "staff_exports.staff_xlsx", "staff_import.template",
+             "face_review.image"}
 
 
 # The world's rule sets: the national one as the settings have it, and a province's with its
@@ -89,6 +91,7 @@ def world(make_user, make_course, make_video):
         "bureau": make_user("bureau", real_name="浙江人社", region_code="330000"),
         "admin": make_user("admin", real_name="吴志强"),
         "declarations": declarations_world.world(trainee, unit),
+        "faces": faces_world.world(trainee, unit),
     }
 
 
@@ -165,6 +168,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "units_admin.index": [("bureau", "/units/"), ("admin", "/units/?q=杭州")],
         "units_admin.new": [("bureau", "/units/new")],
         **declaration_pages(w),
+        **face_pages(w),
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
@@ -187,4 +191,18 @@ def declaration_pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "unit_review.declaration": [("unit_admin", f"/unit/declarations/{at_unit}")],
         "bureau_review.queue": [("bureau", "/bureau/declarations/")],
         "bureau_review.declaration": [("bureau", f"/bureau/declarations/{at_bureau}")],
+    }
+
+
+def face_pages(w) -> dict[str, list[tuple[str | None, str]]]:
+    """The face-check pages: the trainee's consent, camera and status; the reviews; the unit's."""
+    capture = w["faces"]["capture"].id
+    return {
+        "my_face.index": [("trainee", "/me/face/")],
+        "my_face.consent": [("trainee", "/me/face/consent")],
+        "my_face.enrol": [("trainee", "/me/face/enrol")],
+        "face_review.queue": [("unit_admin", "/faces/review/"), ("bureau", "/faces/review/")],
+        "face_review.capture": [("unit_admin", f"/faces/review/{capture}"), ("bureau", f"/faces/review/{capture}")],
+        "unit_faces.index": [("unit_admin", "/unit/faces/")],
+        "unit_faces.trainee": [("unit_admin", f"/unit/faces/trainees/{w['trainee'].id}")],
     }
