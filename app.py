@@ -68,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from courses.search import search_views
     from courses.studio import exam_api, exam_studio, review, review_api, studio, studio_api
     from declarations import bureau_review, declarations_api, my_declarations, unit_review
-    from faces import face_review, my_face, unit_faces
+    from faces import face_review, my_face, my_face_api, unit_faces
     from learning import (
         attempt_api,
         centre,
@@ -102,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
          seal_views, trainee_passwords),
         (staff_views, staff_exports, staff_api, staff_import, staff_passwords),
         (my_declarations, unit_review, bureau_review, declarations_api),
-        (my_face, face_review, unit_faces),
+        (my_face, my_face_api, face_review, unit_faces),
         (openapi,),
     )
     for room in rooms:

@@ -19,12 +19,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from accounts.models import User
 from core.extensions import db
 from core.http import Refused
 from faces import model, profiles, storage
 from faces.models import FaceCapture, FaceProfile
 from learning.models import IntegrityEvent, WatchSession
 from learning.rules import credit_year
+from notices.models import Notice
 from units.links import current_link
 
 log = logging.getLogger(__name__)
@@ -143,13 +145,27 @@ def judge_capture(session: Session, capture_id: int, now: datetime, threshold: f
         embedded = model.embed(storage.read(capture.path))
     except model.Refusal as e:
         capture.status, capture.code = ("refused" if e.code == "not_an_image" else "failed"), e.code
-        if capture.status == "refused":
-            _event(session, capture, now)
-        return capture
-    verdict = model.compare(model.Embedding.from_bytes(reference.embedding), embedded, threshold)
-    capture.distance = verdict.distance
-    capture.status, capture.code = ("passed", "") if verdict.same_person else ("failed", "not_same_person")
+    else:
+        verdict = model.compare(model.Embedding.from_bytes(reference.embedding), embedded, threshold)
+        capture.distance = verdict.distance
+        capture.status, capture.code = ("passed", "") if verdict.same_person else ("failed", "not_same_person")
+    if capture.status == "refused":
+        _event(session, capture, now)
+    elif capture.status == "failed":
+        _tell_reviewers(session, capture, now)
     return capture
+
+
+def _tell_reviewers(session: Session, capture: FaceCapture, now: datetime) -> None:
+    """A notice to each administrator of the capture's unit (in the worker's session: not mailed)."""
+    if capture.unit_id is None:
+        return
+    name = session.scalar(select(User.real_name).where(User.id == capture.user_id))
+    for admin_id in session.scalars(select(User.id).where(User.role == "unit_admin", User.unit_id == capture.unit_id,
+                                                          User.active)):
+        session.add(Notice(user_id=admin_id, kind="face_review", title=_("%(name)s 的人脸抓拍待复核", name=name)[:128],
+                           body=_("人脸核验未能自动通过，请对照本人照片复核。"), link=f"/faces/review/{capture.id}",
+                           created_at=now))
 
 
 def judge_after_commit(capture_id: int) -> None:

@@ -11,6 +11,7 @@ NOTICE = obj({
                                             "returned or approved, a study reminder (催学), a certificate "
                                             "superseded, a trainee on the in-person route of face checks "
                                             "(face_in_person, to unit administrators), a face capture "
+                                            "waiting for review (face_review, to unit administrators) or "
                                             "reviewed (face_reviewed)."},
     "title": STR, "body": STR,
     "link": {**nullable(STR), "description": "A path on this site to open (the notice's subject); null when "

@@ -13,6 +13,7 @@ from openapi import (
     backstage,
     declarations,
     exams,
+    faces,
     notices,
     paths,
     regions,
@@ -51,6 +52,7 @@ def _paths() -> dict:
     described.update(staff.paths())  # a unit's roster, links and 催学
     described.update(declarations.paths())  # offline 学时登记 and its two reviews
     described.update(regions.paths())  # the GB/T 2260 divisions, for the region pickers
+    described.update(faces.paths())  # a trainee's face-check consent and reference photo
     return described
 
 

@@ -46,7 +46,7 @@ REFUSED_EXAMPLES = 4
 # The calls each caller's role may make, by OpenAPI tag.
 OWN_TAGS = {
     "trainee": {"catalogue", "watching", "accounts", "profile", "recovery", "learning", "certificates", "exams",
-                "notices", "declarations"},
+                "notices", "declarations", "faces"},
     "producer": {"catalogue", "accounts", "certificates", "studio", "uploads", "videos", "bank"},
     "bureau": {"catalogue", "accounts", "certificates", "bureau", "units"},
     "admin": {"rules", "units"},
@@ -67,6 +67,7 @@ CONFIG = schemathesis.Config.from_dict({
 # Bodies of media types schemathesis has no serializer for, sent as the bytes or text generated.
 schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
 schemathesis.serializer.alias("text/vtt", "text/plain")
+schemathesis.serializer.alias(["image/jpeg", "image/png"], "application/octet-stream")
 
 
 @pytest.fixture
@@ -169,7 +170,10 @@ def fuzz(operation, known: dict, server: str, headers: dict, examples: int, fail
               phases=[Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=strategy)
     def send(case):
-        response = case.call(base_url=server, headers=headers, timeout=30)
+        try:
+            response = case.call(base_url=server, headers=headers, timeout=30)
+        except UnicodeEncodeError:  # a hostile string in a header: no HTTP client can send it
+            return
         sent.append(response.status_code)
         try:
             case.validate_response(response, checks=[not_a_server_error], headers=headers)

@@ -13,6 +13,7 @@ from core.http import Refused
 from faces import captures
 from faces.models import FaceCapture
 from learning.models import IntegrityEvent
+from notices.models import Notice
 from tests.faces import photos
 from tests.faces.conftest import check_id
 
@@ -31,12 +32,15 @@ def test_the_same_person_passes_and_the_stretch_may_be_credited(enrolled, watchi
     assert verdict.distance < 0.6
 
 
-def test_another_person_fails_and_waits_for_review(enrolled, watching):
+def test_another_person_fails_and_waits_for_review(enrolled, watching, unit_admin):
     capture = submit(enrolled, watching(enrolled), photos.jpeg(photos.image_b()))
     verdict = captures.verdict_for(capture.check_id)
     assert (verdict.status, verdict.code) == ("failed", "not_same_person")
     assert not verdict.credit and not verdict.settled
     assert "人工核验" in verdict.message
+    notice = db.session.scalar(select(Notice).where(Notice.user_id == unit_admin.id))
+    assert (notice.kind, notice.link) == ("face_review", f"/faces/review/{capture.id}")
+    assert "陈学文" in notice.title
 
 
 def test_a_frame_without_a_face_fails_for_a_person_to_settle(enrolled, watching):
