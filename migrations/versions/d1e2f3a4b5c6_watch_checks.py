@@ -3,8 +3,8 @@
 随堂弹题, idle challenges and (later) face captures, each with its state, its one-use
 nonce's hash, its answer window and the stretch of the lesson it holds (learning.checks).
 
-Revision ID: c9d0e1f2a3b4
-Revises: b8c9d0e1f2a3
+Revision ID: d1e2f3a4b5c6
+Revises: d0e1f2a3b4c5
 Create Date: 2026-12-04 09:30:00.000000
 
 """
@@ -14,8 +14,8 @@ from alembic import op
 import core.db
 
 # revision identifiers, used by Alembic.
-revision = 'c9d0e1f2a3b4'
-down_revision = 'b8c9d0e1f2a3'
+revision = 'd1e2f3a4b5c6'
+down_revision = 'd0e1f2a3b4c5'
 branch_labels = None
 depends_on = None
 

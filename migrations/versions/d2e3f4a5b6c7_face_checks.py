@@ -1,7 +1,7 @@
 """face checks: trainees' face profiles (consent, reference embedding), in-person checks, captures
 
-Revision ID: c9d0e1f2a3b4
-Revises: b8c9d0e1f2a3
+Revision ID: d2e3f4a5b6c7
+Revises: d1e2f3a4b5c6
 Create Date: 2026-12-04 09:30:00.000000
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import core.db
 
 # revision identifiers, used by Alembic.
-revision = 'c9d0e1f2a3b4'
-down_revision = 'b8c9d0e1f2a3'
+revision = 'd2e3f4a5b6c7'
+down_revision = 'd1e2f3a4b5c6'
 branch_labels = None
 depends_on = None
 

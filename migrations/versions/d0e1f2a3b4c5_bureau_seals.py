@@ -3,8 +3,8 @@
 One row per province code; the image itself is a file under SEAL_DIR (instance/seals), outside
 the web root. No existing row changes: certificates issued before name no bureau and get no seal.
 
-Revision ID: c9d0e1f2a3b4
-Revises: b8c9d0e1f2a3
+Revision ID: d0e1f2a3b4c5
+Revises: c4d5e6f7a8b9
 Create Date: 2026-12-04 09:30:00.000000
 
 """
@@ -14,8 +14,8 @@ from alembic import op
 import core.db
 
 # revision identifiers, used by Alembic.
-revision = 'c9d0e1f2a3b4'
-down_revision = 'b8c9d0e1f2a3'
+revision = 'd0e1f2a3b4c5'
+down_revision = 'c4d5e6f7a8b9'
 branch_labels = None
 depends_on = None
 
