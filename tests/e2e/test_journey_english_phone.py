@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
+from accounts.validators import mask_name
 from core.extensions import db
 from learning.models import CreditRecord
 from learning.rules import credit_year
@@ -82,7 +83,8 @@ def test_english_and_back(page, live_server, seeded_course, credited_trainee, sc
     console = errors_of(page)
     title = seeded_course["title"]
     content = (title, *("数据要素与数字化转型", "平台经济的规则"), "李老师", "知新制作中心",
-               "数据要素、平台经济与数字化转型。", credited_trainee["name"], "中文")
+               "数据要素、平台经济与数字化转型。", credited_trainee["name"], "中文",
+               mask_name(credited_trainee["name"]))  # the lesson's watermark
     sign_in(page, credited_trainee)
     switch_language(page, "English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
