@@ -54,7 +54,8 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def _has_nul(pairs) -> bool:
-    return any("\x00" in key or "\x00" in value for key, value in pairs)
+    # Werkzeug gives a multipart part whose name it cannot parse the name None.
+    return any("\x00" in (key or "") or "\x00" in (value or "") for key, value in pairs)
 
 
 def refuse_nul() -> None:

@@ -143,6 +143,18 @@ def test_a_nul_character_in_a_json_text_field_changes_nothing(client, sign_in, m
     assert kept.status_code == 200 and kept.get_json()["title"] == "a\\u0000"
 
 
+def test_a_form_part_with_an_unreadable_name_is_no_server_error(client, make_user):
+    """Found by the staff-import fuzz: a multipart part named ``"d\\"`` reached the NUL check
+    with no name at all (Werkzeug's None) and the check itself failed with a 500."""
+    user = make_user()
+    body = (b'--b\r\nContent-Disposition: form-data; name="d\\"\r\n\r\n{"x": 1}\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="identifier"\r\n\r\n' + user.phone.encode()
+            + b'\r\n--b--\r\n')
+    response = client.post("/login", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code < 500
+    assert client.get("/me").status_code in (302, 303)  # not signed in: nothing changed
+
+
 def test_a_nul_character_in_a_form_is_the_400_page(client, make_user):
     user = make_user()
     response = client.post("/login", data={"identifier": user.phone + "\x00", "password": "x"})
