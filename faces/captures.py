@@ -3,7 +3,7 @@ in the heartbeat path) calls two functions, both flush-only:
 
 - :func:`submit_capture` with the watch session, the check whose one-use nonce it has already
   validated, the frame and ``now``: the frame is checked cheaply (size, type, a frame sent
-  before), stored outside the web root and queued for :func:`judge_capture` once the
+  before), stored outside the web root and queued for :func:`faces.judging.judge_capture` once the
   transaction commits. The heartbeat never waits on the model.
 - :func:`verdict_for` with the check's id: ``None`` before a capture, else a :class:`CaptureVerdict`
   whose ``credit`` says whether the held stretch may now be credited (passed by the model, or
@@ -19,14 +19,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from accounts.models import User
 from core.extensions import db
 from core.http import Refused
 from faces import model, profiles, storage
-from faces.models import FaceCapture, FaceProfile
-from learning.models import IntegrityEvent, WatchSession
+from faces.judging import integrity_event, judge_capture  # noqa: F401 (judge_capture: the seam's name)
+from faces.models import FaceCapture
+from learning.models import WatchSession
 from learning.rules import credit_year
-from notices.models import Notice
 from units.links import current_link
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ def submit_capture(session: WatchSession, check_id: int, image_bytes: bytes, now
     if _seen_before(session.user_id, capture):
         capture.status, capture.code, capture.judged_at = "refused", "duplicate_frame", now
         db.session.add(capture)
-        _event(db.session, capture, now)
+        integrity_event(db.session, capture, now)
         db.session.flush()
         return capture
     capture.path = storage.save("captures", session.user_id, image_bytes, found[1])
@@ -113,59 +112,12 @@ def _seen_before(user_id: int, capture: FaceCapture) -> bool:
     return any(sha == capture.sha256 or model.near_duplicate(fp, capture.fingerprint) for sha, fp in recent)
 
 
-def _event(session: Session, capture: FaceCapture, now: datetime) -> None:
-    session.add(IntegrityEvent(user_id=capture.user_id, session_id=capture.watch_session_id or None,
-                               lesson_id=capture.lesson_id, kind=f"face_{capture.code}"[:32],
-                               claimed_seconds=capture.held_seconds, credited_seconds=0.0,
-                               details={"check_id": capture.check_id}, at=now))
-
-
 def verdict_for(check_id: int) -> CaptureVerdict | None:
     """The verdict on the check's capture, or None when no frame was posted for it."""
     capture = db.session.scalar(select(FaceCapture).where(FaceCapture.check_id == check_id))
     if capture is None:
         return None
     return CaptureVerdict(capture.status, capture.code, capture.distance, str(NOTES[capture.status]))
-
-
-def judge_capture(session: Session, capture_id: int, now: datetime, threshold: float) -> FaceCapture | None:
-    """Judge one pending capture in ``session`` (the caller commits): passed when its one face is
-    the reference's person; failed (for a person to review) when it is another person or the
-    frame shows no usable face — light, a mask, a broken camera; refused when it is no image.
-    A capture judged already is left as it is (a task may run twice)."""
-    capture = session.get(FaceCapture, capture_id)
-    if capture is None or capture.status != "pending":
-        return capture
-    reference = session.get(FaceProfile, capture.user_id)
-    capture.judged_at = now
-    if reference is None or reference.embedding is None or capture.path is None:
-        capture.status, capture.code = "failed", "no_reference"
-        return capture
-    try:
-        embedded = model.embed(storage.read(capture.path))
-    except model.Refusal as e:
-        capture.status, capture.code = ("refused" if e.code == "not_an_image" else "failed"), e.code
-    else:
-        verdict = model.compare(model.Embedding.from_bytes(reference.embedding), embedded, threshold)
-        capture.distance = verdict.distance
-        capture.status, capture.code = ("passed", "") if verdict.same_person else ("failed", "not_same_person")
-    if capture.status == "refused":
-        _event(session, capture, now)
-    elif capture.status == "failed":
-        _tell_reviewers(session, capture, now)
-    return capture
-
-
-def _tell_reviewers(session: Session, capture: FaceCapture, now: datetime) -> None:
-    """A notice to each administrator of the capture's unit (in the worker's session: not mailed)."""
-    if capture.unit_id is None:
-        return
-    name = session.scalar(select(User.real_name).where(User.id == capture.user_id))
-    for admin_id in session.scalars(select(User.id).where(User.role == "unit_admin", User.unit_id == capture.unit_id,
-                                                          User.active)):
-        session.add(Notice(user_id=admin_id, kind="face_review", title=_("%(name)s 的人脸抓拍待复核", name=name)[:128],
-                           body=_("人脸核验未能自动通过，请对照本人照片复核。"), link=f"/faces/review/{capture.id}",
-                           created_at=now))
 
 
 def judge_after_commit(capture_id: int) -> None:

@@ -14,7 +14,7 @@ from core import queue
 from core.db import utcnow
 from core.extensions import db
 from faces import retention
-from faces.captures import judge_capture
+from faces.judging import judge_capture
 from faces.models import FaceCapture
 
 STALE_MINUTES = 5  # a capture pending this long lost its task: judged again by the sweep
