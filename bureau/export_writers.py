@@ -31,8 +31,10 @@ HEADER = ("姓名", "身份证号", "手机号", "工作单位", "地区代码",
 """New columns come last: a column added to the end leaves every earlier one where a spreadsheet or
 an import script expects it. 工作单位 is what the trainee typed; 工作单位（已确认） and its
 统一社会信用代码 are the unit that confirmed them (empty when none has). 来源记录 is the
-declaration of a 线下登记 row, the corrected record of a 更正."""
-BASIS_NAMES = {"completion": "完成课程", "declared": "线下登记", "correction": "更正"}
+declaration of a 线下登记 row, the corrected record of a 更正, the report of a 合作平台 row, the
+request of an 外省转入 row."""
+BASIS_NAMES = {"completion": "完成课程", "declared": "线下登记", "correction": "更正", "partner": "合作平台",
+               "transfer": "外省转入"}
 YEAR, HOURS = HEADER.index("年度"), HEADER.index("学时")
 NUMBERS = frozenset({YEAR, HOURS, HEADER.index("测验成绩"), HEADER.index("测验次数"), HEADER.index("来源记录")})
 """Number cells in the XLSX; an empty one (no test) stays empty."""

@@ -77,7 +77,7 @@ class LedgerRow:
 
 
 # What a year certificate says in place of a category for a line without a course.
-LINE_NAMES = {"declared": "线下培训", "correction": "学时更正"}
+LINE_NAMES = {"declared": "线下培训", "correction": "学时更正", "partner": "合作平台学习", "transfer": "外省转入学时"}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Ledger rows that do not come from watching: an approved offline declaration (basis
-``declared``) and a bureau officer's 核减 or 补录 (basis ``correction``). Flushes only; the
-caller commits, and validates what a person typed before calling.
+``declared``), a bureau officer's 核减 or 补录 (basis ``correction``), hours a partner platform
+reported (``partner``) and hours accepted from another province (``transfer``). Flushes only;
+the caller commits, and validates what a person typed before calling.
 
 A row changes the trainee's totals, so it is followed at once by the certificates it makes
 outdated: each is reissued (or superseded without a successor when nothing is left to
@@ -18,22 +19,24 @@ from learning import certificates, certifying
 from learning.models import Certificate, CreditRecord
 from notices.service import notify
 
-BASES = ("declared", "correction")
+BASES = ("declared", "correction", "partner", "transfer")
+SOURCED = ("declared", "partner", "transfer")  # positive hours, once per source (a unique index)
 
 
 def add_entry(user: User, *, basis: str, year: int, hours_tenths: int, subject_type: str, now: datetime,
               title: str = "", course_id: int | None = None, source_id: int | None = None,
               reason: str = "", recorded_by: User | None = None) -> CreditRecord:
-    """Write one ``declared`` or ``correction`` row for ``user`` and refresh their certificates.
+    """Write one row of ``basis`` (:data:`BASES`) for ``user`` and refresh their certificates.
 
-    ``declared`` needs ``source_id`` (the declaration); ``correction`` needs a ``reason`` and
+    ``declared``, ``partner`` and ``transfer`` need positive hours and ``source_id`` (the
+    declaration, report or request it comes from); ``correction`` needs a ``reason`` and
     may be negative (核减); ``source_id`` is then the corrected row, when there is one.
     Raises ValueError for a row no caller should build (unknown basis, zero hours, no reason).
     """
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
-    if not hours_tenths or (basis == "declared" and (hours_tenths < 0 or source_id is None)):
-        raise ValueError("a declared row has positive hours and its declaration's id")
+    if not hours_tenths or (basis in SOURCED and (hours_tenths < 0 or source_id is None)):
+        raise ValueError(f"a {basis} row has positive hours and the id of its source")
     if basis == "correction" and not reason.strip():
         raise ValueError("a correction needs its reason")
     rules = policy.rules_for(user.region_code, year)

@@ -25,6 +25,9 @@ from core.db import UTCDateTime, utcnow
 from core.extensions import db
 from courses.models import Course, Lesson
 
+# Where a ledger row comes from (CreditRecord.basis).
+BASES = ("completion", "declared", "correction", "partner", "transfer")
+
 
 class WatchSession(db.Model):
     """One lesson playing on one screen. Only the newest session of a trainee is open."""
@@ -99,8 +102,10 @@ class CreditRecord(db.Model):
     per trainee and course, a partial unique index), ``declared`` (an approved offline
     declaration, ``source_id`` its id; once per declaration) or ``correction`` (a bureau
     officer's 核减 or 补录: hours may be negative, ``reason`` is mandatory, ``source_id`` is
-    the row it corrects, ``recorded_by_id`` the officer). Rows without a course carry a
-    ``title`` of their own."""
+    the row it corrects, ``recorded_by_id`` the officer), ``partner`` (hours an accredited
+    partner platform reported, ``source_id`` its report; once per report) or ``transfer``
+    (hours earned in another province and accepted by this one's bureau, ``source_id`` the
+    request; once per request). Rows without a course carry a ``title`` of their own."""
 
     __tablename__ = "credit_records"
     __table_args__ = (
@@ -110,8 +115,12 @@ class CreditRecord(db.Model):
         Index("ix_credit_records_updated", "updated_at", "id"),
         Index("uq_credit_records_declared", "source_id", unique=True,
               sqlite_where=text("basis = 'declared'"), postgresql_where=text("basis = 'declared'")),
+        Index("uq_credit_records_partner", "source_id", unique=True,
+              sqlite_where=text("basis = 'partner'"), postgresql_where=text("basis = 'partner'")),
+        Index("uq_credit_records_transfer", "source_id", unique=True,
+              sqlite_where=text("basis = 'transfer'"), postgresql_where=text("basis = 'transfer'")),
         Index("ix_credit_records_source", "basis", "source_id"),
-        CheckConstraint("basis IN ('completion', 'declared', 'correction')", name="basis"),
+        CheckConstraint(f"basis IN {BASES}", name="basis"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

@@ -229,11 +229,14 @@ BUREAU_RECORD = obj({
     "sector_public": {"type": "boolean", "description": "The course is a sector's own 公需 course (行业公需)."},
     "rule_prefix": {"type": "string", "description": "The GB/T 2260 prefix of the rule set that credited the "
                     "record (\"\" the national set, \"44\" Guangdong)."},
-    "basis": {**enum("completion", "declared", "correction"),
-              "description": "completion (a course watched), declared (an approved offline 学时登记) or correction "
-                             "(a bureau officer's 核减 or 补录: a new record, never an edit of an old one)."},
+    "basis": {**enum("completion", "declared", "correction", "partner", "transfer"),
+              "description": "completion (a course watched), declared (an approved offline 学时登记), correction "
+                             "(a bureau officer's 核减 or 补录: a new record, never an edit of an old one), partner "
+                             "(hours an accredited partner platform reported) or transfer (hours earned in another "
+                             "province, accepted by this one's bureau)."},
     "source_id": {**nullable(INT), "description": "declared: the declaration's id; correction: the id of the "
-                  "record it corrects (null for a 补录 without one)."},
+                  "record it corrects (null for a 补录 without one); partner: the partner's report; transfer: "
+                  "the transfer request."},
     "reason": {"type": "string", "description": "A correction's reason (empty otherwise)."},
     "title": {"type": "string", "description": "The record's own title (a declared training, a 补录), else the "
               "course's title."},

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from learning import certificates, certifying, entries, progress
@@ -97,3 +98,25 @@ def test_a_reduction_of_a_whole_declared_training_leaves_nothing_to_certify(trai
     lines = progress.year_credits(trainee.id, 2026)
     assert [(line.basis, line.tenths, [r.reason for r in line.corrections]) for line in lines] == [
         ("declared", 0, ["培训未实际举办"])]
+
+
+@pytest.mark.parametrize("basis", ["partner", "transfer"])
+def test_a_row_from_a_partner_or_another_province_counts_once_per_source(trainee, basis):
+    entries.add_entry(trainee, basis=basis, year=2026, hours_tenths=30, subject_type="gongxu", now=NOW,
+                      title="市级平台课程", source_id=11)
+    db.session.commit()
+    assert progress.credited_by_type(trainee.id, 2026) == {"gongxu": 30}
+    with pytest.raises(IntegrityError):
+        entries.add_entry(trainee, basis=basis, year=2026, hours_tenths=30, subject_type="gongxu", now=NOW,
+                          title="市级平台课程", source_id=11)
+    db.session.rollback()
+    assert progress.credited_by_type(trainee.id, 2026) == {"gongxu": 30}
+
+
+@pytest.mark.parametrize("basis", ["partner", "transfer"])
+@pytest.mark.parametrize("tenths, source_id", [(-10, 11), (10, None)])
+def test_a_partner_or_transfer_row_has_positive_hours_and_a_source(trainee, basis, tenths, source_id):
+    with pytest.raises(ValueError):
+        entries.add_entry(trainee, basis=basis, year=2026, hours_tenths=tenths, subject_type="gongxu", now=NOW,
+                          source_id=source_id)
+    assert db.session.scalars(select(CreditRecord)).all() == []
