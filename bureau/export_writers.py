@@ -21,22 +21,33 @@ from courses.categories import CATEGORIES
 EXPORT_COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
                   "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
                   "exam_score", "exam_attempts", "exam_passed_at", "subject_type", "basis", "reason", "source_id",
-                  "unit_name", "unit_credit_code")
+                  "unit_name", "unit_credit_code", "checks_asked", "checks_passed", "checks_failed", "checks_missed",
+                  "face_reviews_accepted", "face_reviews_rejected")
 """bureau.records.COLUMNS without updated_at, sector_public, rule_prefix and title (course_title
 already falls back to it); completed_at and exam_passed_at are Asia/Shanghai text
 ``YYYY-MM-DD HH:MM:SS``."""
 HEADER = ("姓名", "身份证号", "手机号", "工作单位", "地区代码", "地区", "年度", "课程", "类别", "学时",
           "完成时间", "证书编号", "测验成绩", "测验次数", "测验通过时间", "科目类型", "依据", "更正原因", "来源记录",
-          "工作单位（已确认）", "统一社会信用代码")
+          "工作单位（已确认）", "统一社会信用代码", "随堂检查次数", "检查通过", "检查未通过", "检查超时未答",
+          "人脸人工核验通过", "人脸人工核验不通过")
 """New columns come last: a column added to the end leaves every earlier one where a spreadsheet or
 an import script expects it. 工作单位 is what the trainee typed; 工作单位（已确认） and its
 统一社会信用代码 are the unit that confirmed them (empty when none has). 来源记录 is the
 declaration of a 线下登记 row, the corrected record of a 更正, the report of a 合作平台 row, the
-request of an 外省转入 row."""
+request of an 外省转入 row. The six check columns (issue 19, bureau.records.check_summary) are
+numbers on a 完成课程 row (0 when the course asked none) and empty on every other row."""
+FIELDS = ("name", "id_number", "phone", "employer", "region_code", None, "year", "course_title", "category",
+          "hours", "completed_at", "certificate_number", "exam_score", "exam_attempts", "exam_passed_at",
+          "subject_type", "basis", "reason", "source_id", "unit.name", "unit.credit_code", "checks_asked",
+          "checks_passed", "checks_failed", "checks_missed", "face_reviews_accepted", "face_reviews_rejected")
+"""The docking API's field (bureau.records.item) that each HEADER column carries, None for 地区 (a
+region's name): an export profile (bureau.export_profiles.header) names the columns by them."""
 BASIS_NAMES = {"completion": "完成课程", "declared": "线下登记", "correction": "更正", "partner": "合作平台",
                "transfer": "外省转入"}
 YEAR, HOURS = HEADER.index("年度"), HEADER.index("学时")
-NUMBERS = frozenset({YEAR, HOURS, HEADER.index("测验成绩"), HEADER.index("测验次数"), HEADER.index("来源记录")})
+CHECK_HEADER = HEADER[-6:]
+NUMBERS = frozenset({YEAR, HOURS, HEADER.index("测验成绩"), HEADER.index("测验次数"), HEADER.index("来源记录"),
+                     *(HEADER.index(name) for name in CHECK_HEADER)})
 """Number cells in the XLSX; an empty one (no test) stays empty."""
 TEXT_COLUMNS = tuple(HEADER.index(name) for name in ("身份证号", "手机号", "地区代码", "证书编号", "统一社会信用代码"))
 """Text cells in the XLSX, so that Excel keeps every digit."""
@@ -97,10 +108,10 @@ def export_batches(batches: Iterable[Batch], subject_names: dict[str, str] | Non
              title if title[:1] not in t else "'" + title,
              categories.get(category, category or ""), tenths / 10, completed or "", certificate or "",
              score, attempts, passed_at or "", kinds.get(kind, kind), bases.get(basis, basis),
-             neutralise(reason), source_id, neutralise(unit_name), unit_code or "")
+             neutralise(reason), source_id, neutralise(unit_name), unit_code or "", *figures)
             for (_id, id_number, name, phone, employer, region, year, _course_id, title, category, tenths,
                  completed, certificate, score, attempts, passed_at, kind, basis, reason, source_id, unit_name,
-                 unit_code) in rows
+                 unit_code, *figures) in rows
         ]
 
 
@@ -131,8 +142,10 @@ class _Hours(dict):
         return text
 
 
-def csv_record_chunks(batches: Iterable[Batch], subject_names: dict[str, str] | None = None) -> Iterator[bytes]:
-    """Query rows (EXPORT_COLUMNS order) → the bytes csv_chunks(export_batches(...)) writes, chunk by chunk.
+def csv_record_chunks(batches: Iterable[Batch], subject_names: dict[str, str] | None = None,
+                      header: tuple[str, ...] = HEADER) -> Iterator[bytes]:
+    """Query rows (EXPORT_COLUMNS order) → the bytes csv_chunks(export_batches(...), header) writes, chunk by
+    chunk (``header``: HEADER, or HEADER named by an export profile).
 
     Byte for byte the same file, about twice as fast: each row is formatted by one f-string
     (see _lines) instead of a tuple and then the csv module. A line whose cells need CSV
@@ -142,7 +155,7 @@ def csv_record_chunks(batches: Iterable[Batch], subject_names: dict[str, str] | 
     """
     lines = _Lines()
     writer = csv.writer(lines, lineterminator="\r\n")  # the terminator decides what is quoted: keep csv_chunks'
-    writer.writerow(HEADER)
+    writer.writerow(header)
     yield (BOM + lines.pop()).encode("utf-8")
     names, hours, kinds = _RegionNames(), _Hours(), subject_names or {}
     separators = len(HEADER) - 1
@@ -169,10 +182,11 @@ def _lines(rows: Batch, names: dict, hours: dict, kinds: dict) -> list[str]:
         f"{title if title[:1] not in t else q + title},{categories.get(category, category or '')},{hours[tenths]},"
         f"{completed or ''},{certificate or ''},{'' if score is None else score},{attempts},{passed_at or ''},"
         f"{kinds.get(kind, kind)},{bases.get(basis, basis)},{reason if reason[:1] not in t else q + reason},"
-        f"{'' if source_id is None else source_id},{neutralise(unit_name)},{unit_code or ''}"
+        f"{'' if source_id is None else source_id},{neutralise(unit_name)},{unit_code or ''},"
+        f"{',,,,,' if asked is None else f'{asked},{passed},{failed},{missed},{accepted},{rejected}'}"
         for (_id, id_number, name, phone, employer, region, year, _course_id, title, category, tenths,
              completed, certificate, score, attempts, passed_at, kind, basis, reason, source_id, unit_name,
-             unit_code) in rows
+             unit_code, asked, passed, failed, missed, accepted, rejected) in rows
     ]
 
 

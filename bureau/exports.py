@@ -1,8 +1,10 @@
 """Streamed exports of 学时记录: CSV and XLSX of exactly the rows the records page shows.
 
 Same query parameters as the page (year, region, employer, category, type, completed_from,
-completed_to, person); same authentication as the docking API: a bureau officer's session
-cookie or ``Authorization: Bearer <token>``, a token's region narrowing the scope further.
+completed_to, person), and ``profile=`` (bureau.export_profiles: ``hr`` names the columns by the
+人社 indicator codes; another name is 422 with a clear message). Same authentication as the
+docking API: a bureau officer's session cookie or ``Authorization: Bearer <token>``, a token's
+region narrowing the scope further.
 
 Rows come from a server-side cursor (``yield_per``: a named cursor on PostgreSQL, SQLite's
 stepping cursor) in batches of 1,000, so memory stays flat in the number of rows.
@@ -18,6 +20,7 @@ xlsxwriter can only zip the file once every row is in it).
 """
 import os
 import tempfile
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import quote
 
@@ -30,8 +33,9 @@ from werkzeug.wsgi import wrap_file
 
 from accounts import audit
 from accounts.access import current_api_token, role_required
-from bureau.export_writers import EXPORT_COLUMNS, csv_record_chunks, export_batches, write_xlsx
-from bureau.filters import RecordFilterForm, audit_filters
+from bureau import export_profiles
+from bureau.export_writers import EXPORT_COLUMNS, FIELDS, HEADER, RECORDS, csv_record_chunks, export_batches, write_xlsx
+from bureau.filters import RecordFilterForm, audit_filters, profile_error
 from bureau.officer import officer_scope
 from bureau.records import COLUMNS, Filters, records_query
 from bureau.scope import Scope, ScopeError
@@ -50,6 +54,17 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _json_errors() -> bool:
     return has_bearer_token() or wants_json()
+
+
+def _asked_header() -> tuple[tuple[str, ...], str]:
+    """The header row under the asked ``profile=`` (none: the Chinese one), and the profile; 422 answered here."""
+    profile = request.args.get("profile", "").strip()
+    try:
+        return export_profiles.header(profile, HEADER, FIELDS), profile
+    except export_profiles.UnknownProfile:
+        if _json_errors():
+            raise ApiError(422, "invalid_profile", profile_error()) from None
+        abort(422, profile_error())
 
 
 def _asked_statement():
@@ -133,23 +148,26 @@ def attachment(stem: str, ascii_stem: str, extension: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
-def _audit_export(kind: str, scope: Scope, filters: Filters, rows: int, complete: bool = True) -> None:
+def _audit_export(kind: str, scope: Scope, filters: Filters, rows: int, complete: bool = True,
+                  profile: str = "") -> None:
     token = current_api_token()
     audit.record("records_exported", target=kind, filters=audit_filters(filters), rows=rows,
-                 complete=complete, scope=scope.code, via=f"token:{token.id}" if token else "session")
+                 complete=complete, scope=scope.code, via=f"token:{token.id}" if token else "session",
+                 profile=profile or None)
 
 
 @bp.get("/records.csv")
 @role_required("bureau")
 def records_csv():
+    header, profile = _asked_header()
     stmt, filters, scope = _asked_statement()
-    response = Response(stream_with_context(_csv_stream(stmt, filters, scope)), mimetype="text/csv")
+    response = Response(stream_with_context(_csv_stream(stmt, filters, scope, header, profile)), mimetype="text/csv")
     response.headers["Content-Disposition"] = attachment("学时记录", "records", "csv")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _csv_stream(stmt, filters: Filters, scope: Scope):
+def _csv_stream(stmt, filters: Filters, scope: Scope, header: tuple[str, ...], profile: str):
     sent, complete, source, names = 0, False, stream_batches(stmt), subject_names()
 
     def counted():
@@ -159,26 +177,27 @@ def _csv_stream(stmt, filters: Filters, scope: Scope):
             yield rows
 
     try:
-        yield from csv_record_chunks(counted(), names)
+        yield from csv_record_chunks(counted(), names, header)
         complete = True
     finally:
         source.close()  # the server-side cursor, before its transaction ends
         db.session.rollback()  # ends the long read; the audit entry gets a short transaction of its own
-        _audit_export("csv", scope, filters, sent, complete)
+        _audit_export("csv", scope, filters, sent, complete, profile)
         db.session.commit()
 
 
 @bp.get("/records.xlsx")
 @role_required("bureau")
 def records_xlsx():
+    header, profile = _asked_header()
     stmt, filters, scope = _asked_statement()
     handle, path = tempfile.mkstemp(prefix="zhixin-export-", suffix=".xlsx")
     try:
         os.close(handle)
         rows = write_xlsx(export_batches(stream_batches(stmt), subject_names()), path,
-                          current_app.config.get("XLSX_SHEET_ROWS", 1_000_000))
+                          current_app.config.get("XLSX_SHEET_ROWS", 1_000_000), replace(RECORDS, header=header))
         db.session.rollback()
-        _audit_export("xlsx", scope, filters, rows)
+        _audit_export("xlsx", scope, filters, rows, profile=profile)
         db.session.commit()
         size = os.path.getsize(path)
         file = open(path, "rb")  # closed by the response

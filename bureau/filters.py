@@ -12,6 +12,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from accounts.idnumber import mask_id_number
 from accounts.region_field import RegionField
+from bureau.export_profiles import PROFILES
 from bureau.records import Filters
 from core import policy
 from core.language import localized
@@ -76,3 +77,8 @@ def audit_filters(filters: Filters) -> dict:
     if any(c.isdigit() for c in person):
         args["person"] = mask_id_number(person.upper())
     return args
+
+
+def profile_error() -> str:
+    """What an unknown ``profile=`` of an export or the docking API is told (bureau.export_profiles)."""
+    return _("参数 profile 应为 %(choices)s 之一；不填则使用平台自己的字段名。", choices=", ".join(sorted(PROFILES)))

@@ -8,6 +8,10 @@ the best score, the number of submitted attempts and when the first passing atte
 submitted, over the trainee's attempts at that course started by the record's
 ``awarded_at``. A trainee who tries again after the credit changes no record already
 written, so a new attempt bumps nothing and the sync order stays (updated_at, id).
+
+A course completion (basis ``completion``) also carries the trainee's checks on the course's
+lessons (issue 19, learning.checks), as they stood at ``awarded_at`` in the same way: see
+:func:`check_summary`. Rows of other origins have no course watched, so no check figures (null).
 """
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,22 +21,27 @@ from sqlalchemy.orm import aliased
 
 from accounts.models import User
 from bureau.scope import Scope
+from core.extensions import db
 from core.tz import CHINA
-from courses.models import Category, Course
-from learning.models import Certificate, CreditRecord, ExamAttempt
+from courses.models import Category, Course, Lesson
+from learning.models import Certificate, CreditRecord, ExamAttempt, WatchCheck
 from units.models import Unit, UnitLink
 
 COLUMNS = ("id", "id_number", "name", "phone", "employer", "region_code", "year", "course_id",
            "course_title", "category", "hours_tenths", "completed_at", "certificate_number",
            "exam_score", "exam_attempts", "exam_passed_at", "subject_type", "sector_public", "rule_prefix",
-           "basis", "source_id", "reason", "title", "unit_name", "unit_credit_code", "updated_at")
+           "basis", "source_id", "reason", "title", "unit_name", "unit_credit_code", "checks_asked", "checks_passed",
+           "checks_failed", "checks_missed", "face_reviews_accepted", "face_reviews_rejected", "updated_at")
 """updated_at stays last and id first: the docking API's cursor is taken from them. ``year`` is the
 credit year under the trainee's rules (the rule-set year); ``subject_type`` and ``rule_prefix`` are
 what the ledger kept when it credited the record, ``sector_public`` is the course's 行业公需 flag.
 ``basis`` is completion, declared or correction: a declared training and a 补录 have no course
 (``course_id``, ``category`` null; ``course_title`` is then the row's own ``title``); ``source_id``
 is the declaration of a declared row, the corrected row of a correction. ``unit_name`` and
-``unit_credit_code`` are the trainee's confirmed 工作单位 now (units.models.UnitLink), or null."""
+``unit_credit_code`` are the trainee's confirmed 工作单位 now (units.models.UnitLink), or null.
+The six check figures (CHECK_FIGURES) are those of :func:`check_summary`, null but on a completion."""
+CHECK_FIGURES = ("checks_asked", "checks_passed", "checks_failed", "checks_missed", "face_reviews_accepted",
+                 "face_reviews_rejected")
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,19 @@ def _certificate_number():
     )
 
 
+def _narrowed(stmt: Select, credit, filters: Filters, within: Select | None) -> Select:
+    """A per-record aggregate narrowed by the filters on the record's own columns and by ``within``."""
+    if filters.year:
+        stmt = stmt.where(credit.year == filters.year)
+    if filters.subject_type:
+        stmt = stmt.where(credit.subject_type == filters.subject_type)
+    if filters.updated_since:
+        stmt = stmt.where(credit.updated_at > filters.updated_since)
+    if within is not None:
+        stmt = stmt.where(credit.id.in_(within.correlate(None)))
+    return stmt
+
+
 def exam_summary(filters: Filters, within: Select | None = None):
     """Per credit record id: the best score, the submitted attempts and the first pass (a subquery).
 
@@ -75,15 +97,50 @@ def exam_summary(filters: Filters, within: Select | None = None):
     stmt = (select(credit.id.label("record_id"), func.max(ExamAttempt.score).label("exam_score"),
                    func.count(ExamAttempt.id).label("exam_attempts"), first_pass.label("exam_passed_at"))
             .join(ExamAttempt, counted).group_by(credit.id))
-    if filters.year:
-        stmt = stmt.where(credit.year == filters.year)
-    if filters.subject_type:
-        stmt = stmt.where(credit.subject_type == filters.subject_type)
-    if filters.updated_since:
-        stmt = stmt.where(credit.updated_at > filters.updated_since)
-    if within is not None:
-        stmt = stmt.where(credit.id.in_(within.correlate(None)))
-    return stmt.subquery("exam")
+    return _narrowed(stmt, credit, filters, within).subquery("exam")
+
+
+def check_summary(filters: Filters, within: Select | None = None):
+    """Per completion record id: the trainee's scheduled checks on the course's lessons (a subquery).
+
+    ``checks_asked``: checks (随堂弹题 and face captures; not the idle check, which has no
+    slot) issued by the record's ``awarded_at``; of those ``checks_passed`` and ``checks_failed``
+    (answered, or judged, by then; a face check a reviewer accepted is passed, one rejected
+    failed) and ``checks_missed`` (window over by then). ``face_reviews_accepted`` and
+    ``face_reviews_rejected``: face captures of those checks that a person decided by then
+    (faces.review). As of ``awarded_at`` like the test figures, so that a written record's
+    figures do not change. Narrowed as :func:`exam_summary` is.
+    """
+    credit = aliased(CreditRecord)
+    # faces sits above bureau (tests/core/test_import_direction.py): its table is read by name
+    # from the shared metadata, as courses.catalogue.browse reads lesson_progress.
+    captures = db.metadata.tables["face_captures"]
+    by = credit.awarded_at
+
+    def counted(condition, column=WatchCheck.id):
+        return func.count(case((condition, column)))
+
+    settled = WatchCheck.answered_at <= by
+    stmt = (select(credit.id.label("record_id"), func.count(WatchCheck.id).label("checks_asked"),
+                   counted(and_(WatchCheck.state == "passed", settled)).label("checks_passed"),
+                   counted(and_(WatchCheck.state == "failed", settled)).label("checks_failed"),
+                   counted(and_(WatchCheck.state == "missed", WatchCheck.window_ends_at <= by)).label("checks_missed"),
+                   counted(and_(captures.c.status == "accepted", captures.c.reviewed_at <= by),
+                           captures.c.id).label("face_reviews_accepted"),
+                   counted(and_(captures.c.status == "rejected", captures.c.reviewed_at <= by),
+                           captures.c.id).label("face_reviews_rejected"))
+            .join(Lesson, Lesson.course_id == credit.course_id)
+            .join(WatchCheck, and_(WatchCheck.user_id == credit.user_id, WatchCheck.lesson_id == Lesson.id,
+                                   WatchCheck.slot.is_not(None), WatchCheck.issued_at <= by))
+            .outerjoin(captures, captures.c.check_id == WatchCheck.id)  # one capture per check at most
+            .where(credit.basis == "completion").group_by(credit.id))
+    return _narrowed(stmt, credit, filters, within).subquery("checked")
+
+
+def _check_figures(checked) -> list:
+    """The six figures of a row: 0 for a completion without checks, null for any other basis."""
+    return [case((CreditRecord.basis == "completion", func.coalesce(checked.c[name], 0))).label(name)
+            for name in CHECK_FIGURES]
 
 
 def _china_midnight(day: date) -> datetime:
@@ -130,9 +187,9 @@ def records_query(scope: Scope, filters: Filters, within: Select | None = None) 
     """The scoped, filtered rows, in (updated_at, id) order: the order exports and sync use.
 
     ``within``, a statement selecting record ids (a page of :func:`record_ids`), limits the
-    work of the test figures to those records; the rows are the same either way.
+    work of the test and check figures to those records; the rows are the same either way.
     """
-    exam = exam_summary(filters, within)
+    exam, checked = exam_summary(filters, within), check_summary(filters, within)
     # At most one confirmed link per trainee (a partial unique index), so no row is doubled.
     link = aliased(UnitLink)
     return _filtered(
@@ -142,11 +199,12 @@ def records_query(scope: Scope, filters: Filters, within: Select | None = None) 
                exam.c.exam_score, func.coalesce(exam.c.exam_attempts, 0).label("exam_attempts"),
                exam.c.exam_passed_at, CreditRecord.subject_type, Course.sector_public, CreditRecord.rule_prefix,
                CreditRecord.basis, CreditRecord.source_id, CreditRecord.reason, CreditRecord.title, Unit.name,
-               Unit.credit_code, CreditRecord.updated_at),
+               Unit.credit_code, *_check_figures(checked), CreditRecord.updated_at),
         scope, filters,
     ).outerjoin(exam, exam.c.record_id == CreditRecord.id).outerjoin(
-        link, and_(link.user_id == CreditRecord.user_id, link.status == "confirmed")
-    ).outerjoin(Unit, Unit.id == link.unit_id)
+        checked, checked.c.record_id == CreditRecord.id
+    ).outerjoin(link, and_(link.user_id == CreditRecord.user_id, link.status == "confirmed")
+                ).outerjoin(Unit, Unit.id == link.unit_id)
 
 
 def after_cursor(stmt: Select, updated_at: datetime, record_id: int) -> Select:
@@ -167,7 +225,7 @@ def item(row) -> dict:
     (record_id, id_number, name, phone, employer, region_code, year, course_id, course_title,
      category, hours_tenths, completed_at, certificate_number, exam_score, exam_attempts, exam_passed_at,
      subject_type, sector_public, rule_prefix, basis, source_id, reason, title, unit_name, unit_credit_code,
-     updated_at) = row
+     *figures, updated_at) = row
     return {
         "id": record_id, "id_number": id_number, "name": name, "phone": phone, "employer": employer,
         "region_code": region_code, "year": year, "course_id": course_id, "course_title": course_title,
@@ -177,5 +235,6 @@ def item(row) -> dict:
         "subject_type": subject_type, "sector_public": bool(sector_public), "rule_prefix": rule_prefix,
         "basis": basis, "source_id": source_id, "reason": reason, "title": title or course_title,
         "unit": {"name": unit_name, "credit_code": unit_credit_code} if unit_name is not None else None,
+        **dict(zip(CHECK_FIGURES, figures, strict=True)),
         "updated_at": iso_utc(updated_at),
     }

@@ -5,6 +5,8 @@ scope is the officer's region, narrowed to the token's region when it has one; `
 narrows further. Anything outside is 403 ``forbidden_region``, never an empty page.
 ``type=`` (gongxu, zhuanye or xuanxiu) keeps the records of that subject type as they were
 credited; another value is 422 ``invalid_type``, as the other parameters and the catalogue's.
+``profile=hr`` names each record's fields by the 人社 indicator codes (bureau.export_profiles;
+docs/export-profiles/hr.csv), values unchanged; another name is 422 ``invalid_profile``.
 
 Order and cursor: rows come in (updated_at, id) order; ``next_cursor`` is the position of
 the page's last row, base64url-encoded and HMAC-signed with the app's secret key, so a
@@ -36,6 +38,8 @@ from flask_babel import gettext as _
 from accounts import audit
 from accounts.access import current_api_token, role_required
 from accounts.regions import is_region_code
+from bureau import export_profiles
+from bureau.filters import profile_error
 from bureau.officer import officer_scope
 from bureau.records import Filters, after_cursor, iso_utc, item, record_ids, records_query
 from bureau.scope import Scope, ScopeError
@@ -191,6 +195,15 @@ def _after() -> Position | None:
         raise _invalid("invalid_cursor", _("cursor 无效：请使用上一页返回的 next_cursor，不要修改。")) from None
 
 
+def _profile() -> str:
+    profile = request.args.get("profile", "").strip()
+    try:
+        export_profiles.mapping(profile)
+    except export_profiles.UnknownProfile:
+        raise _invalid("invalid_profile", profile_error()) from None
+    return profile
+
+
 def _scope(region: str | None) -> Scope:
     """The officer's scope narrowed to ``region``: an outside region is refused before anything is read."""
     try:
@@ -199,9 +212,10 @@ def _scope(region: str | None) -> Scope:
         raise ApiError(403, "forbidden_region", e.message) from None
 
 
-def _audit(filters: Filters, cursor: bool, rows: int) -> None:
+def _audit(filters: Filters, cursor: bool, rows: int, profile: str) -> None:
     token = current_api_token()
     audit.record("records_api", target=f"token:{token.id}" if token else "session", rows=rows, cursor=cursor,
+                 profile=profile or None,
                  filters={"year": filters.year, "region": filters.region, "type": filters.subject_type or None,
                           "updated_since": iso_utc(filters.updated_since) if filters.updated_since else None})
 
@@ -209,18 +223,18 @@ def _audit(filters: Filters, cursor: bool, rows: int) -> None:
 @bp.get("/records")
 @role_required("bureau")
 def records():
-    filters, after, limit = _filters(), _after(), _limit()
+    filters, after, limit, profile = _filters(), _after(), _limit(), _profile()
     scope = _scope(filters.region)
     lag = float(current_app.config.get("SYNC_LAG_SECONDS", DEFAULT_SYNC_LAG_SECONDS))
     page = fetch_page(scope, filters, after, limit, horizon_at(utcnow(), lag))
-    _audit(filters, after is not None, len(page.rows))
+    _audit(filters, after is not None, len(page.rows), profile)
     db.session.commit()
     next_cursor = None
     if page.has_more:
         last = page.rows[-1]
         next_cursor = encode_cursor(Position(last[-1], last[0]), current_app.config["SECRET_KEY"])
     body = {
-        "items": [item(row) for row in page.rows],
+        "items": [export_profiles.apply(profile, item(row)) for row in page.rows],
         "next_cursor": next_cursor,
         "has_more": page.has_more,
         "synced_until": None if page.has_more else iso_utc(synced_until(page.horizon, filters.updated_since)),

@@ -63,7 +63,8 @@ def test_csv_has_bom_chinese_header_full_id_numbers_and_neutralised_cells(client
     x = by_name["陈晓"]
     assert x == ["陈晓", people["x"].id_number, "01088886666", "'=HYPERLINK(\"http://evil.example\",\"点我\")",
                  "440305", region_name("440305"), "2025", "数字经济概论", "数字技术", "1.5",
-                 "2025-03-02 00:30:00", "ZX-2025-000123", "", "0", "", "公需科目", "完成课程", "", "", "", ""]
+                 "2025-03-02 00:30:00", "ZX-2025-000123", "", "0", "", "公需科目", "完成课程", "", "", "", "",
+                 "0", "0", "0", "0", "0", "0"]  # a completion without checks asked: six zeros
     assert x[1].endswith("X") and len(x[1]) == 18
     assert by_name["'@林"][3] == "'+1" and by_name["'@林"][7] == "'-2+3 应急演练"
     assert by_name["'@林"][8] == "应急管理" and by_name["'@林"][10] == "2024-07-01 01:00:00"
@@ -76,8 +77,8 @@ def test_xlsx_reads_back_equal_to_the_csv_with_text_id_numbers_and_numeric_hours
     response = export(client, "xlsx")
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     rows = xlsx_rows(response)
-    expected = [[int(v) if i in (6, 13) else float(v) if i == 9 else v or None for i, v in enumerate(row)]
-                for row in csv_rows]
+    expected = [[int(v) if i in (6, 13) or (i >= 21 and v) else float(v) if i == 9 else v or None
+                 for i, v in enumerate(row)] for row in csv_rows]
     assert rows == expected
     for row in rows:
         assert isinstance(row[1], str) and isinstance(row[4], str)  # ID numbers and codes are text
@@ -118,7 +119,7 @@ def test_the_xlsx_starts_a_new_sheet_with_the_header_every_n_rows(app, client, o
                at=datetime(2025, 1, 1 + n, tzinfo=UTC))
     sheets = read_xlsx(export(client, "xlsx"))
     assert [len(sheet) for sheet in sheets] == [4, 4, 2]
-    assert all(sheet[0][0] == "姓名" and sheet[0][-1] == "统一社会信用代码" for sheet in sheets)
+    assert all(sheet[0][0] == "姓名" and sheet[0][-1] == "人脸人工核验不通过" for sheet in sheets)
     assert [row[0] for sheet in sheets for row in sheet[1:]] == [f"学员{n}" for n in range(7)]
 
 

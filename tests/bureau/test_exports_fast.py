@@ -21,10 +21,16 @@ NULLABLE = ["certificate_number", "exam_score", "exam_passed_at", "source_id", "
             "category", "completed_at"]
 
 
+CHECK_FIGURES = ("checks_asked", "checks_passed", "checks_failed", "checks_missed", "face_reviews_accepted",
+                 "face_reviews_rejected")
+
+
 def rows(seed: int, count: int) -> list[tuple]:
-    """``count`` query rows with awkward text in every free-text column and None in every nullable one."""
+    """``count`` query rows with awkward text in every free-text column and None in every nullable one
+    (the check figures all None, as on a row that is no course completion, or all numbers)."""
     pick = random.Random(seed).choice
-    return [query_row(n, name=pick(AWKWARD) or "某", phone=pick(["13900000001", "=2", "01,2"]),
+    return [query_row(n, **dict(zip(CHECK_FIGURES, pick([(None,) * 6, (0,) * 6, (5, 2, 1, 1, 1, 0)]), strict=True)),
+                      name=pick(AWKWARD) or "某", phone=pick(["13900000001", "=2", "01,2"]),
                       employer=pick(AWKWARD), course_title=pick(AWKWARD), reason=pick(AWKWARD),
                       unit_name=pick([None, *AWKWARD]), region_code=pick(["440305", "440000", "999999", "1"]),
                       category=pick([None, "digital", "unknown"]), hours_tenths=pick([0, 7, 10, 15, -15, -5, 123, 400]),

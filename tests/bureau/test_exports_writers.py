@@ -16,7 +16,9 @@ def query_row(n: int, **changes) -> tuple:
            "course_title": "数字经济概论", "category": "digital", "hours_tenths": 15,
            "completed_at": "2026-01-01 00:00:05", "certificate_number": None,
            "exam_score": None, "exam_attempts": 0, "exam_passed_at": None, "subject_type": "gongxu",
-           "basis": "completion", "reason": "", "source_id": None, "unit_name": None, "unit_credit_code": None}
+           "basis": "completion", "reason": "", "source_id": None, "unit_name": None, "unit_credit_code": None,
+           "checks_asked": 0, "checks_passed": 0, "checks_failed": 0, "checks_missed": 0,
+           "face_reviews_accepted": 0, "face_reviews_rejected": 0}
     row.update(changes)
     assert tuple(row) == EXPORT_COLUMNS
     return tuple(row.values())
@@ -44,7 +46,7 @@ def test_export_rows_keep_numbers_numeric_and_neutralise_text():
                                               course_title="+课程", certificate_number="ZX-1")]]))
     assert row == ("学员1", "44030519900101001X", "01088886666", "'=cmd|' /C calc'!A0", "440305", region_name("440305"),
                    2025, "'+课程", "数字技术", -1.5, "2026-01-01 00:00:05", "ZX-1", None, 0, "", "gongxu",
-                   "完成课程", "", None, "", "")
+                   "完成课程", "", None, "", "", 0, 0, 0, 0, 0, 0)
 
 
 def test_csv_is_utf8_with_bom_crlf_and_one_chunk_per_batch():

@@ -60,6 +60,8 @@ def test_a_bureau_token_gets_the_records_of_its_region_with_every_field(client, 
         "exam_score": None, "exam_attempts": 0, "exam_passed_at": None,  # this course had no test
         "subject_type": "gongxu", "sector_public": False, "rule_prefix": "",
         "basis": "completion", "source_id": None, "reason": "", "title": "网络安全法解读", "unit": None,
+        "checks_asked": 0, "checks_passed": 0, "checks_failed": 0, "checks_missed": 0,
+        "face_reviews_accepted": 0, "face_reviews_rejected": 0,  # no check was asked on this course
         "updated_at": "2025-03-01T16:30:00.123456Z",
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", body["synced_until"])

@@ -65,7 +65,7 @@ def test_pages_of_rows_keep_the_filters(client, officer, trainees, monkeypatch):
     assert "第 2 / 2 页" in second
     previous = re.search(r'href="(/bureau/records\?[^"]*)" rel="prev"', second).group(1)
     assert set(previous.split("?")[1].split("&")) == {"page=1", "region=440306"}
-    assert second.count("<tr>") == 1 + 1  # the header and one row
+    assert len(re.findall(r"<tr[ >]", second)) == 1 + 1  # the header and one row
 
 
 def test_export_links_carry_the_same_filters(client, officer, trainees):
