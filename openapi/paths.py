@@ -1,4 +1,5 @@
 """The v1 calls for everyone: catalogue, watching, the trainee's own data, certificates, the bureau sync."""
+from bureau.export_profiles import PROFILES
 from core.policy.rulebook import SUBJECT_TYPES
 from courses.search.engine import SORTS
 from openapi.build import (
@@ -151,7 +152,9 @@ page's synced_until is the updated_since of the next run. A page only holds rows
 updated_at is older than SYNC_LAG_SECONDS, so that a record committed late is never skipped:
 each version of a record is delivered exactly once. Upsert by id. Each page is audited.
 exam_score, exam_attempts and exam_passed_at are the course test as it stood when the record
-was written (attempts started by then): a later attempt changes no record."""
+was written (attempts started by then): a later attempt changes no record. The check figures
+(checks_*, face_reviews_*) of a course completion are likewise those of its awarded_at.
+profile=hr names the fields by the 人社 indicator codes of docs/export-profiles/hr.csv."""
 
 
 def bureau() -> dict:
@@ -161,8 +164,8 @@ def bureau() -> dict:
             "200": json_response("One page.", "BureauRecordsPage"),
             "403": error("Not a bureau officer (code forbidden), or a region outside the scope "
                          "(code forbidden_region)."),
-            "422": error("invalid_year, invalid_region, invalid_type, invalid_updated_since, invalid_cursor or "
-                         "invalid_limit."),
+            "422": error("invalid_year, invalid_region, invalid_type, invalid_updated_since, invalid_cursor, "
+                         "invalid_limit or invalid_profile."),
         }), security=SIGNED_IN, description=RECORDS_DESCRIPTION, parameters=[
             query("year", YEAR, "Credit year under the trainee's region's rules (the rule-set year)."),
             query("region", {"type": "string", "pattern": "^[0-9]{6}$"},
@@ -172,6 +175,8 @@ def bureau() -> dict:
                   "Only records with updated_at after this instant (ISO 8601 with a zone)."),
             query("cursor", STR, "next_cursor of the previous page, unchanged."),
             query("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}),
+            query("profile", enum(*PROFILES), "Name the fields by an export profile's codes (hr: 人社 "
+                  "indicator codes, docs/export-profiles/hr.csv); left out, the fields keep their own names."),
         ])}, **corrections()}
 
 

@@ -5,6 +5,7 @@ because the v1 contract lets fields be added. tests/bureau/test_openapi*.py clos
 when checking live responses, so that a field added to the code but not here is caught.
 """
 from accounts.models import ROLES
+from bureau.export_profiles import PROFILES
 from core.policy.rulebook import SUBJECT_TYPES
 from courses.categories import CATEGORIES
 from courses.models import COURSE_STATUSES, VIDEO_STATUSES
@@ -243,10 +244,35 @@ BUREAU_RECORD = obj({
     "unit": {**nullable(obj({"name": STR, "credit_code": STR})),
              "description": "The trainee's confirmed 工作单位 (统一社会信用代码) as it is at the time of the "
                             "request; null when none."},
+    **{name: {**nullable({"type": "integer", "minimum": 0}), "description": text} for name, text in (
+        ("checks_asked", "Scheduled checks (随堂弹题, face captures; not the idle check) the trainee was asked on "
+                         "the course's lessons by the time the record was written; null unless basis is "
+                         "completion."),
+        ("checks_passed", "Of those, passed by then (a face capture a reviewer accepted included)."),
+        ("checks_failed", "Of those, failed by then (a wrong answer; a face capture a reviewer rejected)."),
+        ("checks_missed", "Of those, not answered within their window by then."),
+        ("face_reviews_accepted", "Face captures of those checks a person (unit administrator or bureau) "
+                                  "accepted by then."),
+        ("face_reviews_rejected", "Face captures of those checks a person rejected by then."))},
     "updated_at": {**DATETIME, "description": "UTC with microseconds; the sync order is (updated_at, id)."},
 })
+
+
+def profiled(schema: dict, names: dict[str, str], prefix: str = "") -> dict:
+    """An object ``schema`` with its properties named as an export profile names them (bureau.export_profiles)."""
+    properties = {}
+    for key, value in schema["properties"].items():
+        path = prefix + key
+        properties[names.get(path, key)] = profiled(value, names, path + ".") if "properties" in value else value
+    required = [names.get(prefix + key, key) for key in schema["required"]]
+    return {**schema, "properties": properties, "required": required}
+
+
+PROFILED_RECORDS = {f"BureauRecord_{name}": {**profiled(BUREAU_RECORD, names), "description": (
+    f"A record with profile={name}: the fields docs/export-profiles/{name}.csv gives a code are named by it; "
+    "values as in BureauRecord.")} for name, names in PROFILES.items()}
 BUREAU_PAGE = obj({
-    "items": array(ref("BureauRecord")),
+    "items": array({"anyOf": [ref("BureauRecord"), *(ref(name) for name in PROFILED_RECORDS)]}),
     "next_cursor": {**nullable(STR), "description": "Pass as cursor= for the next page; null on the last page."},
     "has_more": BOOL,
     "synced_until": {**nullable(DATETIME), "description": "On the last page: pass as updated_since= next run."},
@@ -296,4 +322,5 @@ def schemas() -> dict:
                                                              "description": "Required when rejecting."}}),
         "BureauRecord": BUREAU_RECORD,
         "BureauRecordsPage": BUREAU_PAGE,
+        **PROFILED_RECORDS,
     }

@@ -253,6 +253,8 @@ def test_bureau_records(api, make_user, make_course):
     api("get", records)
     officer = bearer(token_for(make_user("bureau", region_code="440000")))
     assert len(api("get", records, headers=officer).get_json()["items"]) == 1
+    assert "aac002" in api("get", records, headers=officer, query_string={"profile": "hr"}).get_json()["items"][0]
+    api("get", records, headers=officer, query_string={"profile": "nope"})
     api("get", records, headers=officer, query_string={"limit": 0})
     api("get", records, headers=officer, query_string={"region": "450000"})
     api("get", records, headers=bearer(token_for(make_user())))
