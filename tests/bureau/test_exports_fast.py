@@ -8,7 +8,7 @@ import pytest
 
 from bureau.export_writers import EXPORT_COLUMNS, csv_chunks, csv_record_chunks, export_batches
 from bureau.exports import export_statement, stream_batches
-from bureau.records import Filters, records_query
+from bureau.records import CHECK_FIGURES, Filters, records_query
 from bureau.scope import Scope
 from core.extensions import db
 from learning.models import CreditRecord
@@ -19,10 +19,6 @@ AWKWARD = ["", "平常", "=1+1", "+86 办公室", "-3", "@SUM(A1)", "\t=1", "\r=
            "回车\r在中间", "a\r\nb", "  留空格  ", ",", '"', "'已有引号", "None", "中文，全角逗号"]
 NULLABLE = ["certificate_number", "exam_score", "exam_passed_at", "source_id", "unit_name", "unit_credit_code",
             "category", "completed_at"]
-
-
-CHECK_FIGURES = ("checks_asked", "checks_passed", "checks_failed", "checks_missed", "face_reviews_accepted",
-                 "face_reviews_rejected")
 
 
 def rows(seed: int, count: int) -> list[tuple]:
