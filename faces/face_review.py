@@ -10,7 +10,7 @@ from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import Refused
-from faces import profiles, review, storage
+from faces import check_kind, profiles, review, storage
 from faces.forms import DecisionForm
 
 bp = Blueprint("face_review", __name__, url_prefix="/faces/review")
@@ -45,9 +45,11 @@ def capture(capture_id: int):
     found = _capture(capture_id)
     form = DecisionForm()
     if found.status == "failed" and form.validate_on_submit():
+        trainee_id = found.user_id
+        db.session.commit()  # end the reads: the trainee's lock must open the transaction
         try:
-            review.decide(current_user._get_current_object(), found, bool(form.accept.data), form.note.data,
-                          utcnow())
+            check_kind.decide(current_user._get_current_object(), capture_id, trainee_id, bool(form.accept.data),
+                              form.note.data, utcnow())
         except Refused as e:
             db.session.rollback()
             form.note.errors = [*form.note.errors, e.message]

@@ -16,7 +16,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError, client_ip
 from learning import check_kinds, check_store, checks, heartbeats, ledger
-from learning.check_settle import settle
+from learning.check_settle import apply_verdict, settle
 from learning.models import WatchCheck
 
 bp = Blueprint("check_api", __name__, url_prefix="/api/v1")
@@ -37,6 +37,10 @@ def answer_check(session_id: str):
         raise ApiError(422, "invalid_nonce", _("请求中缺少检查凭证（nonce）。"))
     check = _found(user_id, locked.session, nonce, body)
     now = utcnow()
+    if check.state == "judging":  # a face frame posted: asking again fetches the verdict
+        answer = apply_verdict(check, locked, client_ip(), now)
+        db.session.commit()
+        return answer
     if not checks.window_open(check.window_ends_at, now):
         check.state = "missed"
         check_store.record_miss(check, locked.course_id, locked.region_code, client_ip(), now)
@@ -44,9 +48,10 @@ def answer_check(session_id: str):
         db.session.commit()
         raise ApiError(410, "check_expired", notice["message"])
     verdict = check_kinds.kind(check.kind).judge(check, body)
-    if verdict == "pending":  # judged off the hot path (a face model): settled when its verdict arrives
+    if verdict == "pending":  # judged off the hot path (a face model): the player asks again for the verdict
+        check.state = "judging"
         db.session.commit()
-        return {"verdict": "pending", "credited_seconds": 0.0}
+        return {"verdict": "pending", "credited_seconds": 0.0, "message": _("照片已收到，正在核验。")}
     if verdict is None:
         raise ApiError(422, "invalid_answer", _("答案应为所选选项的序号列表，单选题和判断题只选一项。"))
     answer = settle(check, verdict, locked, client_ip(), now)
@@ -65,7 +70,7 @@ def _found(user_id: int, session, nonce: str, body: dict) -> WatchCheck:
     if check.session_id != session.id:
         _refuse(user_id, "check_foreign_session", 409, "other_session",
                 _("该检查属于另一个观看窗口，请在本窗口继续学习。"), **where, check_session=check.session_id)
-    if check.state != "due":
+    if check.state not in ("due", "judging"):
         _refuse(user_id, "check_replayed", 409, "check_answered",
                 _("该检查已作答过，不能重复提交。"), **where, state=check.state)
     if check.kind != "face" and body.get("question_id") != check.question_id:

@@ -10,16 +10,18 @@ from flask_babel import gettext as _
 
 from core import policy
 from core.extensions import db
-from learning import check_store, checks, heartbeats, ledger
+from learning import check_kinds, check_store, checks, heartbeats, ledger
 from learning.models import LessonProgress, WatchCheck
 from learning.rules import day_count, is_complete, merge_intervals, resume_clock, total_length
 
 
-def settle(check: WatchCheck, passed: bool, locked, ip: str, now: datetime) -> dict:
+def settle(check: WatchCheck, passed: bool, locked, ip: str, now: datetime, paused: bool = True) -> dict:
     """Apply the verdict on ``check`` (a due check of ``locked``, the trainee's locked session)
-    and return the answer to the player. Time spent on the check cannot be claimed later."""
+    and return the answer to the player. Time spent on a check that paused playback (``paused``)
+    cannot be claimed later; a face check judged off the hot path did not pause it."""
     check.state, check.answered_at = ("passed" if passed else "failed"), now
-    locked.budget.played_until = resume_clock(locked.budget.played_until, now)
+    if paused:
+        locked.budget.played_until = resume_clock(locked.budget.played_until, now)
     if check.slot is None:
         return _idle(check, passed, locked, now)
     if not passed:
@@ -36,7 +38,50 @@ def settle(check: WatchCheck, passed: bool, locked, ip: str, now: datetime) -> d
                                               locked.region_code, locked.progress.completed_at is not None)}
 
 
+def apply_verdict(check: WatchCheck, locked, ip: str, now: datetime) -> dict:
+    """A ``judging`` check (a face frame posted): the verdict its kind has now, applied — passed
+    or failed as :func:`settle`, ``review`` (a person decides) as :func:`hold_for_review`,
+    ``pending`` changes nothing. The answer carries the kind's message for the trainee."""
+    outcome, message = check_kinds.kind(check.kind).verdict(check)
+    if outcome == "pending":
+        return {"verdict": "pending", "credited_seconds": 0.0, "message": message}
+    if outcome == "review":
+        answer = hold_for_review(check, locked, now)
+    else:
+        answer = settle(check, outcome, locked, ip, now, paused=False)
+    return {**answer, "message": message}
+
+
+def hold_for_review(check: WatchCheck, locked, now: datetime) -> dict:
+    """A face the model could not pass: the gate moves on (what was played past the check is
+    carried to the next one) while the stretch up to the check stays held on it, uncredited,
+    until a person decides (:func:`credit_reviewed`)."""
+    check.state, check.answered_at = "review", now
+    check.held = _carry(check, locked)
+    db.session.flush()
+    return {"verdict": "review", "credited_seconds": 0.0}
+
+
+def credit_reviewed(check: WatchCheck, locked, accept: bool, now: datetime) -> float:
+    """A person's decision on a check in review (``locked``: the trainee's locked session of it):
+    accepted, its held stretch is credited as a pass would have (coverage, the day, the course's
+    ledger row on completion; seconds re-watched meanwhile count once); rejected, it stays
+    uncredited (``failed``). The seconds newly credited."""
+    if check.state != "review":
+        return 0.0
+    check.state = "passed" if accept else "failed"
+    if not accept:
+        db.session.flush()
+        return 0.0
+    return credit_stretch(locked, check.held or [], now)
+
+
 def _pass(check: WatchCheck, locked, now: datetime) -> float:
+    return credit_stretch(locked, _carry(check, locked), now)
+
+
+def _carry(check: WatchCheck, locked) -> list:
+    """The check's held stretch up to it; what lies past it goes on to the following check."""
     rules = policy.rules_for(locked.region_code)
     points = checks.plan(check_store.key(), check.user_id, check.lesson_id, locked.duration,
                          check_store.rates(rules))
@@ -46,7 +91,7 @@ def _pass(check: WatchCheck, locked, now: datetime) -> float:
         db.session.add(WatchCheck(user_id=check.user_id, lesson_id=check.lesson_id, kind=following.kind,
                                   slot=following.slot, position=following.position, start=check.position,
                                   state="waiting", held=carry))
-    return credit_stretch(locked, credit, now)
+    return credit
 
 
 def credit_stretch(locked, stretch, now: datetime) -> float:

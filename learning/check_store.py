@@ -20,7 +20,12 @@ from learning import check_kinds, checks, ledger
 from learning.models import WatchCheck, WatchSession
 from learning.rules import Limits, Outcome, merge_intervals
 
-_OPEN = ("waiting", "due", "passed")
+_OPEN = ("waiting", "due", "passed", "judging", "review")
+# A check in review (a face the model failed, awaiting a person) lets the trainee go on: the gate
+# moves past it, its stretch stays held on it.
+_PASSED = ("passed", "review")
+# Asked and not yet settled: shown in every heartbeat's answer (a face check being judged too).
+_ASKED = ("due", "judging")
 _ROWS = (select(WatchCheck).where(WatchCheck.user_id == bindparam("user_id"),
                                   WatchCheck.lesson_id == bindparam("lesson_id"),
                                   WatchCheck.slot.is_not(None), WatchCheck.state.in_(_OPEN))
@@ -61,11 +66,11 @@ def guard(beat, outcome: Outcome, limits: Limits, rules, now: datetime) -> Guard
     points = checks.plan(key(), beat.user_id, beat.lesson_id, beat.duration, rates(rules))
     with db.session.no_autoflush:
         rows = db.session.scalars(_ROWS, {"user_id": beat.user_id, "lesson_id": beat.lesson_id}).all()
-        at = checks.gate(points, {row.slot for row in rows if row.state == "passed"})
+        at = checks.gate(points, {row.slot for row in rows if row.state in _PASSED})
         if at is None:
             return Guarded(outcome)
         guarded = Guarded(outcome)
-        current = next((row for row in rows if row.slot == at.slot and row.state in ("waiting", "due")), None)
+        current = next((row for row in rows if row.slot == at.slot and row.state in ("waiting", *_ASKED)), None)
         if current is not None and current.state == "due" and not checks.window_open(current.window_ends_at, now):
             guarded.missed, guarded.notice = current, verdict_notice(current, "missed")
             current.state = "missed"
@@ -79,9 +84,9 @@ def guard(beat, outcome: Outcome, limits: Limits, rules, now: datetime) -> Guard
             current.held = merge_intervals([*(current.held or []), *held])
         if current.state == "waiting" and checks.crossed(current.held, at.position):
             issue(current, beat.id, beat.course_id, rules.check_rule(at.kind).window_seconds, now)
-        elif current.state == "due" and current.session_id != beat.id:
+        elif current.state in _ASKED and current.session_id != beat.id:
             move(current, beat.id)
-        guarded.due = current if current.state == "due" else None
+        guarded.due = current if current.state in _ASKED else None
     return guarded
 
 
@@ -151,7 +156,7 @@ def shown(check: WatchCheck, now: datetime) -> dict:
     """A due check as the player receives it: the nonce, the challenge without its answer, the
     window, where the stretch it holds began (``rewind_to``)."""
     left = None if check.window_ends_at is None else max(0, round((check.window_ends_at - now).total_seconds()))
-    return {"nonce": nonce_of(check), "kind": check.kind, "position": check.position,
+    return {"nonce": nonce_of(check), "kind": check.kind, "state": check.state, "position": check.position,
             "rewind_to": check.start if check.slot is not None else None,
             "window_ends_at": check.window_ends_at.isoformat() if check.window_ends_at else None,
             "seconds_left": left, **check_kinds.kind(check.kind).shown(check)}

@@ -265,14 +265,18 @@ class WatchCheck(db.Model):
     is not passed is ``held`` here, not credited. ``waiting``: not yet reached; ``due``:
     reached, the challenge issued with a one-use nonce (only its SHA-256 is kept) until
     ``window_ends_at``; then ``passed`` (the held stretch credited), ``failed`` or ``missed``
-    (the held stretch stays here, uncredited), or ``expired`` (its session ended first).
+    (the held stretch stays here, uncredited), or ``expired`` (its session ended first). A face
+    check whose frame was posted is ``judging`` (the window no longer applies) until the model's
+    verdict; one the model failed is ``review``: its stretch stays held here while a person
+    decides (accepted: ``passed`` and credited; rejected: ``failed``), and the next check is the gate.
     ``challenge`` is what was asked, with the right answer, and never leaves the server whole.
     """
 
     __tablename__ = "watch_checks"
     __table_args__ = (
         CheckConstraint("kind IN ('question', 'idle', 'face')", name="kind"),
-        CheckConstraint("state IN ('waiting', 'due', 'passed', 'failed', 'missed', 'expired')", name="state"),
+        CheckConstraint("state IN ('waiting', 'due', 'passed', 'failed', 'missed', 'expired', 'judging', 'review')",
+                        name="state"),
         Index("ix_watch_checks_user_lesson", "user_id", "lesson_id"),
     )
 

@@ -6,18 +6,20 @@ import pytest
 from sqlalchemy import event, select
 
 from core.extensions import db
-from core.policy.examples import EXAMPLES
+from core.policy.examples import GUANGDONG, HENAN, NATIONAL
 from learning import check_store, checks
 from learning.models import WatchCheck
 from tests.learning.conftest import events, progress
 from tests.learning.exam_world import BANK, add_bank, complete_lessons
 
 GUANGDONG_REGION = "440305"  # the demo's Guangdong rules: 随堂弹题 on, 4 an hour, 60 s to answer
+# Its 人脸抓拍 too; these tests are about questions (the face checks: tests/faces/test_face_checks.py).
+QUESTIONS_ONLY = (NATIONAL, {**GUANGDONG, "checks": {"question": GUANGDONG["checks"]["question"]}}, HENAN)
 
 
 @pytest.fixture
 def course(make_course, store_rules):
-    store_rules(*EXAMPLES)
+    store_rules(*QUESTIONS_ONLY)
     return add_bank(make_course(title="网络安全意识", lessons=1, lesson_seconds=600))  # one check
 
 
@@ -171,7 +173,7 @@ def test_misses_over_the_allowance_flag_the_course_for_review(viewer):
 
 def test_nothing_the_player_receives_tells_a_question_or_the_schedule_before_it_is_due(
         app, make_viewer, make_user, make_course, store_rules):
-    store_rules(*EXAMPLES)
+    store_rules(*QUESTIONS_ONLY)
     course = add_bank(make_course(title="两次弹题", lessons=1, lesson_seconds=1800))  # two checks
     viewer = make_viewer(make_user(region_code=GUANGDONG_REGION))
     lesson = course.lessons[0]
@@ -198,7 +200,7 @@ def test_nothing_the_player_receives_tells_a_question_or_the_schedule_before_it_
 
 
 def test_without_checks_a_heartbeat_reads_no_check(app, make_viewer, make_user, make_course, store_rules, clock):
-    store_rules(*EXAMPLES)
+    store_rules(*QUESTIONS_ONLY)
     course = add_bank(make_course(title="河南", lessons=1, lesson_seconds=600))
     viewer = make_viewer(make_user(region_code="410102"))  # Henan: checks off
     viewer.open(course.lessons[0].id)
