@@ -5,8 +5,11 @@
    (``rewind_to``). Nothing here decides anything: a script that closes the overlay earns
    nothing, since the server credits nothing past a check until it is passed.
 
+   A face check (人脸抓拍) takes one camera frame instead of an answer (face_check.js).
+
    Sentences come from the page (translated by the server). */
 import { errorMessage, postJson } from '../api.js';
+import { FaceCheck } from './face_check.js';
 import { clock, fill } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -28,7 +31,9 @@ export class CheckOverlay {
     this.submit = $('player-check-submit');
     this.back = $('player-check-rewind');
     this.check = null;
-    this.submit.addEventListener('click', () => this.answer());
+    this.submitText = this.submit.textContent;
+    this.face = new FaceCheck(this);
+    this.submit.addEventListener('click', () => (this.check && this.check.kind === 'face' ? this.face.human() : this.answer()));
     this.back.addEventListener('click', () => this.close());
     this.dialog.addEventListener('cancel', (event) => event.preventDefault());
   }
@@ -43,6 +48,16 @@ export class CheckOverlay {
     if (this.check && this.check.nonce === check.nonce && this.dialog.open) return;
     this.check = check;
     this.player.video.pause();
+    this.error.textContent = '';
+    if (check.kind === 'face') {
+      this.countdown(check.state === 'judging' ? null : check.seconds_left);
+      if (!this.dialog.open) this.dialog.showModal();
+      this.dialog.dataset.state = 'asking';
+      this.face.ask(check);
+      return;
+    }
+    this.face.end();
+    this.submit.textContent = this.submitText;
     const question = check.question || { kind: 'single', stem: '', options: [] };
     this.title.textContent = check.kind === 'idle' ? this.strings.checkIdleTitle : this.strings.checkTitle;
     this.stem.textContent = question.stem;
@@ -119,6 +134,7 @@ export class CheckOverlay {
   /** The server's verdict: passed, play on; failed or missed, say so and go back. */
   verdict(result) {
     clearInterval(this.timer);
+    this.face.end();
     const state = result.verdict || result.state;
     if (state === 'passed') {
       this.player.checkPassed(result);
@@ -155,6 +171,7 @@ export class CheckOverlay {
   /** The session ended (another window, signed out): the question goes with it. */
   stop() {
     clearInterval(this.timer);
+    this.face.end();
     this.check = null;
     if (this.dialog.open) this.dialog.close();
   }
