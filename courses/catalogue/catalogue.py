@@ -17,6 +17,8 @@ from courses.catalogue import browse
 from courses.models import Course, Lesson
 from courses.search.index import hour_labels
 
+CAMERA_ALLOWED = "camera=(self), microphone=(), geolocation=()"  # the lesson page: face checks take frames
+
 bp = Blueprint("catalogue", __name__)
 # 公需科目 / 专业科目 / 选修科目 in any page (course cards are shown by other rooms too).
 bp.add_app_template_global(policy.subject_name, "subject_name")
@@ -114,5 +116,8 @@ def lesson(lesson_id: int):
         abort(404)
     # The browser plays the first source it can: 720p or the best below it, then the rest.
     sources = sorted(found.video.renditions, key=lambda r: (r["height"] > 720, -r["height"]))
-    return render_template("catalogue/lesson.html", lesson=found, course=found.course,
-                           sources=sources)
+    response = current_app.make_response(render_template("catalogue/lesson.html", lesson=found,
+                                                         course=found.course, sources=sources))
+    # The player takes a camera frame when the server makes a face check due (issue 19).
+    response.headers["Permissions-Policy"] = CAMERA_ALLOWED
+    return response

@@ -28,9 +28,11 @@ def live_overrides():
 
 @pytest.fixture
 def guangdong_course(live_server, seeded_course) -> dict:
-    """The seeded course with a bank of one question, under Guangdong's rules (随堂弹题 on)."""
+    """The seeded course with a bank of one question, under Guangdong's rules with 随堂弹题 alone
+    (its 人脸抓拍: tests/e2e/test_face_check_journey.py)."""
+    questions_only = {**GUANGDONG, "checks": {"question": GUANGDONG["checks"]["question"]}}
     with live_server.app.app_context():
-        rule_store.save(rule_store.check(GUANGDONG), utcnow(), check_locks=False)
+        rule_store.save(rule_store.check(questions_only), utcnow(), check_locks=False)
         db.session.add(Question(course_id=seeded_course["id"], position=1, kind="single",
                                 stem="学时由谁认定？", options=["学员自报", "平台服务器", "授课教师"], answer=[1]))
         db.session.commit()

@@ -124,6 +124,7 @@ export class FaceCheck {
     const state = result.verdict || result.state;
     this.check = null;
     this.overlay.verdict(result);
+    if (state === 'passed') this.overlay.player.view.status('facePassed');
     if (state === 'review') {
       this.overlay.title.textContent = this.strings.faceReviewTitle;
       this.overlay.dialog.dataset.state = 'review';
