@@ -87,17 +87,25 @@ def watching() -> dict:
                         "budget is the trainee's, shared by all their sessions and lessons. "
                         "A repeated seq is answered with the current state (duplicate: true).")},
         f"{V1}/sessions/{{session_id}}/checks": {"post": operation(
-            "answerCheck", "Answer a check a heartbeat made due (随堂弹题, the idle challenge)", "watching",
+            "answerCheck", "Answer a check a heartbeat made due (随堂弹题, the idle challenge, a face capture)",
+            "watching",
             signed_in({"200": json_response("The verdict: a pass credits the stretch the check held; a fail "
-                                            "leaves it uncredited (rewind_to).", "CheckVerdict"),
+                                            "leaves it uncredited (rewind_to). A face frame is judged off the hot "
+                                            "path: pending, then the nonce posted again gives passed, failed "
+                                            "(a frame refused) or review (a person decides; the gate moves on).",
+                                            "CheckVerdict"),
                        "404": shared("NotFound"),
                        "409": error("The nonce is another session's (code other_session) or its check was "
-                                    "answered already (code check_answered); recorded as an integrity event."),
+                                    "answered already (code check_answered); recorded as an integrity event. A "
+                                    "face check of a trainee without a reference (face_not_enrolled) or on the "
+                                    "in-person route not yet confirmed by the unit (in_person_needed)."),
+                       "413": error("A face frame over FACE_MAX_IMAGE_BYTES (code image_too_large)."),
                        "410": error("The answer came after the check's window (code check_expired): the stretch "
                                     "is not credited; recorded."),
                        "422": error("No nonce (invalid_nonce), an unknown one (unknown_nonce, recorded), a question "
-                                    "that was not asked (question_not_asked, recorded) or no valid choice "
-                                    "(invalid_answer).")}),
+                                    "that was not asked (question_not_asked, recorded), no valid choice "
+                                    "(invalid_answer), or a face check without a frame (missing_image) or whose "
+                                    "frame is no image (not_an_image).")}),
             security=SIGNED_IN_WRITE, parameters=[session_id], body=json_body("CheckAnswer"),
             description="The right answer is never revealed. Checks are scheduled by the server (docs/architecture.md, "
                         "Checks during video study).")},

@@ -97,6 +97,12 @@ HEARTBEAT = obj({
 CHOICES = obj({"id": nullable(INT), "kind": enum("single", "multiple", "judge"), "stem": STR, "options": array(STR)},
               description="What is asked, never with its answer: a question of the course's bank (id: the "
                           "question's, sent back with the answer) or a sum made up by the server (id null).")
+FACE_ASKED = obj({
+    "route": {**enum("camera", "human", "enrol"), "description": "camera: post one frame (image); human: the "
+              "trainee is on the in-person route (route: human passes once the unit confirmed them this year); "
+              "enrol: no reference photo yet (nothing to post: consent and enrol first, or choose the human route)."},
+    "message": {**STR, "description": "What the player tells the trainee (Chinese, or English by the lang cookie)."},
+}, description="A face check (人脸抓拍): what the server expects.")
 DUE_CHECK = obj({
     "nonce": {**STR, "description": "One use: POST …/checks answers the check with it."},
     "kind": {**enum("question", "idle", "face"), "description": "question: 随堂弹题; idle: the \"您还在学习吗\" "
@@ -104,18 +110,29 @@ DUE_CHECK = obj({
     "position": {**NUM, "description": "Where in the video the check fell due."},
     "rewind_to": {**nullable(NUM), "description": "Where the stretch the check holds began: a wrong or late "
                                                   "answer leaves it uncredited and the player goes back there."},
+    "state": {**enum("due", "judging"), "description": "due: asked; judging: a face frame was posted and the "
+                                                       "player asks for the verdict (POST …/checks with the nonce)."},
     "window_ends_at": nullable(DATETIME), "seconds_left": nullable(INT),
-}, {"question": CHOICES}, description="A check is due (issue 19): the server credits nothing past it until it "
-                                      "is passed. Only in a heartbeat's answer once due; never a schedule.")
+}, {"question": CHOICES, "face": FACE_ASKED}, description="A check is due (issue 19): the server credits nothing "
+                                                          "past it until it is passed. Only in a heartbeat's answer "
+                                                          "once due; never a schedule.")
 CHECK_RESULT = obj({"state": enum("missed"), "message": STR, "rewind_to": nullable(NUM)},
                    description="The due check's window passed without an answer: the stretch it held is not "
                                "credited; re-watch it from rewind_to.")
-CHECK_ANSWER = obj({"nonce": STR, "answer": array(INT, description="Indices of the options chosen.")},
-                   {"question_id": {**nullable(INT), "description": "The id of the question shown (null for a sum)."}})
-CHECK_VERDICT = obj({"verdict": enum("passed", "failed", "pending"), "credited_seconds": NUM}, {
+CHECK_ANSWER = obj({"nonce": STR}, {
+    "answer": array(INT, description="A question: indices of the options chosen (required for question and idle)."),
+    "question_id": {**nullable(INT), "description": "The id of the question shown (null for a sum)."},
+    "image": {**STR, "description": "A face check: one camera frame as a data URL, data:image/jpeg;base64,… "
+                                    "(or image/png, image/webp), at most FACE_MAX_IMAGE_BYTES decoded. Posting the "
+                                    "nonce again without it asks for the verdict."},
+    "route": {**enum("human"), "description": "A face check of a trainee on the in-person route."},
+})
+CHECK_VERDICT = obj({"verdict": enum("passed", "failed", "pending", "review"), "credited_seconds": NUM}, {
     "lesson": obj({"id": INT, "duration_seconds": NUM, "covered_seconds": NUM, "completed": BOOL, "position": NUM}),
     "course": COURSE_STATE,
-    "message": {**STR, "description": "A failed check: what to do (Chinese, or English by the lang cookie)."},
+    "message": {**STR, "description": "What to do (Chinese, or English by the lang cookie): a failed check, or "
+                                      "a face check's state (pending: 正在核验; review: a person decides, the "
+                                      "stretch up to the check is credited only if they accept)."},
     "rewind_to": {**nullable(NUM), "description": "A failed check: where to re-watch from (null: idle check)."},
     "review": {**BOOL, "description": "The course's failed and missed checks went over the rule set's allowance."},
 }, description="The server's verdict; the right answer is never sent.")
