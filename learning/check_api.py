@@ -5,6 +5,10 @@ held; a wrong one leaves it uncredited and tells the player where to re-watch fr
 answer is never sent. A nonce that is unknown, of another session, used already or late, and
 an answer to a question that was not asked, are refused (v1 JSON error) and recorded as
 integrity events; nothing credited before changes.
+
+A face check's frame is judged off the hot path: the call answers ``pending`` and the check is
+``judging``; the same call with the nonce (and no answer) then asks for the verdict, applied by
+learning.check_settle.apply_verdict (docs/architecture.md "Checks during video study").
 """
 from flask import Blueprint, request
 from flask_babel import gettext as _

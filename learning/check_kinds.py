@@ -53,7 +53,8 @@ SCHEDULED = ["question"]
 
 def register(name: str, implementation, scheduled: bool = True) -> None:
     """Plug a kind in (e.g. ``face`` from its own room at import): ``implementation`` has
-    ``issue``, ``shown`` and ``judge`` as :class:`ChoiceKind` has."""
+    ``issue``, ``shown`` and ``judge`` as :class:`ChoiceKind` has and, when its ``judge`` may
+    answer ``"pending"``, ``verdict(check)`` → (True, False, ``"review"`` or ``"pending"``, message)."""
     KINDS[name] = implementation
     if scheduled and name not in SCHEDULED:
         SCHEDULED.append(name)

@@ -16,7 +16,7 @@ from faces.models import FaceCapture
 from learning import check_store, checks
 from learning.models import WatchCheck
 from tests.faces import photos
-from tests.learning.conftest import clock, make_viewer, progress, store_rules  # noqa: F401 (fixtures)
+from tests.learning.conftest import clock, events, make_viewer, progress, store_rules  # noqa: F401 (fixtures)
 
 FACES_ONLY = {**GUANGDONG, "checks": {"face": GUANGDONG["checks"]["face"]}}  # 8 an hour, 60 s
 
@@ -99,6 +99,41 @@ def test_a_rejected_face_stays_uncredited(enrolled, lesson, make_viewer, unit_ad
     db.session.expire_all()
     assert db.session.get(WatchCheck, capture.check_id).state == "failed"
     assert (progress(enrolled, lesson).covered_seconds if progress(enrolled, lesson) else 0) == 0
+
+
+def test_a_check_being_judged_follows_the_trainee_into_a_new_session(enrolled, lesson, make_viewer):  # noqa: F811
+    viewer = watching(make_viewer, enrolled, lesson)
+    check, at = watch_to_check(viewer)
+    post(viewer, nonce=check["nonce"], image=data_url(photos.image_a()))
+    viewer.open(lesson.id)  # a reload
+    viewer.clock.advance(5)
+    again = viewer.beat([[at, at + 5]], position=at + 5)["check"]
+    assert (again["kind"], again["state"]) == ("face", "judging") and again["nonce"] != check["nonce"]
+    assert progress(enrolled, lesson).covered_seconds == 0  # nothing credited before the verdict
+    passed = post(viewer, nonce=again["nonce"])
+    assert passed["verdict"] == "passed" and passed["credited_seconds"] == pytest.approx(at + 5)
+
+
+def test_a_frame_sent_before_fails_the_check_and_sends_the_trainee_back(enrolled, make_course, store_rules,  # noqa: F811
+                                                                         make_viewer):  # noqa: F811
+    store_rules(NATIONAL, FACES_ONLY, HENAN)
+    lesson = make_course(title="两次抓拍", lessons=1, lesson_seconds=900).lessons[0]  # two face checks
+    viewer = watching(make_viewer, enrolled, lesson)
+    frame = data_url(photos.image_a())
+    check, at = watch_to_check(viewer)
+    post(viewer, nonce=check["nonce"], image=frame)
+    assert post(viewer, nonce=check["nonce"])["verdict"] == "passed"
+    at2 = at
+    while True:
+        viewer.clock.advance(15)
+        reply = viewer.beat([[at2, at2 + 15]], position=at2 + 15)
+        at2 += 15
+        if "check" in reply:
+            break
+    failed = post(viewer, nonce=reply["check"]["nonce"], image=frame)
+    assert failed["verdict"] == "failed" and failed["rewind_to"] == pytest.approx(check["position"])
+    assert progress(enrolled, lesson).covered_seconds == pytest.approx(check["position"])
+    assert events(enrolled, "face_duplicate_frame") and events(enrolled, "check_failed")
 
 
 def test_a_trainee_without_a_reference_is_told_what_to_do_and_nothing_is_credited(trainee, lesson, make_viewer):  # noqa: F811
