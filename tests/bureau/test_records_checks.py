@@ -8,13 +8,12 @@ import pytest
 from sqlalchemy import event, select
 
 from core.extensions import db
-from core.policy.examples import EXAMPLES
 from faces.models import FaceCapture
 from learning.models import CreditRecord, WatchCheck
 from tests.bureau.records_helpers import AWARDED, bearer, credit, read_csv, token_for, xlsx_rows
 from tests.learning.conftest import clock, make_viewer  # noqa: F401 (fixtures: the trainee's player)
 from tests.learning.exam_world import add_bank
-from tests.learning.test_checks import GUANGDONG_REGION, answer, watch_to_check, wrong_choice
+from tests.learning.test_checks import GUANGDONG_REGION, QUESTIONS_ONLY, answer, watch_to_check, wrong_choice
 
 URL = "/api/v1/bureau/records"
 FIGURES = ["checks_asked", "checks_passed", "checks_failed", "checks_missed", "face_reviews_accepted",
@@ -40,7 +39,7 @@ def study_with_checks(make_viewer, user, course) -> CreditRecord:  # noqa: F811
 
 @pytest.fixture
 def world(make_viewer, make_user, make_course, store_rules):  # noqa: F811
-    store_rules(*EXAMPLES)  # Guangdong: 随堂弹题 on, one check in a ten-minute lesson, 60 s to answer
+    store_rules(*QUESTIONS_ONLY)  # Guangdong: 随堂弹题 on, one check in a ten-minute lesson, 60 s to answer
     course = add_bank(make_course(title="网络安全意识", lessons=1, lesson_seconds=600), required=False)
     zhao = make_user(real_name="赵甲", region_code=GUANGDONG_REGION)
     record = study_with_checks(make_viewer, zhao, course)

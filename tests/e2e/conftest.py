@@ -228,7 +228,7 @@ def click_to_play(page) -> None:
     """
     expect(page.locator("#player")).to_have_attribute("data-state", "active")
     page.wait_for_function("() => document.querySelector('video').readyState >= 1")  # HAVE_METADATA
-    page.locator("video").click()
+    page.locator("#lesson-video").click()
     page.wait_for_function("() => { const v = document.querySelector('video');"
                            " return !v.paused || v.played.length > 0; }")
 

@@ -80,7 +80,7 @@ def test_a_wrong_answer_rewinds_uncredited_and_a_right_one_credits(page, live_se
     dialog = page.locator("#player-check")
     expect(page.get_by_role("dialog", name="随堂问答")).to_be_visible(timeout=15_000)
     expect(dialog).to_contain_text("学时由谁认定？")
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
     screenshot(page, "question")
     check = due_check(app)
     assert covered(app, lesson_id) == 0  # the stretch before the check is held

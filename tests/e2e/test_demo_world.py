@@ -40,7 +40,7 @@ def test_demo_trainee_logs_in_and_plays_a_demo_lesson(page, demo_world, screensh
     # A 2-second clip; the time allowed is for a machine under load, not for the clip.
     page.wait_for_function("() => { const v = document.querySelector('video');"
                            " return v.ended && v.currentTime > 1.5; }", timeout=60_000)
-    assert page.locator("video").evaluate("v => !v.error && v.videoWidth > 0")
+    assert page.locator("#lesson-video").evaluate("v => !v.error && v.videoWidth > 0")
     screenshot(page, "demo-lesson-ended")
 
 

@@ -50,5 +50,5 @@ def test_newcomer_registers_and_watches_a_lesson(page, seeded_course, screenshot
 
     click_to_play(page)
     page.wait_for_function("() => document.querySelector('video').currentTime > 2", timeout=60_000)
-    assert page.locator("video").evaluate("v => !v.error && v.videoWidth > 0")
+    assert page.locator("#lesson-video").evaluate("v => !v.error && v.videoWidth > 0")
     screenshot(page, "lesson-playing")

@@ -178,7 +178,7 @@ def test_the_trainee_pages_on_a_phone(phone, live_server, seeded_course, credite
     sign_in(page, credited_trainee)
     page.goto(f"/lessons/{seeded_course['lesson_ids'][0]}")
     expect(page.locator("#player")).to_have_attribute("data-state", "active")
-    video = page.locator("video").bounding_box()
+    video = page.locator("#lesson-video").bounding_box()
     assert video["x"] >= 0 and video["x"] + video["width"] <= PHONE["width"]
     assert video["height"] >= video["width"] * 9 / 16 - 1  # the full 16:9 picture, not a sliver
     expect(page.get_by_label("本讲进度")).to_be_visible()

@@ -39,12 +39,12 @@ def pause_and_sync(page) -> None:
 
 
 def current_time(page) -> float:
-    return page.locator("video").evaluate("v => v.currentTime")
+    return page.locator("#lesson-video").evaluate("v => v.currentTime")
 
 
 def seek(page, seconds: float) -> float:
     """Ask the video to seek; the position once the browser has settled the seek."""
-    return page.locator("video").evaluate(
+    return page.locator("#lesson-video").evaluate(
         """(v, to) => new Promise(done => {
              let timer;
              const settle = () => { clearTimeout(timer); timer = setTimeout(() => done(v.currentTime), 300); };
@@ -58,7 +58,7 @@ def test_no_seeking_ahead_no_fast_playback(page, live_server, seeded_course, tra
     sign_in(page, trainee)
     lesson_id = seeded_course["lesson_ids"][0]
     open_lesson(page, lesson_id)
-    video = page.locator("video")
+    video = page.locator("#lesson-video")
 
     press_space_outside_controls(page)
     page.wait_for_function("() => document.querySelector('video').currentTime > 1.5")
@@ -118,10 +118,10 @@ def test_captions_toggle_from_the_keyboard(page, live_server, seeded_course, tra
     button.focus()
     page.keyboard.press("Space")  # on a button, space presses the button and leaves the video alone
     expect(button).to_have_attribute("aria-pressed", "false")
-    assert page.locator("video").evaluate("v => [v.textTracks[0].mode, v.paused]") == ["hidden", True]
+    assert page.locator("#lesson-video").evaluate("v => [v.textTracks[0].mode, v.paused]") == ["hidden", True]
     page.keyboard.press("Enter")
     expect(button).to_have_attribute("aria-pressed", "true")
-    assert page.locator("video").evaluate("v => v.textTracks[0].mode") == "showing"
+    assert page.locator("#lesson-video").evaluate("v => v.textTracks[0].mode") == "showing"
     screenshot(page, "captions-on")
 
 
@@ -141,7 +141,7 @@ def test_the_idle_check_is_a_challenge_that_pauses_until_answered(page, live_ser
 
     dialog = page.get_by_role("dialog", name="您还在学习吗？请回答后继续")
     expect(dialog).to_be_visible(timeout=10_000)  # the check falls due 3 s after the session opened
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
     screenshot(page, "attention")
     paused_at = current_time(page)
     page.get_by_role("button", name="提交答案").click()  # a bare click answers nothing
@@ -155,7 +155,7 @@ def test_the_idle_check_is_a_challenge_that_pauses_until_answered(page, live_ser
     with live_server.app.app_context():
         session = db.session.scalar(select(WatchSession))
         assert session.attention_token is None and session.attention_due_at is not None
-    assert page.locator("video").evaluate(PLAYED_SECONDS) > paused_at
+    assert page.locator("#lesson-video").evaluate(PLAYED_SECONDS) > paused_at
     pause_and_sync(page)
     assert console == []
 
@@ -172,7 +172,7 @@ def test_a_withdrawn_course_stops_the_clock(page, live_server, seeded_course, tr
 
     expect(page.get_by_role("alert").filter(has_text="该课程已下线，无法继续计时")).to_be_visible()
     expect(page.locator("#player")).to_have_attribute("data-state", "unavailable")
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
     expect(page.get_by_role("button", name="在本窗口继续学习")).to_be_hidden()
     screenshot(page, "withdrawn")
     assert [text for text in console if "410" not in text] == []
@@ -191,10 +191,10 @@ def test_hiding_the_page_pauses_and_reports(page, live_server, seeded_course, tr
             Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
             document.dispatchEvent(new Event('visibilitychange'));
         }""")
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
     expect(page.locator("#player-status")).to_have_text("页面切换到后台，播放已暂停")
     expect(page.locator("#player")).to_have_attribute("data-queued", "0")
-    played = page.locator("video").evaluate(PLAYED_SECONDS)
+    played = page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
     with live_server.app.app_context():
         progress = db.session.scalar(select(LessonProgress).where(LessonProgress.lesson_id == lesson_id))
         assert progress.covered_seconds == pytest.approx(played, abs=0.25)

@@ -170,12 +170,12 @@ def test_seconds_played_but_not_yet_confirmed_show_as_pending_not_lost(page, liv
     # Offline: heartbeats wait in the page; what they carry is 待确认, not lost.
     page.context.set_offline(True)
     page.wait_for_function("() => document.querySelector('video').currentTime > 4")
-    page.locator("video").evaluate("v => v.pause()")
+    page.locator("#lesson-video").evaluate("v => v.pause()")
     expect(page.locator("#player")).not_to_have_attribute("data-queued", "0")
     pending = page.locator("#player-pending")
     expect(pending).to_have_text(re.compile(r"^待确认 0:0[1-5]$"))
     expect(page.locator("#player-pending-bar")).to_be_visible()
-    played = page.locator("video").evaluate(PLAYED_SECONDS)
+    played = page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
     credited = page.locator("#player-coverage").evaluate("bar => bar.value")
     waiting = float(page.locator("#player").get_attribute("data-pending"))
     assert waiting > 0.5

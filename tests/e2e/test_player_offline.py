@@ -101,7 +101,8 @@ def test_heartbeats_wait_offline_and_are_credited_once_back_online(page, live_se
     screenshot(page, "back-online")
     assert stored_queue(page, trainee["id"]) == []
 
-    progress = assert_credited_once(live_server.app, trainee["id"], page.locator("video").evaluate(PLAYED_SECONDS))
+    played = page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
+    progress = assert_credited_once(live_server.app, trainee["id"], played)
     assert progress.completed_at is not None
     with live_server.app.app_context():
         credits = db.session.scalars(select(CreditRecord.hours_tenths)).all()
@@ -126,7 +127,7 @@ def test_heartbeats_refused_by_a_failing_server_are_sent_by_the_next_page(page, 
     page.wait_for_function(f"() => ({QUEUED})() >= 2 && document.querySelector('video').currentTime > 3")
     page.keyboard.press("Space")
     page.wait_for_function("() => document.querySelector('video').paused")
-    played = page.locator("video").evaluate(PLAYED_SECONDS)
+    played = page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
     expect(page.locator("#player-status")).to_contain_text(HELD_BACK)
 
     page.goto("/")  # the page goes while the server still fails: its heartbeats stay in the browser

@@ -68,9 +68,9 @@ def test_a_refused_session_is_explained_and_opened_when_the_server_allows(page, 
     click_to_play(page)
     page.wait_for_function("() => document.querySelector('video').currentTime > 2.5")
     with page.expect_response(lambda response: "/heartbeats" in response.url and response.ok):
-        page.locator("video").click()  # pause: the heartbeat it sends is answered
+        page.locator("#lesson-video").click()  # pause: the heartbeat it sends is answered
     expect(page.locator("#player")).to_have_attribute("data-queued", "0")
-    played = page.locator("video").evaluate(PLAYED_SECONDS)
+    played = page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
     assert page.locator("#player-coverage").evaluate("bar => bar.value") == pytest.approx(played, abs=0.25)
     screenshot(page, "counting-again")
     with live_server.app.app_context():

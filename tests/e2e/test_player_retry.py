@@ -58,10 +58,10 @@ def play_and_pause(page, lesson_id: int, until: float) -> float:
     page.evaluate(WATCH_STATUS)
     click_to_play(page)
     page.wait_for_function(f"() => document.querySelector('video').currentTime > {until}")
-    page.locator("video").click()
+    page.locator("#lesson-video").click()
     page.wait_for_function("() => document.querySelector('video').paused")
     expect(page.locator("#player")).to_have_attribute("data-queued", "0")
-    return page.locator("video").evaluate(PLAYED_SECONDS)
+    return page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
 
 
 def credited(app, user_id: int) -> tuple[float, float, list[str]]:
@@ -122,7 +122,7 @@ def test_an_overloaded_server_is_asked_again_when_it_says_and_not_before(page, l
     click_to_play(page)
     page.wait_for_function("() => document.querySelector('video').ended")
     expect(page.locator("#player")).to_have_attribute("data-queued", "0", timeout=15_000)
-    played = page.locator("video").evaluate(PLAYED_SECONDS)
+    played = page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
 
     (refused_at, refused), (again_at, again) = sent[1], sent[2]
     assert again == refused  # the same heartbeat, nothing else before it

@@ -42,7 +42,7 @@ def test_a_lesson_plays_from_nginx_alone_and_renews_a_spoilt_link(nginx_page, se
     sign_in(page, trainee)
     lesson_id = seeded_course["lesson_ids"][0]
     page.goto(f"/lessons/{lesson_id}")
-    video = page.locator("video")
+    video = page.locator("#lesson-video")
     source = page.locator("video source").first
     expect(source).to_have_attribute("src", re.compile(r"^/signed-media/renditions/\d+/360p\.mp4\?u=\d+&e=\d+&s="))
     expect(video).to_have_attribute("poster", re.compile(r"^/signed-media/posters/"))

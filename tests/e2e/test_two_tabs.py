@@ -75,12 +75,12 @@ def assert_stopped_here(page) -> None:
     expect(page.get_by_role("alert").filter(has_text=ELSEWHERE)).to_be_visible()
     expect(page.get_by_role("button", name="在本窗口继续学习")).to_be_visible()
     expect(page.locator("#player")).to_have_attribute("data-state", "stopped")
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
 
 
 def try_to_play(page) -> None:
     """The trainee clicks the stopped tab's video to play it on (see :func:`still_stopped`)."""
-    video = page.locator("video")
+    video = page.locator("#lesson-video")
     video.evaluate("v => { v.dataset.tries = 0; v.addEventListener('play', () => v.dataset.tries++); }")
     video.click()
     page.wait_for_function("() => document.querySelector('video').dataset.tries > 0")
@@ -88,7 +88,7 @@ def try_to_play(page) -> None:
 
 def still_stopped(page, heartbeats: list[str]) -> None:
     """The tab the trainee tried to play on has stayed paused, says why, and has sent nothing."""
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
     expect(page.get_by_role("alert").filter(has_text=ELSEWHERE)).to_be_visible()
     assert heartbeats == []
 
@@ -105,7 +105,7 @@ def stopped_keeping_its_seconds(tab, app, user_id: int, lesson_id: int, at_least
     seconds, no more than its video played) and the tab shows that figure. Returns it."""
     assert_stopped_here(tab)
     seconds = covered(app, user_id)[lesson_id]
-    assert at_least <= seconds <= tab.locator("video").evaluate(PLAYED_SECONDS) + 0.25
+    assert at_least <= seconds <= tab.locator("#lesson-video").evaluate(PLAYED_SECONDS) + 0.25
     assert tab.evaluate(COVERED) == pytest.approx(seconds, abs=0.25)
     return seconds
 
@@ -147,9 +147,9 @@ def test_two_tabs_never_count_at_once(page, live_server, lessons, trainee, scree
 
     play_for(page, 8)
     with page.expect_response(lambda response: "/heartbeats" in response.url and response.ok):
-        page.locator("video").click()  # pause: the heartbeat it sends is answered
+        page.locator("#lesson-video").click()  # pause: the heartbeat it sends is answered
     expect(page.locator("#player")).to_have_attribute("data-queued", "0")
-    b1_played = page.locator("video").evaluate(PLAYED_SECONDS)
+    b1_played = page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
     screenshot(page, "tab-1-counting-again")
 
     end = utcnow()

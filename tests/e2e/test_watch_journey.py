@@ -33,7 +33,7 @@ def watch_to_the_end(page) -> float:
     """Play the lesson on the page from where it is to its end at 1×; the seconds the browser played."""
     click_to_play(page)
     page.wait_for_function("() => document.querySelector('video').ended", timeout=60_000)
-    return page.locator("video").evaluate(PLAYED_SECONDS)
+    return page.locator("#lesson-video").evaluate(PLAYED_SECONDS)
 
 
 def issue_course_certificate(page, title: str):
@@ -155,15 +155,15 @@ def test_a_second_tab_stops_the_first(page, live_server, seeded_course, trainee,
     alert = page.get_by_role("alert").filter(has_text=ELSEWHERE)
     expect(alert).to_be_visible()
     expect(page.locator("#player")).to_have_attribute("data-state", "stopped")
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
     screenshot(page, "stopped")
 
     # A stopped window stays stopped and sends nothing more.
     beats: list[str] = []
     page.on("request", lambda request: beats.append(request.url) if "/heartbeats" in request.url else None)
-    page.locator("video").evaluate("v => v.play().catch(() => {})")
+    page.locator("#lesson-video").evaluate("v => v.play().catch(() => {})")
     page.wait_for_timeout(2500)  # longer than the heartbeat interval
-    assert page.locator("video").evaluate("v => v.paused")
+    assert page.locator("#lesson-video").evaluate("v => v.paused")
     assert beats == []
 
     # "Continue here" takes the lesson back: this window counts again.
