@@ -47,8 +47,11 @@ def _init_extensions(app: Flask) -> None:
     import faces.models  # noqa: F401
     import learning.models  # noqa: F401
     import notices.models  # noqa: F401
+    import push.models  # noqa: F401
     import recovery.models  # noqa: F401
     import units.models  # noqa: F401
+    from push import outbox
+    outbox.install()  # ledger changes into the outbox (push.outbox)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -84,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from notices import notice_box, notices_api
     from openapi import openapi
     from provinces import rules_admin, rules_api
+    from push import push_api, push_views
     from recovery import forgot, forgot_api
     from staff import staff_api, staff_exports, staff_import, staff_passwords, staff_views
     from units import my_unit, my_unit_api, units_admin, units_api
@@ -101,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
          centre),
         (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api,
          seal_views, trainee_passwords),
+        (push_views, push_api),
         (staff_views, staff_exports, staff_api, staff_import, staff_passwords),
         (my_declarations, unit_review, bureau_review, declarations_api),
         (my_face, my_face_api, face_review, unit_faces),
@@ -119,9 +124,10 @@ def _register_cli(app: Flask) -> None:
     from faces import cli as faces_cli
     from learning import cli as learning_cli
     from provinces import cli as provinces_cli
+    from push import cli as push_cli
     from units import cli as units_cli
 
     for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, search_cli.search_cli,
                   learning_cli.certificates_cli, provinces_cli.rules_cli, units_cli.units_cli,
-                  faces_cli.faces_cli):
+                  faces_cli.faces_cli, push_cli.push_cli):
         app.cli.add_command(group)

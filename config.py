@@ -58,6 +58,9 @@ class Defaults:
     TRANSCODE_CRF = 23
     TRANSCODE_STALE_MINUTES = 10  # a processing job silent this long is taken up again
     SYNC_LAG_SECONDS = 30  # the docking API serves records older than this (docs/sync.md)
+    PUSH_TIMEOUT_SECONDS = 10  # each step (connect, send, each read) of one push delivery (docs/sync.md)
+    PUSH_RETRY_BASE_SECONDS = 30  # after a failed delivery: 30 s, 1 min, 2 min, … doubling
+    PUSH_RETRY_CAP_SECONDS = 3600  # … up to an hour between tries, for as long as it takes
     CERTIFICATE_LOOKUP_RATE_LIMIT = "30 per minute"  # public verification, per client address
     SEAL_DIR = ""  # bureaus' seal images (learning/seals.py), outside the web root; empty = instance/seals
     SEAL_MAX_BYTES = 2 * 1024 * 1024  # one seal image (PNG with transparency or JPEG)
@@ -92,7 +95,7 @@ class Defaults:
     # `flask worker` imports each; a name that does not exist stops it
     TASK_MODULES = ("courses.media.tasks", "courses.media.upload_tasks", "courses.search.tasks",
                     "learning.exam_tasks", "notices.mail", "recovery.delivery",
-                    "faces.tasks")
+                    "faces.tasks", "push.tasks")
     FFMPEG = "ffmpeg"
     FFPROBE = "ffprobe"
     SEARCH_INDEX_DIR = ""  # the Whoosh index (courses/search/index.py); empty = instance/search

@@ -1,0 +1,1 @@
+"""推送: the ledger's changes pushed to bureau systems with acknowledgement (docs/sync.md, 推送)."""
