@@ -56,6 +56,12 @@ ACTION_NAMES = {
     "unit_admin_deactivated": _l("停用单位管理员"),
     "unit_link_requested": _l("选择工作单位"),
     "unit_link_ended": _l("退出工作单位"),
+    "push_endpoint_created": _l("登记推送接口"),
+    "push_endpoint_disabled": _l("停用推送接口"),
+    "push_secret_rotated": _l("更换推送密钥"),
+    "push_retried": _l("重试推送"),
+    "push_probed": _l("推送签名测试"),
+    "push_reconciled": _l("推送对账"),
 }
 
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from accounts import audit
@@ -34,7 +35,8 @@ class EndpointForm(FlaskForm):
     name = StringField(_l("名称"), validators=[DataRequired(), Length(max=100)])
     url = StringField(_l("接收地址"), validators=[DataRequired(), Length(max=500)])
     region_code = StringField(_l("地区代码"), validators=[DataRequired(), Length(min=6, max=6)])
-    profile = SelectField(_l("字段方案"), choices=list(PROFILE_NAMES.items()), default="zhixin")
+    profile = SelectField(_l("字段方案"), default="zhixin",
+                          choices=[SelectChoice(code, name) for code, name in PROFILE_NAMES.items()])
     submit = SubmitField(_l("登记推送接口"))
 
 
