@@ -16,6 +16,7 @@ from learning import certificates, seals
 from learning.rules import credit_year
 from notices.service import notify
 from provinces import store as rule_store
+from push import endpoints as push_endpoints
 from recovery import rules as recovery_rules
 from recovery.models import PasswordReset
 from tests.bureau.stats_world import credit, event, watch_session
@@ -169,6 +170,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "units_admin.new": [("bureau", "/units/new")],
         **declaration_pages(w),
         **face_pages(w),
+        **push_pages(w),
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
@@ -205,4 +207,15 @@ def face_pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "face_review.capture": [("unit_admin", f"/faces/review/{capture}"), ("bureau", f"/faces/review/{capture}")],
         "unit_faces.index": [("unit_admin", "/unit/faces/")],
         "unit_faces.trainee": [("unit_admin", f"/unit/faces/trainees/{w['trainee'].id}")],
+    }
+
+
+def push_pages(w) -> dict[str, list[tuple[str | None, str]]]:
+    """The 推送接口 pages: the list (an officer's region, an admin's all) and one endpoint."""
+    endpoint, _secret = push_endpoints.register(
+        push_endpoints.EndpointInput("Zhejiang platform", "330000", "http://127.0.0.1:9/events"), w["bureau"], utcnow())
+    db.session.commit()
+    return {
+        "push_views.index": [("bureau", "/bureau/push/"), ("admin", "/bureau/push/")],
+        "push_views.detail": [("bureau", f"/bureau/push/{endpoint.id}"), ("admin", f"/bureau/push/{endpoint.id}")],
     }
