@@ -16,6 +16,7 @@ from openapi import (
     faces,
     notices,
     paths,
+    push,
     regions,
     rules,
     staff,
@@ -53,6 +54,7 @@ def _paths() -> dict:
     described.update(declarations.paths())  # offline 学时登记 and its two reviews
     described.update(regions.paths())  # the GB/T 2260 divisions, for the region pickers
     described.update(faces.paths())  # a trainee's face-check consent and reference photo
+    described.update(push.paths())  # push reconciliation (docs/sync.md)
     return described
 
 
