@@ -26,6 +26,8 @@ from flask import current_app
 from sqlalchemy import and_, exists, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from accounts.models import User
+from accounts.regions import is_region_code
 from bureau.records import Filters, item, records_query
 from bureau.scope import Scope
 from core.db import utcnow
@@ -83,11 +85,16 @@ def claim(session: Session, event_id: int, now: datetime, lease: timedelta) -> s
     return token if claimed == 1 else None
 
 
-def message(session: Session, event: PushEvent, endpoint: PushEndpoint, source: str) -> bytes:
-    """The event's CloudEvents message: frozen into ``body`` the first time it is built."""
+def message(session: Session, event: PushEvent, endpoint: PushEndpoint, source: str) -> bytes | None:
+    """The event's CloudEvents message: frozen into ``body`` the first time it is built. None when
+    the record cannot be read (it is tried again later)."""
     if event.body is None:
-        scope = Scope(endpoint.region_code)
-        row = session.execute(records_query(scope, Filters()).where(CreditRecord.id == event.record_id)).one()
+        # The trainee's own area: one who moved away since still has this event sent, as written.
+        region = session.scalar(select(User.region_code).where(User.id == event.user_id))
+        scope = Scope(region if region and is_region_code(region) else endpoint.region_code)
+        row = session.execute(records_query(scope, Filters()).where(CreditRecord.id == event.record_id)).one_or_none()
+        if row is None:
+            return None
         event.body = rules.cloud_event(event.event_id, event.kind, source, f"credit-records/{event.record_id}",
                                        event.created_at, event_data(endpoint.profile, item(row))).decode()
     return event.body.encode()
@@ -144,7 +151,9 @@ def send_one(session: Session, endpoint: PushEndpoint, event_id: int, settings: 
     secret = rules.derive_secret(current_app.config["SECRET_KEY"], endpoint.secret_salt)
     body = message(session, event, endpoint, settings.source)
     session.commit()  # the frozen body, before anything leaves
-    if rules.fingerprint(secret) != endpoint.secret_fingerprint:
+    if body is None:
+        outcome = Outcome(None, "record_unavailable: the credit record could not be read")
+    elif rules.fingerprint(secret) != endpoint.secret_fingerprint:
         outcome = Outcome(None, "secret_changed: the app's secret key changed; rotate the endpoint's secret")
     else:
         outcome = post(endpoint.url, body, rules.headers_for(secret, body, utcnow()), settings.timeout)

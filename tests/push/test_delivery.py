@@ -205,3 +205,25 @@ def test_nothing_is_sent_for_an_unreachable_receiver_until_it_answers(register, 
     write_row(make_user(region_code="330102"))
     assert delivery.deliver_endpoint(endpoint.id) == {"delivered": 0, "failed": 1}
     assert "Connection" in pending()[0].last_error or "refused" in pending()[0].last_error.lower()
+
+
+def test_a_trainee_who_moved_away_still_has_the_event_sent(register, make_user):
+    with receiving(switch := Switch("")) as url:
+        endpoint, secret = register(url)
+        switch.receiver.secret = secret
+        trainee = make_user(region_code="330102")
+        write_row(trainee)
+        trainee.region_code = "440305"  # moved to Guangdong before the worker ran
+        db.session.commit()
+        assert delivery.deliver_endpoint(endpoint.id) == {"delivered": 1, "failed": 0}
+    assert [m["data"]["region_code"] for m in switch.receiver.events.values()] == ["440305"]
+
+
+def test_a_changed_app_key_stops_deliveries_instead_of_sending_bad_signatures(register, make_user, app):
+    with receiving(switch := Switch("")) as url:
+        endpoint, secret = register(url)
+        switch.receiver.secret = secret
+        write_row(make_user(region_code="330102"))
+        app.config["SECRET_KEY"] = "another-key"
+        assert delivery.deliver_endpoint(endpoint.id) == {"delivered": 0, "failed": 1}
+    assert switch.requests == 0 and pending()[0].last_error.startswith("secret_changed")
