@@ -62,6 +62,7 @@ ACTION_NAMES = {
     "push_retried": _l("重试推送"),
     "push_probed": _l("推送签名测试"),
     "push_reconciled": _l("推送对账"),
+    "push_digest": _l("查询推送摘要"),
 }
 
 

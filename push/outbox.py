@@ -7,7 +7,7 @@ Done once, by session events, rather than at each of the ledger's callers:
   partner and transfer rows: ``recorded``) or changed through the unit of work (``updated``);
 - ``do_orm_execute``: an ORM ``update(CreditRecord)`` statement (how a course certificate
   moves ``updated_at``, learning.certificates.touch_completion) is run with RETURNING, and each
-  row it changed is ``updated``.
+  row it changed is ``updated`` (the caller's result then holds those rows, and no rowcount).
 
 Events go through the flush's own connection, so they commit or roll back with the change.
 A record written and changed in one transaction gets one event. After the commit the

@@ -7,6 +7,7 @@ they were written.
 
 - ``GET …/days/<day>/digest``: ``count`` and ``sha256`` of the day's event ids, sorted and
   joined by "\\n" (push.rules.digest): the receiver computes the same over what it holds.
+  Audited (``push_digest``).
 - ``POST …/days/<day>/reconcile`` with ``{"ids": [...]}`` (the receiver's ids of the day):
   ``missing`` (ours it lacks; made due now and sent again, in order per trainee), ``unknown``
   (its ids we never wrote for that day) and the day's digest. Audited (``push_reconciled``).
@@ -70,7 +71,8 @@ def digest(endpoint_id: int, day: str):
     endpoint, when = _endpoint(endpoint_id), _day(day)
     body = {"endpoint_id": endpoint.id, "day": when.isoformat(),
             **rules.digest(endpoints.day_event_ids(endpoint.id, when))}
-    db.session.commit()  # a token's last use
+    audit.record("push_digest", target=f"push_endpoint:{endpoint.id}", day=body["day"], rows=body["count"])
+    db.session.commit()
     return body, 200, {"Cache-Control": "no-store"}
 
 

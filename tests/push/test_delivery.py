@@ -227,3 +227,26 @@ def test_a_changed_app_key_stops_deliveries_instead_of_sending_bad_signatures(re
         app.config["SECRET_KEY"] = "another-key"
         assert delivery.deliver_endpoint(endpoint.id) == {"delivered": 0, "failed": 1}
     assert switch.requests == 0 and pending()[0].last_error.startswith("secret_changed")
+
+
+def test_two_workers_at_once_send_each_event_once(register, make_user, app):
+    import threading
+    with receiving(switch := Switch("")) as url:
+        endpoint, secret = register(url)
+        switch.receiver.secret = secret
+        for _ in range(3):
+            trainee = make_user(region_code="330102")
+            for _ in range(3):
+                write_row(trainee)
+        endpoint_id = endpoint.id  # read here: the test's session is not the threads'
+
+        def work():
+            with app.app_context():
+                delivery.deliver_endpoint(endpoint_id)
+
+        workers = [threading.Thread(target=work) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+    assert switch.receiver.deliveries == 9 and len(switch.receiver.events) == 9 and pending() == []
