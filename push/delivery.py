@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 
 from accounts.models import User
 from accounts.regions import is_region_code
+from bureau import export_profiles
 from bureau.records import Filters, item, records_query
 from bureau.scope import Scope
 from core.db import utcnow
@@ -103,7 +104,7 @@ def message(session: Session, event: PushEvent, endpoint: PushEndpoint, source: 
 def event_data(profile: str, record: dict) -> dict:
     """The ``data`` of an event: the record as the docking API serializes it (bureau.records.item),
     in the endpoint's export vocabulary. The one place the profile is applied."""
-    return record
+    return export_profiles.apply(export_profiles.DEFAULT if profile == "zhixin" else profile, record)
 
 
 def post(url: str, body: bytes, headers: dict, timeout: float) -> Outcome:

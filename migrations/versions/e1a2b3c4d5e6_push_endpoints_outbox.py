@@ -1,7 +1,7 @@
 """push with acknowledgement: endpoints, the outbox of ledger events, delivery attempts
 
 Revision ID: e1a2b3c4d5e6
-Revises: e0f1a2b3c4d5
+Revises: e6f7a8b9c0d1
 Create Date: 2026-12-04 14:50:00.000000
 
 """
@@ -12,7 +12,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'e1a2b3c4d5e6'
-down_revision = 'e0f1a2b3c4d5'
+down_revision = 'e6f7a8b9c0d1'
 branch_labels = None
 depends_on = None
 

@@ -41,6 +41,18 @@ def test_events_arrive_signed_as_cloudevents_and_are_marked_delivered(register, 
     assert pending() == []
 
 
+def test_an_endpoint_of_the_hr_profile_receives_the_records_under_their_indicator_codes(register, make_user):
+    with receiving(switch := Switch("")) as url:
+        endpoint, secret = register(url, profile="hr")
+        switch.receiver.secret = secret
+        trainee = make_user(region_code="330102")
+        write_row(trainee, 15)
+        assert delivery.deliver_endpoint(endpoint.id) == {"delivered": 1, "failed": 0}
+    data = next(iter(switch.receiver.events.values()))["data"]
+    assert data["aac002"] == trainee.id_number and data["aac003"] == trainee.real_name
+    assert "id_number" not in data and data["hours"] == 1.5
+
+
 def test_a_forged_or_stale_message_is_refused_by_the_reference_receiver(register):
     from docs.push_receiver import expected_signature, verify
     body, now = b'{"id":"x"}', 1_800_000_000
