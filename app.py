@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     import learning.models  # noqa: F401
     import notices.models  # noqa: F401
     import push.models  # noqa: F401
+    import partners.models  # noqa: F401
     import recovery.models  # noqa: F401
     import units.models  # noqa: F401
     from push import outbox
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from notices import notice_box, notices_api
     from openapi import openapi
+    from partners import partner_api, partners, unit_partner_hours
     from provinces import rules_admin, rules_api
     from push import push_api, push_views
     from recovery import forgot, forgot_api
@@ -109,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         (staff_views, staff_exports, staff_api, staff_import, staff_passwords),
         (my_declarations, unit_review, bureau_review, declarations_api),
         (my_face, my_face_api, face_review, unit_faces),
+        (partners, partner_api, unit_partner_hours),
         (openapi,),
     )
     for room in rooms:
@@ -123,11 +126,12 @@ def _register_cli(app: Flask) -> None:
     from courses.search import cli as search_cli
     from faces import cli as faces_cli
     from learning import cli as learning_cli
+    from partners import cli as partners_cli
     from provinces import cli as provinces_cli
     from push import cli as push_cli
     from units import cli as units_cli
 
     for group in (*accounts_cli.COMMANDS, demo.cli, core_cli.worker, search_cli.search_cli,
                   learning_cli.certificates_cli, provinces_cli.rules_cli, units_cli.units_cli,
-                  faces_cli.faces_cli, push_cli.push_cli):
+                  faces_cli.faces_cli, push_cli.push_cli, partners_cli.partners_cli):
         app.cli.add_command(group)

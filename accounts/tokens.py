@@ -20,11 +20,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def mint() -> tuple[str, str, str]:
+    """A new token: ``(plain, digest, prefix)``. Keep only the digest and the prefix (shown to
+    tell tokens apart); the plain token is shown once. Partner tokens are minted here too."""
+    plain = PREFIX + secrets.token_urlsafe(32)
+    return plain, hash_token(plain), plain[:10]
+
+
 def issue_token(user: User, name: str, now: datetime, region_code: str | None = None) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the row and the plain token (never stored)."""
-    plain = PREFIX + secrets.token_urlsafe(32)
+    plain, digest, prefix = mint()
     row = ApiToken(
-        user=user, name=name, token_hash=hash_token(plain), prefix=plain[:10],
+        user=user, name=name, token_hash=digest, prefix=prefix,
         region_code=region_code, created_at=now,
     )
     db.session.add(row)

@@ -15,6 +15,7 @@ from openapi import (
     exams,
     faces,
     notices,
+    partners,
     paths,
     push,
     regions,
@@ -55,6 +56,7 @@ def _paths() -> dict:
     described.update(regions.paths())  # the GB/T 2260 divisions, for the region pickers
     described.update(faces.paths())  # a trainee's face-check consent and reference photo
     described.update(push.paths())  # push reconciliation (docs/sync.md)
+    described.update(partners.paths())  # accredited partner platforms report completions
     return described
 
 

@@ -23,6 +23,7 @@ from tests.bureau.stats_world import credit, event, watch_session
 from tests.bureau.test_seals import seal_image
 from tests.declarations import world as declarations_world
 from tests.faces import world as faces_world
+from tests.partners import world as partners_world
 from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
@@ -93,6 +94,7 @@ def world(make_user, make_course, make_video):
         "admin": make_user("admin", real_name="吴志强"),
         "declarations": declarations_world.world(trainee, unit),
         "faces": faces_world.world(trainee, unit),
+        "partners": partners_world.world(trainee),
     }
 
 
@@ -129,7 +131,8 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "staff_passwords.confirm": [("unit_admin", f"/unit/staff/{w['trainee'].id}/password")],
         "trainee_passwords.confirm": [("bureau", f"/bureau/trainees/{w['trainee'].id}/password")],
         "notice_box.index": [("trainee", "/me/notices"), ("trainee", "/me/notices?unread=1")],
-        "record.index": [("trainee", "/me/learning"), ("trainee", f"/me/learning?year={w['year'] - 1}")],
+        "record.index": [("trainee", "/me/learning"), ("trainee", f"/me/learning?year={w['year'] - 1}"),
+                         ("trainee", f"/me/learning?year={w['year'] - 2}")],  # a partner's row
         "certificate_views.index": [("trainee", "/me/certificates")],
         "certificate_views.verify": [(None, f"/verify/{number}"), (None, f"/verify/{UNKNOWN_NUMBER}")],
         "certificate_views.verifying_help": [(None, "/help/verifying-certificates"),
@@ -171,6 +174,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         **declaration_pages(w),
         **face_pages(w),
         **push_pages(w),
+        **partner_pages(w),
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
@@ -193,6 +197,18 @@ def declaration_pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "unit_review.declaration": [("unit_admin", f"/unit/declarations/{at_unit}")],
         "bureau_review.queue": [("bureau", "/bureau/declarations/")],
         "bureau_review.declaration": [("bureau", f"/bureau/declarations/{at_bureau}")],
+    }
+
+
+def partner_pages(w) -> dict[str, list[tuple[str | None, str]]]:
+    """The partner platform pages: the list, the form, a partner's page; the unit's partner hours."""
+    partner = w["partners"]["partner"].id
+    return {
+        "partners.index": [("bureau", "/partners/"), ("admin", "/partners/")],
+        "partners.new": [("bureau", "/partners/new"), ("admin", "/partners/new")],
+        "partners.detail": [("bureau", f"/partners/{partner}"), ("admin", f"/partners/{partner}")],
+        "unit_partner_hours.index": [("unit_admin", "/unit/partner-hours/"),
+                                     ("unit_admin", f"/unit/partner-hours/?year={w['year'] - 2}")],
     }
 
 
