@@ -58,7 +58,7 @@ def report():
 @bp.get("/completions")
 def completions():
     before = request.args.get("before", type=int)
-    if before is not None and before <= 0:
+    if before is not None and not 0 < before < 2**62:
         raise Refused(422, "invalid_before", _("before 应为正整数。"), "before")
     rows = reports.mine(g.partner, PAGE + 1, before)
     more = len(rows) > PAGE

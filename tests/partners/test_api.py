@@ -198,3 +198,14 @@ def test_an_accreditation_that_ended_refuses_new_dates(post, trainee, app):
     _partner, plain = accredit(last=date(2021, 12, 31))
     answer = post(plain, completion(trainee))
     assert answer.status_code == 422 and error(answer)["code"] == "outside_accreditation"
+
+
+def test_numbers_beyond_any_id_are_answered_not_crashed(partner, client):
+    _partner, plain = partner
+    auth = {"Authorization": f"Bearer {plain}"}
+    huge = "9" * 20
+    assert client.get(f"/api/v1/partner/completions?before={huge}", headers=auth).status_code == 422
+    assert client.get(f"/api/v1/partner/completions/{huge}", headers=auth).status_code == 404
+    fix = client.post(f"/api/v1/partner/completions/{huge}/corrections", json={"withdraw": True, "reason": "x"},
+                      headers=auth)
+    assert fix.status_code == 404
