@@ -3,7 +3,8 @@ tokens; the same checks as the pages (partners.accreditation), audited without a
 
 ``partners create --name N --region R --types gongxu,zhuanye --hours 20 --from 2026-01-01
 --until 2027-12-31`` prints the new partner's id; ``partners token --partner ID --name N``
-prints the token alone on its last line (shown once); ``partners revoke-token TOKEN_ID``."""
+prints the token alone on its last line (shown once); ``partners revoke-token TOKEN_ID``;
+``partners switch ID --off`` (or ``--on``): a switched-off partner's calls are refused."""
 from datetime import date
 
 import click
@@ -82,3 +83,18 @@ def revoke_command(token_id: int) -> None:
     revoked = accreditation.revoke_token(row, None, utcnow())
     db.session.commit()
     click.echo("revoked" if revoked else "already revoked")
+
+
+@partners_cli.command("switch")
+@click.argument("partner_id", type=int)
+@click.option("--on/--off", "active", required=True, help="Switch the partner on or off.")
+def switch_command(partner_id: int, active: bool) -> None:
+    """Switch a partner on or off (its tokens stay; an inactive partner's calls are 401)."""
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        raise click.ClickException(f"No partner {partner_id}.")
+    data = PartnerInput(partner.name, partner.region_code, partner.types, partner.hours_per_year_tenths,
+                        partner.accredited_from, partner.accredited_until, active)
+    accreditation.change(partner, data, None)
+    db.session.commit()
+    click.echo("active" if active else "inactive")

@@ -23,10 +23,14 @@ def test_a_partner_and_its_token_from_the_command_line(app, client, trainee):
     plain = issued.output.strip().splitlines()[-1]
     headers = {"Authorization": f"Bearer {plain}", "Idempotency-Key": "k"}
     assert client.post("/api/v1/partner/completions", json=completion(trainee), headers=headers).status_code == 201
+    assert run(app, "switch", str(partner.id), "--off").output.strip() == "inactive"
+    assert client.get("/api/v1/partner/completions", headers=headers).status_code == 401
+    assert run(app, "switch", str(partner.id), "--on").output.strip() == "active"
+    assert client.get("/api/v1/partner/completions", headers=headers).status_code == 200
     [token] = partner.tokens
     assert run(app, "revoke-token", str(token.id)).output.strip() == "revoked"
     assert client.get("/api/v1/partner/completions", headers=headers).status_code == 401
-    assert {"partner.accredited", "partner.token_created", "partner.token_revoked"} <= set(
+    assert {"partner.accredited", "partner.changed", "partner.token_created", "partner.token_revoked"} <= set(
         db.session.scalars(select(AuditLog.action)))
 
 
