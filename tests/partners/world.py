@@ -19,6 +19,6 @@ def world(trainee) -> dict:
         "id_number": trainee.id_number, "name": trainee.real_name, "course_title": "数字素养提升",
         "subject_type": "gongxu", "start_date": day, "end_date": day, "hours": 4, "certificate_number": "ZJ-0001"},
         now)
-    reports.correct(partner, report.id, {"hours": 3, "reason": "课时核减"}, now)
+    reports.correct(partner, report.id, {"hours": 3, "reason": "学时核减"}, now)
     db.session.commit()
     return {"partner": partner, "report": report}
