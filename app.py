@@ -43,12 +43,12 @@ def _init_extensions(app: Flask) -> None:
     import core.policy.models  # noqa: F401
     import courses.models  # noqa: F401
     import declarations.models  # noqa: F401
-    import faces.check_kind  # registers the face check with the checks seam)
+    import faces.check_kind  # registers the face check with the checks seam
     import faces.models  # noqa: F401
     import learning.models  # noqa: F401
     import notices.models  # noqa: F401
-    import push.models  # noqa: F401
     import partners.models  # noqa: F401
+    import push.models  # noqa: F401
     import recovery.models  # noqa: F401
     import units.models  # noqa: F401
     from push import outbox

@@ -1,7 +1,7 @@
 """partner platforms (合作平台): accreditations, their tokens (SHA-256 only) and the completions they report
 
 Revision ID: e2b3c4d5e6f7
-Revises: e0f1a2b3c4d5
+Revises: e1a2b3c4d5e6
 Create Date: 2026-12-04 14:21:59.239583
 
 """
@@ -12,7 +12,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'e2b3c4d5e6f7'
-down_revision = 'e0f1a2b3c4d5'
+down_revision = 'e1a2b3c4d5e6'
 branch_labels = None
 depends_on = None
 
