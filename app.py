@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     import partners.models  # noqa: F401
     import push.models  # noqa: F401
     import recovery.models  # noqa: F401
+    import transfers.models  # noqa: F401
     import units.models  # noqa: F401
     from push import outbox
     outbox.install()  # ledger changes into the outbox (push.outbox)
