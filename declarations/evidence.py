@@ -115,7 +115,8 @@ def send(row: DeclarationFile, environ):
 
 
 
-UPLOAD_ENDPOINTS = ("my_declarations.new", "my_declarations.edit", "declarations_api.declare")
+# transfers/ reuses this check for a transfer's evidence (my_transfers.new).
+UPLOAD_ENDPOINTS = ("my_declarations.new", "my_declarations.edit", "declarations_api.declare", "my_transfers.new")
 
 
 def lift_body_limit() -> None:
