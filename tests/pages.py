@@ -24,6 +24,7 @@ from tests.bureau.test_seals import seal_image
 from tests.declarations import world as declarations_world
 from tests.faces import world as faces_world
 from tests.partners import world as partners_world
+from tests.transfers import world as transfers_world
 from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
@@ -33,7 +34,7 @@ NOT_PAGES = {"static", "i18n.switch", "notice_box.open_notice",
              "certificate_views.pdf", "seal_views.image",
              "exports.records_csv", "exports.records_xlsx", "my_declarations.evidence_file",
              "staff_exports.staff_csv", "staff_exports.staff_xlsx", "staff_import.template",
-             "face_review.image"}
+             "face_review.image", "my_transfers.evidence_file"}
 
 
 # The world's rule sets: the national one as the settings have it, and a province's with its
@@ -95,6 +96,7 @@ def world(make_user, make_course, make_video):
         "declarations": declarations_world.world(trainee, unit),
         "faces": faces_world.world(trainee, unit),
         "partners": partners_world.world(trainee),
+        "transfers": transfers_world.world(trainee),
     }
 
 
@@ -175,6 +177,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         **face_pages(w),
         **push_pages(w),
         **partner_pages(w),
+        **transfer_pages(w),
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
@@ -209,6 +212,16 @@ def partner_pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "partners.detail": [("bureau", f"/partners/{partner}"), ("admin", f"/partners/{partner}")],
         "unit_partner_hours.index": [("unit_admin", "/unit/partner-hours/"),
                                      ("unit_admin", f"/unit/partner-hours/?year={w['year'] - 2}")],
+def transfer_pages(w) -> dict[str, list[tuple[str | None, str]]]:
+    """The 外省学时转入 pages: the trainee's requests, form and one request; the bureau's review."""
+    pending, rejected = (w["transfers"][key].id for key in ("pending", "rejected"))
+    return {
+        "my_transfers.index": [("trainee", "/me/transfers")],
+        "my_transfers.new": [("trainee", "/me/transfers/new")],
+        "my_transfers.detail": [("trainee", f"/me/transfers/{pending}"), ("trainee", f"/me/transfers/{rejected}")],
+        "transfer_review.queue": [("bureau", "/bureau/transfers/")],
+        "transfer_review.transfer": [("bureau", f"/bureau/transfers/{pending}"),
+                                     ("bureau", f"/bureau/transfers/{rejected}")],
     }
 
 
