@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "accounts", "notices", "recovery", "provinces", "units", "courses", "learning", "bureau",
             "declarations", "staff", "faces", "partners", "openapi", "demo")
+            "declarations", "staff", "faces", "transfers", "openapi", "demo")
 
 # Lowest first. Rooms on one line sit side by side and may not import each other.
 LAYERS = (
@@ -25,6 +26,8 @@ LAYERS = (
     ("learning",),
     ("bureau",),
     ("declarations", "staff", "faces", "partners"),
+    ("declarations", "staff", "faces"),
+    ("transfers",),  # moving province reuses the declarations' evidence check
     ("openapi",),
     ("demo",),
     ("app",),
