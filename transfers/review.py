@@ -21,6 +21,7 @@ from core import policy
 from core.extensions import db
 from core.http import Refused
 from declarations.service import clean
+from learning import certificates
 from learning.entries import add_entry
 from notices.service import notify
 from transfers import service
@@ -85,9 +86,26 @@ def _decided(request: TransferRequest, officer: User, status: str, now: datetime
     db.session.refresh(request)
 
 
+def credited_before(request: TransferRequest, tenths: dict[int, int]) -> None:
+    """Refuse a line whose year and subject type another accepted request of the trainee credited
+    (two requests submitted at the same moment could both be pending)."""
+    rows = db.session.execute(
+        select(TransferLine.year, TransferLine.subject_type).join(TransferLine.request)
+        .where(TransferRequest.user_id == request.user_id, TransferRequest.status == "accepted",
+               TransferRequest.id != request.id, TransferLine.accepted_tenths > 0)).all()
+    held = set(map(tuple, rows))
+    for line in request.lines:
+        if tenths[line.id] and (line.year, line.subject_type) in held:
+            message = _("%(year)s 年度%(type)s的学时已经转入，不能重复申请。", year=line.year,
+                        type=policy.subject_name(line.subject_type))
+            raise Refused(409, "already_credited", message, f"line-{line.id}")
+
+
 def accept(officer: User, request: TransferRequest, hours: dict[int, str], now: datetime) -> TransferRequest:
     """Credit the confirmed hours: one ``transfer`` row per line with hours, in its year."""
     tenths = confirmed(request, hours)
+    certificates.lock_holder(request.user_id)  # one decision about a trainee's hours at a time
+    credited_before(request, tenths)
     _decided(request, officer, "accepted", now)
     for line in request.lines:
         line.accepted_tenths = tenths[line.id]

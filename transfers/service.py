@@ -22,6 +22,7 @@ from core.extensions import db
 from core.http import Refused
 from core.policy.rulebook import SUBJECT_TYPES
 from declarations.service import clean
+from learning import certificates
 from learning.rules import credit_year
 from transfers import evidence_files, own_certificates
 from transfers.models import TransferLine, TransferRequest
@@ -131,6 +132,7 @@ def submit(user: User, data: TransferInput, files: list[FileStorage], hosts: set
     uploads = evidence_files.checked(files)
     if not uploads and kind.kind == "none":
         raise Refused(422, "no_evidence", _("请上传原省份的学时证明，或填写其验证链接或证书编号。"), "files")
+    certificates.lock_holder(user.id)  # two submissions at once cannot both pass the next check
     claimed_before(user, found)
     request = TransferRequest(user_id=user.id, old_province=old, reference=reference, status="pending",
                               created_at=now, updated_at=now)

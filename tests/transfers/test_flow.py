@@ -19,7 +19,7 @@ from tests.transfers.conftest import (
     this_year,
     transfer_rows,
 )
-from transfers.models import TransferFile, TransferRequest
+from transfers.models import TransferFile, TransferLine, TransferRequest
 
 
 def test_a_request_reviewed_and_credited_in_the_years_claimed(as_user, trainee, officer, far_officer):
@@ -188,3 +188,18 @@ class TestWithCsrf:
         for person, address in ((trainee, "/me/transfers/new"), (trainee, f"/me/transfers/{request.id}"),
                                 (officer, f"/bureau/transfers/{request.id}")):
             assert 'name="csrf_token"' in as_user(person).get(address).get_data(as_text=True), address
+
+
+def test_two_requests_for_the_same_lines_are_credited_once(as_user, trainee, officer):
+    """Two requests submitted at the same moment may both wait; the second acceptance is refused."""
+    first, second = (TransferRequest(user_id=trainee.id, old_province="11", status="pending") for _ in range(2))
+    for request in (first, second):
+        request.lines = [TransferLine(year=this_year() - 1, subject_type="gongxu", claimed_tenths=300)]
+    db.session.add_all([first, second])
+    db.session.commit()
+    pages = [as_user(officer).post(f"/bureau/transfers/{request.id}",
+                                   data={"accept": "确认转入", f"line-{request.lines[0].id}": "30"})
+             for request in (first, second)]
+    assert pages[0].status_code == 302 and "的学时已经转入，不能重复申请" in pages[1].get_data(as_text=True)
+    assert [request.status for request in requests_of(trainee)] == ["accepted", "pending"]
+    assert [row.hours_tenths for row in transfer_rows(trainee)] == [300]
