@@ -93,7 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from push import push_api, push_views
     from recovery import forgot, forgot_api
     from staff import staff_api, staff_exports, staff_import, staff_passwords, staff_views
-    from transfers import my_transfers, transfer_review
+    from transfers import my_transfers, transfer_review, transfers_api
     from units import my_unit, my_unit_api, units_admin, units_api
 
     rooms = (
@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
         (my_face, my_face_api, face_review, unit_faces),
         (partners, partner_api, unit_partner_hours),
         (my_transfers, transfer_review),
+        (my_transfers, transfer_review, transfers_api),
         (openapi,),
     )
     for room in rooms:

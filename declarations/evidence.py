@@ -115,8 +115,9 @@ def send(row: DeclarationFile, environ):
 
 
 
-# transfers/ reuses this check for a transfer's evidence (my_transfers.new).
-UPLOAD_ENDPOINTS = ("my_declarations.new", "my_declarations.edit", "declarations_api.declare", "my_transfers.new")
+# transfers/ reuses this check for a transfer's evidence (my_transfers.new, transfers_api.ask).
+UPLOAD_ENDPOINTS = ("my_declarations.new", "my_declarations.edit", "declarations_api.declare", "my_transfers.new",
+                    "transfers_api.ask")
 
 
 def lift_body_limit() -> None:

@@ -22,6 +22,7 @@ from openapi import (
     rules,
     staff,
     staff_import,
+    transfers,
     units,
 )
 from openapi.build import responses
@@ -57,6 +58,7 @@ def _paths() -> dict:
     described.update(faces.paths())  # a trainee's face-check consent and reference photo
     described.update(push.paths())  # push reconciliation (docs/sync.md)
     described.update(partners.paths())  # accredited partner platforms report completions
+    described.update(transfers.paths())  # moving province: the trainee's requests, the bureau's review
     return described
 
 

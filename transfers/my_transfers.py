@@ -2,9 +2,7 @@
 earlier years' hours (a certificate of this platform is answered at once), one request with
 its lines (withdraw a pending one); and the evidence files, for the trainee and the
 reviewers of their region only (a reviewer's look is audited)."""
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -36,13 +34,6 @@ def _me():
     return current_user._get_current_object()
 
 
-def site_hosts() -> set[str]:
-    """The host names this site answers to: the request's and SITE_URL's."""
-    hosts = {(urlsplit(f"//{request.host}").hostname or "").lower()}
-    configured = urlsplit(current_app.config.get("SITE_URL") or "").hostname
-    return hosts | ({configured.lower()} if configured else set())
-
-
 @bp.get("/me/transfers")
 @role_required("trainee")
 def index():
@@ -55,8 +46,8 @@ def new():
     form = TransferForm()
     if form.validate_on_submit():
         try:
-            outcome = service.submit(_me(), form.as_input(), request.files.getlist(form.files.name), site_hosts(),
-                                     utcnow())
+            outcome = service.submit(_me(), form.as_input(), request.files.getlist(form.files.name),
+                                     own_certificates.site_hosts(), utcnow())
         except own_certificates.CertificateRefused as e:
             db.session.rollback()
             own_certificates.record(_me(), e)  # the refusal is kept, nothing else

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from accounts import audit
@@ -34,6 +35,13 @@ class Reference:
 
     kind: str
     number: str | None = None
+
+
+def site_hosts() -> set[str]:
+    """The host names this site answers to: the request's and SITE_URL's (lower case)."""
+    hosts = {(urlsplit(f"//{request.host}").hostname or "").lower()}
+    configured = urlsplit(current_app.config.get("SITE_URL") or "").hostname
+    return hosts | ({configured.lower()} if configured else set())
 
 
 def classify(text: str, hosts: set[str]) -> Reference:

@@ -28,16 +28,17 @@ from transfers import service
 from transfers.models import TransferFile, TransferLine, TransferRequest
 
 
-def officer_scope(officer: User) -> Scope:
+def officer_scope(officer: User, token_region: str | None = None) -> Scope:
+    """The officer's region, narrowed to an API token's region when it has one."""
     try:
-        return scope_for(officer)
+        return scope_for(officer, token_region)
     except ScopeError as e:
         raise Refused(403, "out_of_region", e.message) from None
 
 
-def for_bureau(officer: User, request_id: int) -> TransferRequest:
+def for_bureau(officer: User, request_id: int, token_region: str | None = None) -> TransferRequest:
     """A request of a trainee now in the officer's region: 404 when there is none, 403 outside."""
-    scope = officer_scope(officer)
+    scope = officer_scope(officer, token_region)
     request = service.get(request_id)
     if request is None:
         raise Refused(404, "not_found", _("没有这条转入申请。"))
@@ -46,9 +47,9 @@ def for_bureau(officer: User, request_id: int) -> TransferRequest:
     return request
 
 
-def queue(officer: User) -> list[TransferRequest]:
+def queue(officer: User, token_region: str | None = None) -> list[TransferRequest]:
     """Pending requests of trainees now in the officer's region, oldest first."""
-    scope = officer_scope(officer)
+    scope = officer_scope(officer, token_region)
     return list(db.session.scalars(
         select(TransferRequest).join(TransferRequest.user)
         .where(TransferRequest.status == "pending", scope.condition(User.region_code))

@@ -7,6 +7,7 @@ checked at once (transfers/own_certificates.py) and never becomes a request. A (
 type) may be claimed by one pending or accepted line of the trainee at a time, so the same
 hours are never asked for, or credited, twice.
 """
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,7 +60,7 @@ def tenths(text: str, name: str) -> int:
         hours = float(str(text).strip())
     except ValueError:
         hours = float("nan")
-    if hours != hours or abs(hours * 10 - round(hours * 10)) > 1e-6:
+    if not math.isfinite(hours) or abs(hours * 10 - round(hours * 10)) > 1e-6:  # inf has no round()
         raise Refused(422, "invalid_hours", _("学时应为数字，最多一位小数。"), name)
     return round(hours * 10)
 

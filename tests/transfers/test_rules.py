@@ -24,6 +24,8 @@ def test_lines_become_claims_in_tenths():
     ([("2026", "other", "30")], "invalid_subject_type"),
     ([("2026", "gongxu", "0")], "invalid_hours"),
     ([("2026", "gongxu", "nan")], "invalid_hours"),
+    ([("2026", "gongxu", "inf")], "invalid_hours"),
+    ([("2026", "gongxu", "1e400")], "invalid_hours"),
     ([("2026", "gongxu", "200.1")], "invalid_hours"),
     ([("2026", "gongxu", "1"), ("2026", "gongxu", "2")], "duplicate_line"),
 ])
