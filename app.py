@@ -114,7 +114,6 @@ def _register_blueprints(app: Flask) -> None:
         (my_declarations, unit_review, bureau_review, declarations_api),
         (my_face, my_face_api, face_review, unit_faces),
         (partners, partner_api, unit_partner_hours),
-        (my_transfers, transfer_review),
         (my_transfers, transfer_review, transfers_api),
         (openapi,),
     )

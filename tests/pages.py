@@ -212,6 +212,9 @@ def partner_pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "partners.detail": [("bureau", f"/partners/{partner}"), ("admin", f"/partners/{partner}")],
         "unit_partner_hours.index": [("unit_admin", "/unit/partner-hours/"),
                                      ("unit_admin", f"/unit/partner-hours/?year={w['year'] - 2}")],
+    }
+
+
 def transfer_pages(w) -> dict[str, list[tuple[str | None, str]]]:
     """The 外省学时转入 pages: the trainee's requests, form and one request; the bureau's review."""
     pending, rejected = (w["transfers"][key].id for key in ("pending", "rejected"))

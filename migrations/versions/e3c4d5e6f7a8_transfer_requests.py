@@ -1,7 +1,7 @@
 """moving province: transfer requests (外省学时转入), the lines they claim (each the source of at most one ledger row of basis 'transfer') and their evidence files
 
 Revision ID: e3c4d5e6f7a8
-Revises: e0f1a2b3c4d5
+Revises: e2b3c4d5e6f7
 Create Date: 2026-12-04 14:18:33.689815
 
 """
@@ -12,7 +12,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'e3c4d5e6f7a8'
-down_revision = 'e0f1a2b3c4d5'
+down_revision = 'e2b3c4d5e6f7'
 branch_labels = None
 depends_on = None
 

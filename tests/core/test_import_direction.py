@@ -7,8 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "accounts", "notices", "recovery", "provinces", "units", "courses", "learning", "bureau",
-            "declarations", "staff", "faces", "partners", "openapi", "demo")
-            "declarations", "staff", "faces", "transfers", "openapi", "demo")
+            "declarations", "staff", "faces", "partners", "push", "transfers", "openapi", "demo")
 
 # Lowest first. Rooms on one line sit side by side and may not import each other.
 LAYERS = (
@@ -25,8 +24,7 @@ LAYERS = (
     ("courses.catalogue", "courses.studio"),
     ("learning",),
     ("bureau",),
-    ("declarations", "staff", "faces", "partners"),
-    ("declarations", "staff", "faces"),
+    ("declarations", "staff", "faces", "partners", "push"),
     ("transfers",),  # moving province reuses the declarations' evidence check
     ("openapi",),
     ("demo",),
