@@ -49,6 +49,18 @@ class MonthDay:
 CALENDAR = (MonthDay(1, 1), MonthDay(12, 31))
 
 CHECK_KINDS = ("question", "face")
+REVIEW_YEARS = 4  # the 职称 look-back of a set that names none (issue 21)
+
+
+@dataclass(frozen=True)
+class CarryRule:
+    """Whether surplus 学时 of a credit year carry over into the next year (issue 21, docs/rules.md
+    rule 16): of which subject types, and at most how many tenths a year. Only into the next year,
+    and only a year's own credit: what was carried in never carries on."""
+
+    enabled: bool = False
+    types: tuple[str, ...] = ()
+    max_tenths: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,9 @@ class RuleSet:
     # Server-scheduled checks during video study (issue 19): off unless a set turns them on.
     question_checks: CheckRule = CheckRule()
     face_checks: CheckRule = CheckRule()
+    # 一人一档 (issue 21): surplus carried into the next year, and the 职称 look-back in years.
+    carry: CarryRule = CarryRule()
+    review_years: int = REVIEW_YEARS
 
     def check_rule(self, kind: str) -> CheckRule:
         """The :class:`CheckRule` of ``kind`` (one of :data:`CHECK_KINDS`)."""

@@ -17,6 +17,11 @@ Server-scheduled checks during video study (issue 19) may add, per kind (``quest
 ``face`` 人脸抓拍; a kind left out is off)::
 
     "checks": {"question": {"enabled": true, "per_hour": 4, "window_seconds": 60, "misses_allowed": 2}}
+
+一人一档 (issue 21, docs/rules.md rule 16) may add the carry-over of surplus 学时 into the next
+year (off when left out) and the 职称 look-back in years (4 when left out)::
+
+    "carry_over": {"enabled": true, "types": ["zhuanye"], "max_hours": 10}, "review_years": 4
 """
 import math
 import re
@@ -24,7 +29,17 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from core.policy.rulebook import CALENDAR, CHECK_KINDS, SUBJECT_TYPES, CheckRule, MonthDay, RuleError, RuleSet
+from core.policy.rulebook import (
+    CALENDAR,
+    CHECK_KINDS,
+    REVIEW_YEARS,
+    SUBJECT_TYPES,
+    CarryRule,
+    CheckRule,
+    MonthDay,
+    RuleError,
+    RuleSet,
+)
 
 _DAY = re.compile(r"^(\+1-)?(\d{2})-(\d{2})$")
 _PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})?$")
@@ -46,7 +61,20 @@ def dump(rules: RuleSet) -> dict:
         "daily_cap_hours": None if rules.daily_cap_tenths is None else number(rules.daily_cap_tenths / 10),
         **_declared(rules),
         **_checks(rules),
+        **_record(rules),
     }
+
+
+def _record(rules: RuleSet) -> dict:
+    """Carry-over and the 职称 look-back, only where they differ from the defaults (off, 4 years):
+    sets stored before they existed read and write as they did."""
+    data = {}
+    if rules.carry != CarryRule():
+        data["carry_over"] = {"enabled": rules.carry.enabled, "types": list(rules.carry.types),
+                              "max_hours": number(rules.carry.max_tenths / 10)}
+    if rules.review_years != REVIEW_YEARS:
+        data["review_years"] = rules.review_years
+    return data
 
 
 def _checks(rules: RuleSet) -> dict:
@@ -103,7 +131,34 @@ def load(data, prefix: str | None = None) -> RuleSet:
         name=_text(data.get("name", ""), "name", 64), source=_text(data.get("source", ""), "source", 2000),
         declared_half_day_tenths=half_day, declared_max_day_tenths=max_day,
         **_load_checks(data.get("checks") or {}),
+        carry=_carry(data.get("carry_over")), review_years=_review_years(data.get("review_years", REVIEW_YEARS)),
     )
+
+
+def _carry(data) -> CarryRule:
+    """The ``carry_over`` object: off when left out; when on, at least one subject type and a
+    positive most (at most 1000 学时)."""
+    if data is None:
+        return CarryRule()
+    if not isinstance(data, dict) or set(data) - {"enabled", "types", "max_hours"}:
+        raise RuleError("carry_over", _("学时结转应为一个对象（enabled、types、max_hours）。"))
+    enabled = _flag(data.get("enabled", False), "carry_over.enabled")
+    types = data.get("types") or []
+    if not isinstance(types, list) or any(kind not in SUBJECT_TYPES for kind in types):
+        raise RuleError("carry_over.types", _("可结转的科目类型应为 gongxu、zhuanye、xuanxiu 中的若干项。"))
+    most = _tenths(data.get("max_hours", 0), "carry_over.max_hours")
+    if enabled and not types:
+        raise RuleError("carry_over.types", _("开启学时结转时，请至少选择一类科目。"))
+    if enabled and not most:
+        raise RuleError("carry_over.max_hours", _("开启学时结转时，每年最多结转学时应大于0。"))
+    ordered = tuple(kind for kind in SUBJECT_TYPES if kind in types)
+    return CarryRule(enabled, ordered, most) if enabled or ordered or most else CarryRule()
+
+
+def _review_years(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+        raise RuleError("review_years", _("职称评审回溯年数应为1至10之间的整数。"))
+    return value
 
 
 def _load_checks(data) -> dict:
