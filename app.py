@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         certificate_api,
         certificate_views,
         check_api,
+        dossier_views,
         exam,
         record,
         record_api,
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from recovery import forgot, forgot_api
     from staff import staff_api, staff_exports, staff_import, staff_passwords, staff_views
     from transfers import my_transfers, transfer_review, transfers_api
+    from staff import staff_api, staff_dossier, staff_exports, staff_import, staff_passwords, staff_views
     from units import my_unit, my_unit_api, units_admin, units_api
 
     rooms = (
@@ -106,11 +108,12 @@ def _register_blueprints(app: Flask) -> None:
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
         (watch_api, check_api, record, record_api, certificate_views, certificate_api, attempt_api, exam,
-         centre),
+         centre, dossier_views),
         (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api,
          seal_views, trainee_passwords),
         (push_views, push_api),
         (staff_views, staff_exports, staff_api, staff_import, staff_passwords),
+        (staff_views, staff_exports, staff_api, staff_import, staff_passwords, staff_dossier),
         (my_declarations, unit_review, bureau_review, declarations_api),
         (my_face, my_face_api, face_review, unit_faces),
         (partners, partner_api, unit_partner_hours),

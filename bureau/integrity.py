@@ -22,7 +22,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.paging import page_number
 from courses.models import Course
-from learning import progress, signing, verification
+from learning import dossier, progress, signing, verification
 from learning.models import Certificate, ExamAttempt, IntegrityEvent
 from learning.progress import chosen_year
 
@@ -194,7 +194,8 @@ def trainee(user_id: int):
     correction_url = url_for("corrections_views.create", user_id=person.id,
                              region=asked_region() or None)
     return render_template("integrity/trainee.html", person=person, standings=standings,
-                           correction_url=correction_url, this_year=policy.this_year(utcnow()), **record)
+                           correction_url=correction_url, this_year=policy.this_year(utcnow()),
+                           dossier=dossier.dossier_of(person, utcnow()), **record)
 
 
 @bp.get("/bureau/certificates")

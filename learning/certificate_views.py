@@ -67,11 +67,13 @@ def pdf(number: str):
     cert = verification.by_number(number)
     if cert is None or cert.user_id != current_user.id:
         abort(404)
-    from learning import certificate_pdf  # fpdf2, fontTools, pypdf, segno: 34 MB, for the few who print
+    from learning import certificate_pdf, dossier_pdf  # fpdf2, fontTools, pypdf, segno: 34 MB, for the few who print
 
     font = certificate_pdf.find_font(current_app.config.get("CERTIFICATE_FONT"))
-    data = certificate_pdf.render(certificates.document(cert), verify_url(cert.number), font,
-                                  seals.drawable(cert.payload))
+    # A 继续教育登记 (learning.dossier) is a certificate row of its own kind, drawn as the record it is.
+    renderer = dossier_pdf if cert.kind == "record" else certificate_pdf
+    data = renderer.render(certificates.document(cert), verify_url(cert.number), font,
+                           seals.drawable(cert.payload))
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'

@@ -419,6 +419,8 @@ def refresh(user: User, required: Requirement, now: datetime) -> list[Certificat
     bases = {basis.key: basis for basis in available(user.id, required)}
     issued = []
     for key, cert in valid_certificates(user.id).items():
+        if cert.kind not in KINDS:
+            continue  # a 继续教育登记 (kind "record") is learning.dossier's to refresh
         basis = bases.get(key)
         if basis is None:
             supersede(cert, None)

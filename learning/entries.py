@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from accounts.models import User
 from core import policy
 from core.extensions import db
-from learning import certificates, certifying
+from learning import certificates, certifying, dossier
 from learning.models import Certificate, CreditRecord
 from notices.service import notify
 
@@ -55,6 +55,7 @@ def refresh_certificates(user: User, now: datetime) -> list[Certificate]:
     returns the superseded ones."""
     before = certificates.valid_certificates(user.id)
     certificates.refresh(user, certifying.requirement(user), now)
+    dossier.refresh(user, now)
     superseded = [cert for cert in before.values() if cert.status == "superseded"]
     for cert in superseded:
         successor = db.session.get(Certificate, cert.superseded_by_id) if cert.superseded_by_id else None

@@ -120,7 +120,15 @@ def public_facts(payload: dict) -> dict:
         if isinstance(body, dict) else None,
         "issued_at": payload.get("issued_at"),
         "by_type": public_by_type(payload),
+        **_record_facts(payload),
     }
+
+
+def _record_facts(payload: dict) -> dict:
+    """A 继续教育登记's (kind ``record``, learning.dossier) years and 职称 look-back, as signed."""
+    if payload.get("kind") != "record":
+        return {}
+    return {"years": payload.get("years") or [], "eligibility": payload.get("eligibility")}
 
 
 def public_by_type(payload: dict) -> dict | None:
