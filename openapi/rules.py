@@ -36,6 +36,13 @@ RULES = obj({
                                           "for review (2 when absent)."}}),
                "description": "Server-scheduled checks during video study (issue 19): question 随堂弹题, "
                               "face 人脸抓拍. A kind left out is off; absent when both are off."},
+    "carry_over": obj({}, {"enabled": BOOL, "types": {**array(enum(*TYPES)), "uniqueItems": True},
+                           "max_hours": HOURS},
+                      description="一人一档 (issue 21): surplus 学时 of the named types carried into the next "
+                                  "year only, at most max_hours a year; absent when off."),
+    "review_years": {"type": "integer", "minimum": 1, "maximum": 10,
+                     "description": "The 职称 look-back: the years that must each meet the requirement "
+                                    "(4 when absent)."},
 }, description="A rule set version in its JSON form (core.policy.ruledata).")
 RULES_IN = {**RULES, "required": ["effective_from", "minutes_per_hour"],
             "description": "A version to store; the path's prefix wins over the body's. Missing requirements "

@@ -49,6 +49,13 @@ class RuleForm(FlaskForm):
     face_per_hour = StringField(_l("人脸抓拍每小时次数"), filters=[_strip])
     face_window = StringField(_l("人脸抓拍作答时限（秒）"), filters=[_strip])
     face_misses = StringField(_l("人脸抓拍允许未通过次数"), filters=[_strip])
+    # 一人一档 (issue 21, docs/rules.md rule 16): surplus carried into the next year, the 职称 look-back.
+    carry_enabled = BooleanField(_l("超出要求的学时结转至下一年度"), default=False)
+    carry_gongxu = BooleanField(_l("公需科目可结转"), default=False)
+    carry_zhuanye = BooleanField(_l("专业科目可结转"), default=False)
+    carry_xuanxiu = BooleanField(_l("选修科目可结转"), default=False)
+    carry_max = StringField(_l("每年最多结转学时"), filters=[_strip])
+    review_years = StringField(_l("职称评审回溯年数"), filters=[_strip])
     submit = SubmitField(_l("保存"))
 
     def as_json(self) -> dict:
@@ -71,7 +78,19 @@ class RuleForm(FlaskForm):
             # Empty: the defaults (4 and 8), which the JSON form then leaves out.
             **{key: _number(self[name].data) for key, name in DECLARED.items() if self[name].data},
             "checks": {kind: self._check(kind) for kind in CHECK_LABELS},
+            **self._record(),
         }
+
+    def _record(self) -> dict:
+        """Carry-over as filled in (left out when nothing is), and the look-back (empty: 4 years)."""
+        types = [kind for kind in SUBJECT_TYPES if self[f"carry_{kind}"].data]
+        data = {}
+        if self.carry_enabled.data or types or self.carry_max.data:
+            data["carry_over"] = {"enabled": bool(self.carry_enabled.data), "types": types,
+                                  "max_hours": self.carry_max.data or "0"}
+        if self.review_years.data:
+            data["review_years"] = _number(self.review_years.data)
+        return data
 
     def _check(self, kind: str) -> dict:
         """One kind of check as filled in: an empty number keeps its default."""
@@ -99,6 +118,11 @@ class RuleForm(FlaskForm):
             self[f"{kind}_enabled"].data = rule.enabled
             for key, name in CHECK_FIELDS.items():
                 self[f"{kind}_{name}"].data = str(ruledata.number(getattr(rule, key)))
+        self.carry_enabled.data = rules.carry.enabled
+        for kind in SUBJECT_TYPES:
+            self[f"carry_{kind}"].data = kind in rules.carry.types
+        self.carry_max.data = str(ruledata.number(rules.carry.max_tenths / 10)) if rules.carry.max_tenths else ""
+        self.review_years.data = str(rules.review_years)
 
     def show(self, error: RuleError) -> None:
         """Put ``error`` under the field it names (the form's first window field for a window as a whole)."""
@@ -109,6 +133,8 @@ class RuleForm(FlaskForm):
             name = f"{parts[1]}_{CHECK_FIELDS.get(parts[-1], 'enabled')}"
         elif parts[0] == "windows":
             name = f"window_{parts[1] if len(parts) > 1 else 'gongxu'}_{parts[2] if len(parts) > 2 else 'start'}"
+        elif parts[0] == "carry_over":
+            name = "carry_max" if parts[-1] == "max_hours" else "carry_enabled"
         else:
             name = {"daily_cap_hours": "daily_cap", **DECLARED}.get(parts[0], parts[0])
         field = self._fields.get(name, self.prefix)

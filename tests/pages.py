@@ -12,7 +12,7 @@ from flask import current_app
 
 from core.db import utcnow
 from core.extensions import db
-from learning import certificates, seals
+from learning import certificates, dossier, seals
 from learning.rules import credit_year
 from notices.service import notify
 from provinces import store as rule_store
@@ -178,6 +178,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         **push_pages(w),
         **partner_pages(w),
         **transfer_pages(w),
+        **dossier_pages(w),
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
@@ -185,6 +186,20 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
                               ("unit_admin", f"/unit/?year={w['year'] - 1}&status=finished")],
         "staff_import.page": [("unit_admin", "/unit/staff/import")],
         "centre.index": [("trainee", "/me/centre")],
+    }
+
+
+def dossier_pages(w) -> dict[str, list[tuple[str | None, str]]]:
+    """一人一档: the trainee's multi-year record, the unit's view of it, and the verification page
+    of a 继续教育登记 (issued here, once per world)."""
+    if "record_document" not in w:
+        w["record_document"] = dossier.issue(w["trainee"], utcnow())[0]
+        db.session.commit()
+    return {
+        "dossier_views.index": [("trainee", "/me/record")],
+        "staff_dossier.index": [("unit_admin", f"/unit/staff/{w['trainee'].id}/record")],
+        "certificate_views.verify": [(None, f"/verify/{w['certificate'].number}"), (None, f"/verify/{UNKNOWN_NUMBER}"),
+                                     (None, f"/verify/{w['record_document'].number}")],
     }
 
 

@@ -3,7 +3,9 @@ as clearly labelled examples, Guangdong and Henan as their rules are publicly de
 JSON form (core.policy.ruledata).
 
 Server-scheduled checks during video study (issue 19): the demo's Guangdong set turns both
-随堂弹题 and 人脸抓拍 on; Henan, like the national set, leaves both off."""
+随堂弹题 and 人脸抓拍 on; Henan, like the national set, leaves both off. 一人一档 (issue 21): the
+demo's Guangdong set carries surplus 专业 and 选修 学时 (at most 10 a year) into the next year;
+Henan and the national set carry nothing. Every set looks back 4 years for 职称."""
 
 NATIONAL = {
     "prefix": "", "effective_from": "2016-01-01", "name": "全国",
@@ -17,7 +19,7 @@ NATIONAL = {
 GUANGDONG = {
     "prefix": "44", "effective_from": "2024-01-01", "name": "广东省（示例）",
     "source": "示例：按公开介绍的广东省做法整理，以广东省人力资源和社会保障厅公布为准。每年90学时，"
-              "公需科目30、专业科目42、选修科目18；公需科目年度延至次年4月30日。随堂弹题与人脸抓拍为本平台的演示设置。",
+              "公需科目30、专业科目42、选修科目18；公需科目年度延至次年4月30日。随堂弹题、人脸抓拍与学时结转为本平台的演示设置。",
     "minutes_per_hour": 45,
     "required_hours": {"gongxu": 30, "zhuanye": 42, "xuanxiu": 18, "total": 90},
     "total_covers_parts": True,
@@ -25,6 +27,8 @@ GUANGDONG = {
     "lock": None, "test_required": True, "daily_cap_hours": None,
     "checks": {"question": {"enabled": True, "per_hour": 4, "window_seconds": 60, "misses_allowed": 2},
                "face": {"enabled": True, "per_hour": 8, "window_seconds": 60, "misses_allowed": 2}},
+    # 一人一档 (issue 21): the platform's demonstration setting, not Guangdong's published rule.
+    "carry_over": {"enabled": True, "types": ["zhuanye", "xuanxiu"], "max_hours": 10},
 }
 
 HENAN = {

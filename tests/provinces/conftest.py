@@ -56,6 +56,14 @@ def form_of(data: dict, **changes) -> dict:
         fields.update({f"{kind}_{name}": str(check[key]) for key, name in CHECK_FIELDS.items() if key in check})
         if check.get("enabled"):
             fields[f"{kind}_enabled"] = "y"
+    carry = data.get("carry_over") or {}
+    fields.update({f"carry_{kind}": "y" for kind in carry.get("types", [])})
+    if carry.get("enabled"):
+        fields["carry_enabled"] = "y"
+    if carry.get("max_hours"):
+        fields["carry_max"] = str(carry["max_hours"])
+    if "review_years" in data:
+        fields["review_years"] = str(data["review_years"])
     fields.update(changes)
     return {name: value for name, value in fields.items() if value is not None}
 
