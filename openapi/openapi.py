@@ -12,6 +12,7 @@ from openapi import (
     accounts,
     backstage,
     declarations,
+    dossier,
     exams,
     faces,
     notices,
@@ -59,6 +60,7 @@ def _paths() -> dict:
     described.update(push.paths())  # push reconciliation (docs/sync.md)
     described.update(partners.paths())  # accredited partner platforms report completions
     described.update(transfers.paths())  # moving province: the trainee's requests, the bureau's review
+    described.update(dossier.paths())  # the trainee's 一人一档
     return described
 
 

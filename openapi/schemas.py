@@ -163,13 +163,16 @@ CERTIFICATE_TITLE = {"type": "string",
 STANDING = {"type": ["string", "null"], "enum": ["met", "not_met", None],
             "description": "A year certificate against its holder's requirement (达标 / 未达标); null for a "
                            "course certificate."}
+CERTIFICATE_KIND = {**enum("course", "year", "record"),
+                    "description": "record: a 继续教育登记, the trainee's multi-year record (一人一档); its year is "
+                                   "the year it was issued, its hours the years' total."}
 CERTIFICATE = obj({
-    "number": STR, "kind": enum("course", "year"), "year": INT, "course_id": nullable(INT), "hours": NUM,
+    "number": STR, "kind": CERTIFICATE_KIND, "year": INT, "course_id": nullable(INT), "hours": NUM,
     "requirement_met": nullable(BOOL), "title": CERTIFICATE_TITLE, "standing": STANDING,
     "status": enum("valid", "superseded"), "issued_at": DATETIME, "pdf_url": URL, "verify_url": URL,
 })
 VERIFICATION = obj({
-    "number": STR, "kind": enum("course", "year"), "year": INT, "hours": NUM,
+    "number": STR, "kind": CERTIFICATE_KIND, "year": INT, "hours": NUM,
     "title": CERTIFICATE_TITLE, "standing": STANDING,
     "requirement_met": nullable(BOOL), "required_hours": nullable(NUM),
     "holder": obj({"name": STR, "id_number": STR, "employer": STR,
@@ -187,7 +190,11 @@ VERIFICATION = obj({
         {"credited_hours": NUM, "required_hours": NUM, "met": BOOL})}),
         "description": "A year certificate's subject types (gongxu, zhuanye, xuanxiu) credited against its "
                        "holder's requirement; requirement_met (达标) only when every type and the total are met. "
-                       "Null for a course certificate and one issued before types were stated."}})
+                       "Null for a course certificate and one issued before types were stated."},
+    "years": {**array({"type": "object"}),
+              "description": "A 继续教育登记's credit years as signed (the years of GET /api/v1/me/record)."},
+    "eligibility": {**nullable({"type": "object"}),
+                    "description": "A 继续教育登记's 职称 look-back as signed (requirement_met says the same)."}})
 INVALID = obj({"number": STR, "status": enum("invalid"), "problems": array(STR)},
               description="The stored certificate fails its signature check; nothing of it is shown.")
 NOT_FOUND = obj({"number": STR, "status": enum("not_found"), "error": ERROR["properties"]["error"]})

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import bureau.integrity
+import learning.dossier_api
 import learning.dossier_views
 import staff.staff_dossier
 from accounts.models import AuditLog
@@ -16,7 +17,9 @@ from core.extensions import db
 from core.policy.examples import GUANGDONG, NATIONAL
 from learning import entries, ledger
 from learning.models import Certificate
+from openapi.openapi import spec
 from tests.learning.exam_world import complete_lessons
+from tests.openapi.openapi_checker import Checker
 
 NOW = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)  # 9:00 in China: Guangdong's 公需 year 2026 is still open
 GUANGDONG_CARRY = {**{k: v for k, v in GUANGDONG.items() if k != "checks"},
@@ -25,7 +28,7 @@ GUANGDONG_CARRY = {**{k: v for k, v in GUANGDONG.items() if k != "checks"},
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
-    for module in (learning.dossier_views, bureau.integrity, staff.staff_dossier):
+    for module in (learning.dossier_views, learning.dossier_api, bureau.integrity, staff.staff_dossier):
         monkeypatch.setattr(module, "utcnow", lambda: NOW)
 
 
@@ -194,3 +197,28 @@ def test_only_trainees_have_the_page(client, login, make_user):
     assert client.post("/me/record/document").status_code == 403
 
 
+
+
+def test_the_api_gives_the_years_the_look_back_and_the_issued_record(client, sign_in, trainee):
+    sign_in(trainee)
+    client.post("/me/record/document")
+    response = client.get("/api/v1/me/record")
+    body = Checker(spec()).check(response, "/api/v1/me/record", "get").get_json()
+    years = {year["year"]: year for year in body["years"]}
+    assert body["current_year"] == 2027 and [year["year"] for year in body["years"]][:2] == [2027, 2026]
+    assert years[2026]["by_type"]["zhuanye"] == {"credited_hours": 32.0, "carried_in_hours": 10.0,
+                                                  "carried_out_hours": 0.0, "counted_hours": 42.0,
+                                                  "required_hours": 42.0}
+    assert years[2026]["by_origin"] == {"completion": 1.0, "declared": 60.0, "partner": 18.0}
+    assert body["eligibility"] == {"eligible": False, "review_years": 4, "years": [2023, 2024, 2025, 2026],
+                                   "shortfalls": [{"year": 2026, "kind": "gongxu", "hours": 1.0}]}
+    assert body["document"]["kind"] == "record" and body["document"]["pdf_url"].endswith(".pdf")
+    verified = Checker(spec()).check(client.get(f"/api/v1/certificates/{body['document']['number']}"),
+                                     "/api/v1/certificates/{number}", "get").get_json()
+    assert verified["status"] == "valid" and verified["years"][1]["year"] == 2026
+
+
+def test_the_api_is_for_trainees_only(client, sign_in, make_user):
+    sign_in(make_user("bureau", region_code="440000"))
+    response = client.get("/api/v1/me/record")
+    assert response.status_code == 403 and response.get_json()["error"]["code"]

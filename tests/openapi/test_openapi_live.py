@@ -134,6 +134,7 @@ def test_me_progress_and_certificates(app, api, make_user, make_course, login):
     api("post", declarations, data={"title": "研讨会"})  # no confirmed unit, nothing pledged
     api("get", f"{declarations}/{{declaration_id}}", f"{declarations}/99999")
     api("post", f"{declarations}/{{declaration_id}}/withdraw", f"{declarations}/99999/withdraw")
+    api("get", f"{V1}/me/record")  # 一人一档 (its figures: tests/learning/test_dossier.py)
     covered(api, "accounts")
     covered(api, "learning")
     covered(api, "certificates")
