@@ -14,28 +14,11 @@ from accounts.access import login_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import ApiError
-from learning import certificate_titles, certificates, certifying, signing, verification
-from learning.certifying import lookup_limited, pdf_url, verify_url
+from learning import certificates, certifying, signing, verification
+from learning.certifying import lookup_limited, summary, verify_url
 from learning.models import Certificate
 
 bp = Blueprint("certificate_api", __name__, url_prefix="/api/v1")
-
-
-def summary(cert: Certificate) -> dict:
-    return {
-        "number": cert.number,
-        "kind": cert.kind,
-        "year": cert.year,
-        "course_id": cert.course_id,
-        "hours": certificates.hours(cert.hours_tenths),
-        "requirement_met": cert.requirement_met if cert.kind == "year" else None,
-        "title": certificate_titles.payload_title(cert.payload),
-        "standing": certificate_titles.payload_standing(cert.payload),
-        "status": cert.status,
-        "issued_at": certificates.iso_utc(cert.issued_at),
-        "pdf_url": pdf_url(cert.number),
-        "verify_url": verify_url(cert.number),
-    }
 
 
 @bp.get("/me/certificates")

@@ -11,7 +11,7 @@ from accounts import audit
 from accounts.models import User
 from core import policy
 from core.extensions import limiter
-from learning import certificates
+from learning import certificate_titles, certificates
 from learning.models import Certificate
 
 DEFAULT_LOOKUP_LIMIT = "30 per minute"
@@ -31,6 +31,25 @@ def verify_url(number: str) -> str:
 
 def pdf_url(number: str) -> str:
     return url_for("certificate_views.pdf", number=number, _external=True)
+
+
+def summary(cert: Certificate) -> dict:
+    """A certificate as the v1 calls give it (the Certificate schema): the certificate calls'
+    and the 一人一档's (its 继续教育登记)."""
+    return {
+        "number": cert.number,
+        "kind": cert.kind,
+        "year": cert.year,
+        "course_id": cert.course_id,
+        "hours": certificates.hours(cert.hours_tenths),
+        "requirement_met": cert.requirement_met if cert.kind == "year" else None,
+        "title": certificate_titles.payload_title(cert.payload),
+        "standing": certificate_titles.payload_standing(cert.payload),
+        "status": cert.status,
+        "issued_at": certificates.iso_utc(cert.issued_at),
+        "pdf_url": pdf_url(cert.number),
+        "verify_url": verify_url(cert.number),
+    }
 
 
 def requirement(user: User):

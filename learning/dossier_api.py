@@ -8,7 +8,7 @@ from flask_login import current_user
 from accounts.access import role_required
 from core.db import utcnow
 from learning import dossier
-from learning.certificate_api import summary
+from learning.certifying import summary
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
 

@@ -63,5 +63,5 @@ def refresh_certificates(user: User, now: datetime) -> list[Certificate]:
                _("学时证明 %(number)s 已作废", number=cert.number),
                _("您的学时记录有变动，新证明编号 %(new)s。", new=successor.number) if successor
                else _("您的学时记录有变动，该证明已不再有效。"),
-               link="/me/certificates")
+               link="/me/record" if cert.kind == dossier.KIND else "/me/certificates")
     return superseded

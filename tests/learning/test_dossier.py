@@ -17,6 +17,7 @@ from core.extensions import db
 from core.policy.examples import GUANGDONG, NATIONAL
 from learning import entries, ledger
 from learning.models import Certificate
+from notices.models import Notice
 from openapi.openapi import spec
 from tests.learning.exam_world import complete_lessons
 from tests.openapi.openapi_checker import Checker
@@ -135,6 +136,8 @@ def test_a_ledger_entry_supersedes_the_record_and_another_can_be_issued(client, 
     db.session.commit()
     page = app.test_client().get(f"/verify/{first.number}").get_data(as_text=True)
     assert "已作废" in page
+    notice = db.session.scalar(select(Notice).where(Notice.title.contains(first.number)))
+    assert notice.link == "/me/record"  # where the trainee issues the next one
     client.post("/me/record/document")
     current = db.session.scalars(select(Certificate).where(Certificate.kind == "record",
                                                            Certificate.status == "valid")).one()
