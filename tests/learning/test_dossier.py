@@ -152,10 +152,13 @@ def test_another_trainee_cannot_download_the_record(client, sign_in, trainee, ma
     assert client.get(f"/me/certificates/{cert.number}.pdf").status_code == 404
 
 
-def test_the_regions_officer_sees_the_years_and_the_look_up_is_audited(client, login, trainee, make_user):
-    login(make_user("bureau", region_code="440000"))
+def test_the_regions_officer_sees_the_years_and_the_look_up_is_audited(client, sign_in, trainee, make_user):
+    sign_in(trainee)
+    client.post("/me/record/document")
+    sign_in(make_user("bureau", region_code="440000"))
     html = client.get(f"/bureau/trainees/{trainee.id}").get_data(as_text=True)
     assert "一人一档：历年学时" in html and "2026 年公需科目差 1.0 学时" in html
+    assert "<td>继续教育登记</td>" in html  # the issued record among the certificates
     assert 'carried-in" data-label="结转转入">10.0<' in rows(html, 2026, "zhuanye")
     logged = db.session.scalars(select(AuditLog).where(AuditLog.action == "trainee_record_viewed")).all()
     assert [row.target for row in logged] == [f"user:{trainee.id}"]

@@ -3,6 +3,7 @@
 import pytest
 
 from core.policy.examples import GUANGDONG
+from tests.bureau.records_helpers import bearer, token_for
 from tests.provinces.conftest import answers, form_of, stored
 
 PAGE = "/admin/rules/"
@@ -49,3 +50,13 @@ def test_a_wrong_setting_is_refused_under_its_field_and_nothing_changes(client, 
     assert response.status_code == 200 and f'<p class="field-error" role="alert">{reason}</p>' in response.get_data(
         as_text=True)
     assert stored() == before
+
+
+def test_the_v1_rules_give_the_carry_over_and_refuse_a_wrong_one(client, examples, make_user):
+    body = client.get("/api/v1/rules?region=440106&year=2026").get_json()
+    assert body["rules"]["carry_over"] == {"enabled": True, "types": ["zhuanye", "xuanxiu"], "max_hours": 10}
+    before = stored()
+    wrong = {**GUANGDONG, "carry_over": {"enabled": True, "types": ["zhuanye"], "max_hours": 2000}}
+    response = client.put("/api/v1/admin/rules/44", json=wrong, headers=bearer(token_for(make_user("admin"))))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "carry_over.max_hours" and stored() == before
