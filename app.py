@@ -94,9 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from provinces import rules_admin, rules_api
     from push import push_api, push_views
     from recovery import forgot, forgot_api
-    from staff import staff_api, staff_exports, staff_import, staff_passwords, staff_views
-    from transfers import my_transfers, transfer_review, transfers_api
     from staff import staff_api, staff_dossier, staff_exports, staff_import, staff_passwords, staff_views
+    from transfers import my_transfers, transfer_review, transfers_api
     from units import my_unit, my_unit_api, units_admin, units_api
 
     rooms = (
@@ -113,7 +112,6 @@ def _register_blueprints(app: Flask) -> None:
         (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api,
          seal_views, trainee_passwords),
         (push_views, push_api),
-        (staff_views, staff_exports, staff_api, staff_import, staff_passwords),
         (staff_views, staff_exports, staff_api, staff_import, staff_passwords, staff_dossier),
         (my_declarations, unit_review, bureau_review, declarations_api),
         (my_face, my_face_api, face_review, unit_faces),
