@@ -376,12 +376,13 @@ def create(user: User, basis: Basis, now: datetime) -> Certificate:
 
 def touch_completion(user_id: int, course_id: int, now: datetime) -> None:
     """Move the completion record's ``updated_at`` to ``now`` (never back): it now shows this
-    certificate's number, and bureau systems sync changed records by ``updated_at``."""
-    db.session.execute(
-        update(CreditRecord).where(CreditRecord.user_id == user_id, CreditRecord.course_id == course_id,
-                                   CreditRecord.basis == "completion", CreditRecord.updated_at < now)
-        .values(updated_at=now)
-    )
+    certificate's number, and bureau systems sync changed records by ``updated_at``. Through the
+    unit of work, so that the change is seen as one (push.outbox writes its event on the flush)."""
+    record = db.session.scalar(select(CreditRecord).where(
+        CreditRecord.user_id == user_id, CreditRecord.course_id == course_id, CreditRecord.basis == "completion"))
+    if record is not None and record.updated_at < now:
+        record.updated_at = now
+        db.session.flush()
 
 
 def supersede(old: Certificate, new: Certificate | None) -> None:

@@ -4,10 +4,13 @@ covers the trainee, in the transaction of the change itself.
 Done once, by session events, rather than at each of the ledger's callers:
 
 - ``after_flush``: CreditRecord rows inserted (completions, declarations, corrections,
-  partner and transfer rows: ``recorded``) or changed through the unit of work (``updated``);
-- ``do_orm_execute``: an ORM ``update(CreditRecord)`` statement (how a course certificate
-  moves ``updated_at``, learning.certificates.touch_completion) is run with RETURNING, and each
-  row it changed is ``updated`` (the caller's result then holds those rows, and no rowcount).
+  partner and transfer rows: ``recorded``) or changed through the unit of work (``updated``,
+  e.g. a course certificate moving ``updated_at``, learning.certificates.touch_completion).
+
+The ledger is changed through the unit of work only: an UPDATE statement on credit_records
+would not be seen. (A ``do_orm_execute`` listener could see one, but any such listener makes
+SQLAlchemy 2.0.44 carry ``yield_per`` into selectinload's queries, which then fail —
+sqlalchemy/sqlalchemy#13301 — and the search index streams courses exactly so.)
 
 Events go through the flush's own connection, so they commit or roll back with the change.
 A record written and changed in one transaction gets one event. After the commit the
@@ -67,20 +70,6 @@ def _after_flush(session: Session, _context) -> None:
         _pending(session, write_events(session, changes, utcnow()))
 
 
-def _bulk_update(state):
-    """Run an ORM UPDATE of credit_records with RETURNING, to write an event per changed row."""
-    if not state.is_update or state.bind_mapper is None or state.bind_mapper.class_ is not CreditRecord:
-        return None
-    if state.statement.returning_column_descriptions:  # the caller reads rows of its own
-        return None
-    frozen = state.invoke_statement(
-        statement=state.statement.returning(CreditRecord.id, CreditRecord.user_id)).freeze()
-    changed = [(row[0], row[1], "updated") for row in frozen().all()]
-    if changed:
-        _pending(state.session, write_events(state.session, changed, utcnow()))
-    return frozen()
-
-
 def _pending(session: Session, endpoint_ids: set[int]) -> None:
     if endpoint_ids:
         session.info.setdefault(PENDING, set()).update(endpoint_ids)
@@ -106,7 +95,7 @@ def _after_rollback(session: Session) -> None:
 
 def install() -> None:
     """Listen on every session (the app's and the tasks' own); idempotent."""
-    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _bulk_update),
-                           ("after_commit", _after_commit), ("after_rollback", _after_rollback)):
+    for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit),
+                           ("after_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
