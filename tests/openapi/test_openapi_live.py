@@ -135,6 +135,11 @@ def test_me_progress_and_certificates(app, api, make_user, make_course, login):
     api("get", f"{declarations}/{{declaration_id}}", f"{declarations}/99999")
     api("post", f"{declarations}/{{declaration_id}}/withdraw", f"{declarations}/99999/withdraw")
     api("get", f"{V1}/me/record")  # 一人一档 (its figures: tests/learning/test_dossier.py)
+    transfers = f"{V1}/me/transfers"  # moving province (the flow: tests/transfers)
+    api("get", transfers)
+    api("post", transfers, data={"old_province": "11"})  # no lines, no evidence
+    api("get", f"{transfers}/{{request_id}}", f"{transfers}/99999")
+    api("post", f"{transfers}/{{request_id}}/withdraw", f"{transfers}/99999/withdraw")
     covered(api, "accounts")
     covered(api, "learning")
     covered(api, "certificates")
@@ -263,6 +268,9 @@ def test_bureau_records(api, make_user, make_course):
     api("get", f"{V1}/bureau/declarations", headers=officer)
     api("post", f"{V1}/bureau/declarations/{{declaration_id}}/decision", f"{V1}/bureau/declarations/99999/decision",
         headers=officer, json={"decision": "approve"})
+    api("get", f"{V1}/bureau/transfers", headers=officer)
+    api("post", f"{V1}/bureau/transfers/{{request_id}}/decision", f"{V1}/bureau/transfers/99999/decision",
+        headers=officer, json={"accept": False, "reason": "材料不清"})
     covered(api, "bureau")
 
 
