@@ -190,3 +190,26 @@ def judge(challenge: dict, chosen) -> bool | None:
     if len(set(chosen)) != len(chosen) or (challenge["kind"] != "multiple" and len(chosen) != 1):
         return None
     return sorted(chosen) == sorted(challenge["answer"])
+
+
+def miss_counts_since(misses: list[tuple[str, datetime]], cleared_at: datetime | None,
+                      now: datetime) -> dict[str, int]:
+    """Per kind, the misses (``(kind, at)``: a failed or missed check and when it was) after the
+    course's last clearance ``cleared_at`` (None: never cleared) and not after ``now``."""
+    counts: dict[str, int] = {}
+    for kind, at in misses:
+        if at <= now and (cleared_at is None or at > cleared_at):
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def held_for_review(misses: list[tuple[str, datetime]], allowed: dict[str, int], cleared_at: datetime | None,
+                    now: datetime) -> bool:
+    """Whether a course's completion waits for a person or for 补录: since its last clearance (a
+    reviewer's, or the trainee's re-watch) its failed and missed checks went over the allowance.
+    Counted as :func:`over_allowance` counts them (every kind's misses together) against the
+    smallest allowance among the kinds missed; a kind the rules no longer name allows none."""
+    counts = miss_counts_since(misses, cleared_at, now)
+    if not counts:
+        return False
+    return over_allowance(sum(counts.values()), min(allowed.get(kind, 0) for kind in counts))

@@ -22,6 +22,7 @@ from core import policy, sqlite_writers
 from core.extensions import db
 from core.policy import rulebook
 from courses.models import Course, Lesson, Video
+from learning import check_review
 from learning.exam_state import exam_satisfied
 from learning.models import CreditRecord, IntegrityEvent, LessonProgress, WatchBudget, WatchSession
 from learning.rules import OpenTurn, attention_due, session_open_turn
@@ -197,6 +198,8 @@ def credit_course_if_complete(user_id: int, course_id: int, now: datetime) -> Cr
     tenths = rulebook.hours_for(rules, seconds or 0)
     if not tenths or not exam_satisfied(user_id, course_id, rules.test_required):
         return None
+    if check_review.held(user_id, course_id, rules, now):
+        return None  # misses over the allowance: credited once a person clears it (or after 补录)
     record = CreditRecord(user_id=user_id, course_id=course_id, year=year, hours_tenths=tenths,
                           subject_type=subject_type, rule_prefix=rules.prefix, basis="completion",
                           awarded_at=now, updated_at=now)

@@ -297,3 +297,30 @@ class WatchCheck(db.Model):
     window_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckClearance(db.Model):
+    """A course's failed and missed checks set aside (issue 19, learning.check_review): misses up to
+    ``at`` no longer count against the allowance. ``review``: a person in scope (the trainee's unit
+    administrator or a bureau officer) looked and cleared it, with a note; ``rewatch``: the trainee
+    chose 补录, and the lessons with misses start again (their progress and checks anew).
+    Append-only: the latest row of a (trainee, course) is what counts."""
+
+    __tablename__ = "check_clearances"
+    __table_args__ = (
+        CheckConstraint("kind IN ('review', 'rewatch')", name="kind"),
+        Index("ix_check_clearances_user_course", "user_id", "course_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    misses: Mapped[int] = mapped_column(Integer, default=0)  # the misses it set aside
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    cleared_by: Mapped[User | None] = relationship(foreign_keys=[cleared_by_id])
+    course: Mapped[Course] = relationship()

@@ -12,7 +12,8 @@ NOTICE = obj({
                                             "superseded, a trainee on the in-person route of face checks "
                                             "(face_in_person, to unit administrators), a face capture "
                                             "waiting for review (face_review, to unit administrators) or "
-                                            "reviewed (face_reviewed)."},
+                                            "reviewed (face_reviewed), a course held for failed and missed checks "
+                                            "over the allowance cleared by a reviewer (checks_cleared)."},
     "title": STR, "body": STR,
     "link": {**nullable(STR), "description": "A path on this site to open (the notice's subject); null when "
                                              "there is none."},
