@@ -41,10 +41,11 @@ def index():
     decisions, clearances = check_figures.face_decisions(who), check_figures.clearances(who)
     audit.record("integrity_checks_viewed", target=f"region:{scope.code}", scope=scope.code, year=year,
                  units=len(units), held=len(held), decisions=len(decisions))
+    # Rendered before the commit, which would expire every row shown and load each again.
+    page = render_template("integrity_checks/index.html", units=units, held=held, decisions=decisions,
+                           clearances=clearances, form=ClearChecksForm(), **filter_context(scope, year))
     db.session.commit()
-    return render_template("integrity_checks/index.html", units=units, held=held, decisions=decisions,
-                           clearances=clearances, form=ClearChecksForm(), review_endpoint="face_review.capture",
-                           **filter_context(scope, year))
+    return page
 
 
 @bp.post("/bureau/integrity/checks/clear")

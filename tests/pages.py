@@ -25,6 +25,7 @@ from tests.declarations import world as declarations_world
 from tests.faces import world as faces_world
 from tests.partners import world as partners_world
 from tests.transfers import world as transfers_world
+from tests.learning import check_world
 from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
@@ -97,6 +98,7 @@ def world(make_user, make_course, make_video):
         "faces": faces_world.world(trainee, unit),
         "partners": partners_world.world(trainee),
         "transfers": transfers_world.world(trainee),
+        "checks": check_world.misses_world(trainee, in_review, unit, unit_admin, now),
     }
 
 
@@ -179,6 +181,7 @@ def pages(w) -> dict[str, list[tuple[str | None, str]]]:
         **partner_pages(w),
         **transfer_pages(w),
         **dossier_pages(w),
+        **check_pages(w),
         "units_admin.edit": [("bureau", f"/units/{w['unit'].id}/edit"), ("admin", f"/units/{w['unit'].id}/edit")],
         "my_unit.index": [("trainee", "/me/unit"), ("trainee", "/me/unit?q=杭州")],
         "units_admin.detail": [("bureau", f"/units/{w['unit'].id}"), ("admin", f"/units/{w['unit'].id}")],
@@ -240,6 +243,13 @@ def transfer_pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "transfer_review.queue": [("bureau", "/bureau/transfers/")],
         "transfer_review.transfer": [("bureau", f"/bureau/transfers/{pending}"),
                                      ("bureau", f"/bureau/transfers/{rejected}")],
+def check_pages(w) -> dict[str, list[tuple[str | None, str]]]:
+    """随堂检查 per unit: the bureau's page and the unit administrator's (the trainee's course
+    held for misses shows on 我的学习, record.index)."""
+    return {
+        "integrity_checks.index": [("bureau", "/bureau/integrity/checks"),
+                                   ("bureau", f"/bureau/integrity/checks?year={w['year'] - 1}")],
+        "unit_checks.index": [("unit_admin", "/unit/checks/")],
     }
 
 

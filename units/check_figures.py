@@ -46,7 +46,7 @@ class UnitFigures:
     pending: int = 0
     accepted: int = 0
     rejected: int = 0
-    over: int = 0  # trainees with a course held for misses over the allowance
+    over: int = 0  # trainees with a course held now for misses over the allowance (any year)
 
 
 @dataclass(frozen=True)
@@ -93,12 +93,13 @@ def _miss_rows(who: Who):
         .join(Lesson, Lesson.id == WatchCheck.lesson_id).join(User, User.id == WatchCheck.user_id)
         .outerjoin(UnitLink, and_(UnitLink.user_id == User.id, UnitLink.status == "confirmed"))
         .where(who.trainee, WatchCheck.slot.is_not(None), WatchCheck.state.in_(check_review.MISSED),
-               at >= who.start, at < who.end, ~credited)).all()
+               ~credited)).all()
 
 
 def held(who: Who, now: datetime) -> list[Held]:
-    """The courses of the year's misses held over the allowance and not cleared (nor credited),
-    with their trainee and course: four queries, whatever their number."""
+    """The courses held now for misses over the allowance, not cleared (nor credited), with their
+    trainee and course: four queries, whatever their number. A state, not a year's figure: every
+    miss counts whatever its year, as in crediting (learning.check_review)."""
     pairs: dict[tuple[int, int], dict] = {}
     for user_id, course_id, kind, at, region, unit_id in _miss_rows(who):
         found = pairs.setdefault((user_id, course_id), {"misses": [], "region": region, "unit": unit_id})

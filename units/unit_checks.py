@@ -49,12 +49,14 @@ def index():
     decisions, clearances = check_figures.face_decisions(who), check_figures.clearances(who)
     audit.record("unit_checks_viewed", target=f"unit:{admin.unit_id}", unit_id=admin.unit_id, year=year,
                  held=len(held), decisions=len(decisions))
-    db.session.commit()
     this = utcnow().year
-    return render_template("unit_checks/index.html", units=units, held=held, decisions=decisions,
+    # Rendered before the commit, which would expire every row shown and load each again.
+    page = render_template("unit_checks/index.html", units=units, held=held, decisions=decisions,
                            clearances=clearances, form=ClearChecksForm(), year=year,
                            years=sorted({*range(this - YEARS_SHOWN + 1, this + 1), year}, reverse=True),
                            unit=db.session.get(Unit, admin.unit_id))
+    db.session.commit()
+    return page
 
 
 @bp.post("/clear")

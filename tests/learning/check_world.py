@@ -7,7 +7,7 @@ from core.extensions import db
 from faces.models import FaceCapture
 from learning.models import WatchCheck
 
-_CHECK_IDS = itertools.count(1)
+_CHECK_IDS = itertools.count(10**6)  # apart from the ids other worlds give their captures
 
 
 def add_check(user, lesson, state: str, at: datetime, kind: str = "question", slot: int = 0) -> WatchCheck:
@@ -40,3 +40,13 @@ def add_capture(user, unit, status: str, at: datetime, reviewer=None, note: str 
     db.session.add(capture)
     db.session.commit()
     return capture
+
+
+def misses_world(trainee, course, unit, reviewer, now: datetime) -> dict:
+    """For tests/pages.py: three missed checks on ``course`` (held over the allowance), a passed
+    one, and a face capture of ``unit`` that ``reviewer`` accepted with a note."""
+    misses = add_misses(trainee, course.lessons[0], 3, now - timedelta(days=1))
+    add_check(trainee, course.lessons[0], "passed", now - timedelta(hours=20), slot=3)
+    capture = add_capture(trainee, unit, "accepted", now - timedelta(days=1), reviewer=reviewer,
+                          note="光线较暗 确系本人")
+    return {"misses": misses, "capture": capture}
