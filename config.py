@@ -50,6 +50,7 @@ class Defaults:
     DECLARATION_MAX_FILE_BYTES = 10 * 1024 * 1024  # one evidence file of an offline 学时登记
     FACE_MATCH_THRESHOLD = 0.6  # face embeddings closer than this are one person (docs/faces.md)
     FACE_MAX_IMAGE_BYTES = 5 * 1024 * 1024  # one capture or reference photo
+    FACE_ENROL_RATE_LIMIT = "5 per hour"  # a trainee's tries of a reference photo (faces.enrol_limit)
     FACE_CAPTURE_RETENTION_DAYS = 180  # capture images are deleted this long after their year is locked
     UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload untouched this long is removed
     MAX_VIDEO_DIMENSION = 4096  # on the long side

@@ -9,7 +9,7 @@ from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import Refused
-from faces import profiles
+from faces import enrol_limit, profiles
 from faces.forms import ConsentForm, PhotoForm, WithdrawForm, photo_bytes
 
 bp = Blueprint("my_face", __name__, url_prefix="/me/face")
@@ -53,6 +53,7 @@ def enrol():
     if form.validate_on_submit():
         data = photo_bytes(form, int(current_app.config["FACE_MAX_IMAGE_BYTES"]))
         try:
+            enrol_limit.take_try(user.id)
             if len(data) > int(current_app.config["FACE_MAX_IMAGE_BYTES"]):
                 raise Refused(413, "image_too_large", _("照片太大。"), "photo")
             source = "camera" if getattr(form.photo.data, "filename", "") == "camera.jpg" else "upload"

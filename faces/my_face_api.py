@@ -8,8 +8,10 @@ token, or the session cookie with X-CSRFToken), the same rules as /me/face (face
 - DELETE /api/v1/me/face: withdraw consent; the photo, the embedding and the captures go.
 
 Errors are ``{"error": {"code", "message", "field"?}}``: 403 not a trainee; 409 ``no_consent``;
-413 ``image_too_large``; 422 ``invalid_agree``, ``not_an_image``, ``no_face``, ``several_faces``,
-``face_too_small``, ``face_blurred`` (a drawing or cartoon finds no face). Nothing changes on an error.
+413 ``image_too_large``; 429 ``too_many_attempts`` (more reference photos than
+``FACE_ENROL_RATE_LIMIT`` allows, faces.enrol_limit; with Retry-After); 422 ``invalid_agree``,
+``not_an_image``, ``no_face``, ``several_faces``, ``face_too_small``, ``face_blurred`` (a drawing
+or cartoon finds no face). Nothing changes on an error.
 """
 from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
@@ -19,7 +21,7 @@ from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import Refused
-from faces import profiles
+from faces import enrol_limit, profiles
 
 bp = Blueprint("my_face_api", __name__, url_prefix="/api/v1/me/face")
 
@@ -60,6 +62,7 @@ def consent():
 @bp.put("/reference")
 @role_required("trainee")
 def reference():
+    enrol_limit.take_try(_me().id)
     limit = int(current_app.config["FACE_MAX_IMAGE_BYTES"])
     if (request.content_length or 0) > limit:
         raise Refused(413, "image_too_large", _("照片太大。"))

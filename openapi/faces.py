@@ -51,6 +51,8 @@ def paths() -> dict:
             signed_in({"200": json_response("The status (enrolled).", FACE), **trainee,
                        "409": error("Consent was not given (code no_consent)."),
                        "413": error("Larger than FACE_MAX_IMAGE_BYTES (code image_too_large)."),
+                       "429": error("More tries in the hour than FACE_ENROL_RATE_LIMIT allows, refused ones "
+                                    "too (code too_many_attempts; Retry-After says when to try again)."),
                        "422": json_response(f"The photo cannot be a reference; the code says why: {REFUSALS}.",
                                             FIELD_ERROR)}),
             security=SIGNED_IN_WRITE,
