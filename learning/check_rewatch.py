@@ -4,7 +4,6 @@ record page (我的学习), which says why the course is not credited and what t
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from accounts import audit
 from accounts.access import role_required
@@ -12,12 +11,9 @@ from core.db import utcnow
 from core.extensions import db
 from core.http import Refused
 from learning import check_review
+from learning.check_forms import RewatchForm
 
 bp = Blueprint("check_rewatch", __name__)
-
-
-class RewatchForm(FlaskForm):
-    """The 补录 button's form: only its CSRF token."""
 
 
 @bp.post("/me/learning/courses/<int:course_id>/rewatch")

@@ -8,7 +8,7 @@ from accounts.access import login_required
 from core import policy
 from core.db import utcnow
 from learning import check_review, progress
-from learning.check_rewatch import RewatchForm
+from learning.check_forms import RewatchForm
 
 bp = Blueprint("record", __name__)
 

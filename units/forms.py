@@ -1,7 +1,7 @@
 """The form of one unit; every check is the service's (units.service), made once."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField
 
 from accounts.region_field import RegionField
 from units.models import Unit
@@ -52,16 +52,3 @@ class UnitAdminForm(FlaskForm):
     def show(self, errors: dict) -> None:
         for name, message in errors.items():
             self[name].errors = [*self[name].errors, message]
-
-
-class ClearChecksForm(FlaskForm):
-    """Clear a trainee's course held for misses over the allowance (learning.check_review)."""
-
-    user_id = HiddenField()
-    course_id = HiddenField()
-    note = TextAreaField(_l("审核说明"), filters=[_strip])
-    submit = SubmitField(_l("审核通过，解除暂缓"))
-
-    def ids(self) -> tuple[int, int] | None:
-        raw = (self.user_id.data or "", self.course_id.data or "")
-        return (int(raw[0]), int(raw[1])) if all(value.isdigit() and len(value) < 12 for value in raw) else None

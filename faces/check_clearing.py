@@ -13,9 +13,9 @@ from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
 from core.http import Refused
+from faces.check_forms import ClearChecksForm
 from learning import check_review, ledger
 from notices.service import notify
-from units.forms import ClearChecksForm
 
 
 def clear_from_form(trainee_in_scope: Callable[[int], User | None], **audit_details) -> None:

@@ -2,10 +2,10 @@
 scheduled checks asked, failed and missed, face captures waiting for review, accepted and
 rejected, trainees whose courses are held for misses over the allowance (with a form to clear
 each, audited), and the reviewers' decisions with links to the review pages. Opening the page
-is audited (it names trainees), as the trainee record is. The figures: units.check_figures.
+is audited (it names trainees), as the trainee record is. The figures: faces.check_figures. In faces/, above
+bureau, because the captures are this room's.
 """
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 
 from accounts import audit
 from accounts.access import role_required
@@ -15,20 +15,20 @@ from bureau import signals
 from bureau.officer import asked_region, asked_scope, filter_context
 from core.db import utcnow
 from core.extensions import db
+from faces import check_clearing, check_figures
+from faces.check_forms import ClearChecksForm
 from faces.models import FaceCapture
 from faces.review import code_name
 from learning.progress import chosen_year
-from units import check_clearing, check_figures
-from units.forms import ClearChecksForm
 
 bp = Blueprint("integrity_checks", __name__)
 
-CLEARANCE_NAMES = {"review": _l("人工审核通过"), "rewatch": _l("学员选择补录（重新学习）")}
 
 
 @bp.context_processor
 def _helpers():
-    return {"region_name": region_name, "clearance_names": CLEARANCE_NAMES, "capture_code_name": code_name}
+    return {"region_name": region_name, "clearance_names": check_figures.CLEARANCE_NAMES,
+            "capture_code_name": code_name}
 
 
 @bp.get("/bureau/integrity/checks")

@@ -10,6 +10,7 @@ confirmed unit (None: no unit); captures by the unit that reviews them (FaceCapt
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +24,7 @@ from learning import check_review, checks
 from learning.models import CheckClearance, CreditRecord, WatchCheck
 from units.models import Unit, UnitLink
 
+CLEARANCE_NAMES = {"review": _l("人工审核通过"), "rewatch": _l("学员选择补录（重新学习）")}
 DECISIONS_SHOWN = 100
 HELD_SHOWN = 200
 

@@ -1,10 +1,9 @@
 """bp "unit_checks": the unit administrator's view of checks during video study at /unit/checks
-(issue 19) — the same figures as the bureau's integrity page (units.check_figures) for their own
+(issue 19) — the same figures as the bureau's integrity page (faces.check_figures) for their own
 unit's confirmed trainees and the captures their unit reviews; the courses held for misses over
 the allowance, each cleared with a note (audited); the decisions. Another unit's trainee is
 refused as if absent. Opening the page is audited."""
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,22 +12,21 @@ from accounts.access import role_required
 from accounts.models import User
 from core.db import utcnow
 from core.extensions import db
+from faces import check_clearing, check_figures
+from faces.check_forms import ClearChecksForm
 from faces.models import FaceCapture
 from faces.review import code_name
 from learning.progress import chosen_year
-from units import check_clearing, check_figures
-from units.forms import ClearChecksForm
 from units.models import Unit, UnitLink
 
 bp = Blueprint("unit_checks", __name__, url_prefix="/unit/checks")
 
-CLEARANCE_NAMES = {"review": _l("人工审核通过"), "rewatch": _l("学员选择补录（重新学习）")}
 YEARS_SHOWN = 3
 
 
 @bp.context_processor
 def _helpers():
-    return {"clearance_names": CLEARANCE_NAMES, "capture_code_name": code_name}
+    return {"clearance_names": check_figures.CLEARANCE_NAMES, "capture_code_name": code_name}
 
 
 def _staff(unit_id: int):
