@@ -8,11 +8,10 @@ from sqlalchemy import event, select
 
 from accounts.models import AuditLog
 from core.extensions import db
-from core.policy.examples import EXAMPLES
 from learning.models import CheckClearance, CreditRecord
 from notices.models import Notice
 from tests.bureau.stats_world import china
-from tests.learning.check_world import add_capture, add_check, add_misses
+from tests.learning.check_world import add_capture, add_check, add_misses, store_example_rules
 from tests.learning.exam_world import complete_lessons
 
 YEAR = 2025
@@ -21,8 +20,8 @@ UNIT_PAGE = f"/unit/checks/?year={YEAR}"
 
 
 @pytest.fixture
-def world(make_user, make_course, make_unit, link_to_unit, store_rules):
-    store_rules(*EXAMPLES)  # Guangdong: two misses allowed
+def world(make_user, make_course, make_unit, link_to_unit):
+    store_example_rules()  # Guangdong: two misses allowed
     course = make_course(title="网络安全意识", lessons=2, lesson_seconds=600)
     first, second = course.lessons
     hospital, school = make_unit(name="南山医院"), make_unit(name="南山学校")

@@ -1,9 +1,12 @@
 """Checks during video study straight into the tables, as the heartbeats and answers would leave
 them (issue 19): failed and missed scheduled checks, passed ones, face captures."""
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from core import policy
 from core.extensions import db
+from core.policy.examples import EXAMPLES
+from core.policy.models import RuleSetVersion
 from faces.models import FaceCapture
 from learning.models import WatchCheck
 
@@ -50,3 +53,14 @@ def misses_world(trainee, course, unit, reviewer, now: datetime) -> dict:
     capture = add_capture(trainee, unit, "accepted", now - timedelta(days=1), reviewer=reviewer,
                           note="光线较暗 确系本人")
     return {"misses": misses, "capture": capture}
+
+
+def store_example_rules() -> None:
+    """The example rule sets (the nation, Guangdong with both checks on, Henan) as the admin
+    would store them (as tests/learning/conftest.py's store_rules)."""
+    for data in EXAMPLES:
+        rules = {key: value for key, value in data.items() if key not in ("prefix", "effective_from")}
+        db.session.add(RuleSetVersion(prefix=data["prefix"], effective_from=date.fromisoformat(data["effective_from"]),
+                                      rules=rules))
+    db.session.commit()
+    policy.forget_book()
