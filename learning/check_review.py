@@ -142,7 +142,7 @@ def held_courses(user_id: int, rules, now: datetime) -> list[tuple[Course, Stand
     if not found:
         return []
     cleared = {row.course_id: row for row in db.session.scalars(
-        select(CheckClearance).where(CheckClearance.user_id == user_id, CheckClearance.course_id.in_(found))
+        select(CheckClearance).where(CheckClearance.user_id == user_id, CheckClearance.course_id.in_(list(found)))
         .order_by(CheckClearance.at, CheckClearance.id))}
     allowed, shown = allowances(rules), []
     for course_id, course_misses in found.items():
