@@ -63,6 +63,7 @@ def audit_rows(action):
 
 def test_the_officer_sees_each_units_figures_from_its_checks_and_captures(client, sign_in, world):
     sign_in(world["officer"])
+    assert 'href="/bureau/integrity/checks"' in client.get("/bureau/integrity").get_data(as_text=True)
     page = client.get(PAGE).get_data(as_text=True)
     assert figures(page, world["hospital"].id) == {"asked": 7, "failed": 2, "missed": 3, "pending": 1,
                                                    "accepted": 1, "rejected": 1, "over": 1}
@@ -123,6 +124,7 @@ def test_a_clear_without_a_note_or_out_of_scope_changes_nothing(client, sign_in,
 
 def test_the_unit_administrator_sees_and_clears_only_their_own_unit(client, sign_in, world, make_user):
     sign_in(world["admin"])
+    assert 'href="/unit/checks/"' in client.get("/unit/faces/").get_data(as_text=True)
     page = client.get(UNIT_PAGE).get_data(as_text=True)
     assert figures(page, world["hospital"].id)["asked"] == 7
     assert "南山学校" not in page and "李三" not in page and "赵外" not in page
