@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, func, select, update
 from core import policy
 from core.extensions import db
 from courses.models import Lesson
-from learning import check_kinds, checks, ledger
+from learning import check_kinds, check_review, checks, ledger
 from learning.models import WatchCheck, WatchSession
 from learning.rules import Limits, Outcome, merge_intervals
 
@@ -183,15 +183,16 @@ def misses(user_id: int, course_id: int) -> int:
 
 def record_miss(check: WatchCheck, course_id: int, region: str | None, ip: str, now: datetime) -> bool:
     """Record a failed or missed check as an integrity event, and one more when the course's
-    misses went over the rule set's allowance (the course's record is then for review).
-    Whether they did."""
+    misses since its last clearance went over the rule set's allowance (its credit is then held:
+    learning.check_review). Whether they did."""
     held = round(sum(b - a for a, b in check.held or []), 3)
     ledger.record_event(check.user_id, f"check_{check.state}", now, session_id=check.session_id,
                         lesson_id=check.lesson_id, claimed=held, ip=ip, check_kind=check.kind,
                         position=check.position)
-    count, allowed = misses(check.user_id, course_id), policy.rules_for(region).check_rule(check.kind).misses_allowed
-    if not checks.over_allowance(count, allowed):
+    standing = check_review.standing(check.user_id, course_id, policy.rules_for(region), now)
+    if not standing.held:
         return False
     ledger.record_event(check.user_id, "checks_over_allowance", now, session_id=check.session_id,
-                        lesson_id=check.lesson_id, ip=ip, course_id=course_id, misses=count, allowed=allowed)
+                        lesson_id=check.lesson_id, ip=ip, course_id=course_id, misses=standing.misses,
+                        allowed=standing.allowed)
     return True

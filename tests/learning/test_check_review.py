@@ -15,7 +15,8 @@ from learning import check_review, ledger
 from learning.models import CheckClearance, LessonProgress, WatchCheck
 from tests.learning.check_world import add_check, add_misses
 from tests.learning.conftest import credits
-from tests.learning.exam_world import complete_lessons
+from tests.learning.exam_world import add_bank, complete_lessons
+from tests.learning.test_checks import answer, watch_to_check, wrong_choice
 
 GUANGDONG = "440305"  # the demo's Guangdong rules: 随堂弹题 on, two misses allowed
 
@@ -133,3 +134,23 @@ class TestWithCsrf:
         sign_in(world["trainee"])
         assert client.post(f"/me/learning/courses/{world['course'].id}/rewatch").status_code == 400
         assert db.session.scalars(select(CheckClearance)).all() == []
+
+
+def test_through_the_player_a_course_over_the_allowance_completes_uncredited_until_cleared(
+        make_viewer, make_user, make_course, store_rules):
+    store_rules(*EXAMPLES)
+    course = add_bank(make_course(title="网络安全意识", lessons=1, lesson_seconds=600), required=False)
+    viewer = make_viewer(make_user(region_code=GUANGDONG))
+    viewer.open(course.lessons[0].id)
+    for _round in range(3):  # Guangdong allows 2
+        reply, _at = watch_to_check(viewer, start=0)
+        failed = answer(viewer, reply["check"], wrong_choice(viewer))
+    assert failed["review"] is True
+    reply, at = watch_to_check(viewer, start=0)
+    assert answer(viewer, reply["check"])["verdict"] == "passed"
+    last = viewer.watch(at, 600)
+    assert last["lesson"]["completed"] is True and last["course"]["completed"] is True
+    assert credits(viewer.user) == []  # complete, held for review
+    officer = make_user("bureau", region_code=GUANGDONG)
+    check_review.clear(officer.id, viewer.user.id, course.id, "已核实", utcnow())
+    assert ledger.credit_course_if_complete(viewer.user.id, course.id, utcnow()) is not None
