@@ -27,17 +27,20 @@ def clear_from_form(trainee_in_scope: Callable[[int], User | None], **audit_deta
     if ids is None or person is None:
         flash(_("没有这位学员的待审核课程。") if ids else _("表单已过期，请重新提交。"), "error")
         return
+    person_id, reviewer_id, note = person.id, current_user.id, form.note.data or ""
+    db.session.commit()  # end the reads: the trainee's lock opens the transaction, as a heartbeat's
+    ledger.lock_budget(person_id)
     now = utcnow()
     try:
-        row = check_review.clear(current_user.id, person.id, ids[1], form.note.data or "", now)
+        row = check_review.clear(reviewer_id, person_id, ids[1], note, now)
     except Refused as e:
         db.session.rollback()
         flash(e.message, "error")
         return
-    credit = ledger.credit_course_if_complete(person.id, row.course_id, now)
-    audit.record("checks_cleared", target=f"user:{person.id}", user_id=person.id, course_id=row.course_id,
+    credit = ledger.credit_course_if_complete(person_id, row.course_id, now)
+    audit.record("checks_cleared", target=f"user:{person_id}", user_id=person_id, course_id=row.course_id,
                  misses=row.misses, note=row.note, credited=credit is not None, **audit_details)
-    notify(person.id, "checks_cleared", _("课程已审核通过：%(title)s", title=row.course.title),
+    notify(person_id, "checks_cleared", _("课程已审核通过：%(title)s", title=row.course.title),
            _("随堂检查未通过次数超过允许次数的情况已经人工审核。") + (_("该课程学时已认定。") if credit else ""),
            link="/me/learning")
     db.session.commit()

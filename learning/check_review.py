@@ -93,7 +93,8 @@ def _held_or_refuse(user_id: int, course_id: int, now: datetime) -> Standing:
 
 
 def clear(reviewer_id: int, user_id: int, course_id: int, note: str, now: datetime) -> CheckClearance:
-    """A person sets the course's misses aside (the caller checked the scope and audits)."""
+    """A person sets the course's misses aside (the caller checked the scope, holds the trainee's
+    lock — learning.ledger.lock_budget — and audits)."""
     note = (note or "").strip()
     if not note:
         raise Refused(422, "note_required", _("请填写审核说明。"), "note")
@@ -107,7 +108,8 @@ def clear(reviewer_id: int, user_id: int, course_id: int, note: str, now: dateti
 
 def rewatch(user_id: int, course_id: int, now: datetime) -> CheckClearance:
     """补录 by the trainee: the course's lessons with misses since the last clearance start again
-    (coverage, completion, position and their checks), so every stretch is watched anew."""
+    (coverage, completion, position and their checks), so every stretch is watched anew. The
+    caller holds the trainee's lock (learning.ledger.lock_budget), as a heartbeat does."""
     found = _held_or_refuse(user_id, course_id, now)
     since = found.cleared.at if found.cleared is not None else None
     missed = select(WatchCheck.lesson_id).join(Lesson, Lesson.id == WatchCheck.lesson_id).where(

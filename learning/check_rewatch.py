@@ -10,7 +10,7 @@ from accounts.access import role_required
 from core.db import utcnow
 from core.extensions import db
 from core.http import Refused
-from learning import check_review
+from learning import check_review, ledger
 from learning.check_forms import RewatchForm
 
 bp = Blueprint("check_rewatch", __name__)
@@ -22,8 +22,12 @@ def rewatch(course_id: int):
     if not RewatchForm().validate_on_submit():
         flash(_("表单已过期，请重新提交。"), "error")
         return redirect(url_for("record.index"))
+    user_id = current_user.id
+    db.session.commit()  # end the read that loaded the user: the trainee's lock opens the transaction
+    # No heartbeat of the trainee runs meanwhile, and one that read the progress before starts again.
+    ledger.lock_budget(user_id)
     try:
-        row = check_review.rewatch(current_user.id, course_id, utcnow())
+        row = check_review.rewatch(user_id, course_id, utcnow())
     except Refused as e:
         db.session.rollback()
         flash(e.message, "error")
