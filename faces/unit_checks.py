@@ -10,6 +10,7 @@ from sqlalchemy import select
 from accounts import audit
 from accounts.access import role_required
 from accounts.models import User
+from core import policy
 from core.db import utcnow
 from core.extensions import db
 from faces import check_clearing, check_figures
@@ -47,7 +48,7 @@ def index():
     decisions, clearances = check_figures.face_decisions(who), check_figures.clearances(who)
     audit.record("unit_checks_viewed", target=f"unit:{admin.unit_id}", unit_id=admin.unit_id, year=year,
                  held=len(held), decisions=len(decisions))
-    this = utcnow().year
+    this = policy.this_year(utcnow())  # the China calendar year
     # Rendered before the commit, which would expire every row shown and load each again.
     page = render_template("unit_checks/index.html", units=units, held=held, decisions=decisions,
                            clearances=clearances, form=ClearChecksForm(), year=year,
