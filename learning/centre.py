@@ -11,7 +11,8 @@ from accounts.access import login_required
 from core import policy
 from core.db import utcnow
 from courses.models import Course, Lesson
-from learning import progress
+from learning import check_review, progress
+from learning.check_forms import RewatchForm
 from learning.exams import ExamState
 from learning.models import LessonProgress
 from learning.rules import credit_year
@@ -95,4 +96,5 @@ def index():
     return render_template(
         "centre/index.html", year=year, standing=standing, continuing=continuing, pending=pending, done=done,
         lock=lock_date(user.region_code, year), locked=standing.locked, subject_name=policy.subject_name,
+        held=check_review.held_courses(user.id, policy.rules_for(user.region_code), now), rewatch_form=RewatchForm(),
     )

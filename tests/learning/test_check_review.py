@@ -109,6 +109,7 @@ def test_the_record_page_says_why_and_offers_the_rewatch(world, client, sign_in)
     assert "暂缓认定学时的课程" in page and "网络安全意识" in page
     assert "有 3 次，超过了允许的 2 次" in page
     assert f'action="/me/learning/courses/{course.id}/rewatch"' in page
+    assert "有 3 次，超过了允许的 2 次" in client.get("/me/centre").get_data(as_text=True)
     response = client.post(f"/me/learning/courses/{course.id}/rewatch")
     assert response.status_code == 302
     assert db.session.scalar(select(CheckClearance.kind).where(CheckClearance.user_id == trainee.id)) == "rewatch"
