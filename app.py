@@ -74,13 +74,14 @@ def _register_blueprints(app: Flask) -> None:
     from courses.search import search_views
     from courses.studio import exam_api, exam_studio, review, review_api, studio, studio_api
     from declarations import bureau_review, declarations_api, my_declarations, unit_review
-    from faces import face_review, my_face, my_face_api, unit_faces
+    from faces import face_review, integrity_checks, my_face, my_face_api, unit_checks, unit_faces
     from learning import (
         attempt_api,
         centre,
         certificate_api,
         certificate_views,
         check_api,
+        check_rewatch,
         dossier_api,
         dossier_views,
         exam,
@@ -107,14 +108,14 @@ def _register_blueprints(app: Flask) -> None:
         (units_admin, units_api, my_unit, my_unit_api),
         (catalogue, catalogue_api, media, search_views, upload, upload_api, video_api, videos,
          studio, studio_api, review, review_api, exam_api, exam_studio),
-        (watch_api, check_api, record, record_api, certificate_views, certificate_api, attempt_api, exam,
+        (watch_api, check_api, check_rewatch, record, record_api, certificate_views, certificate_api, attempt_api, exam,
          centre, dossier_views, dossier_api),
         (dashboard, records_views, exports, integrity, records_api, corrections_views, corrections_api,
          seal_views, trainee_passwords),
         (push_views, push_api),
         (staff_views, staff_exports, staff_api, staff_import, staff_passwords, staff_dossier),
         (my_declarations, unit_review, bureau_review, declarations_api),
-        (my_face, my_face_api, face_review, unit_faces),
+        (my_face, my_face_api, face_review, unit_faces, unit_checks, integrity_checks),
         (partners, partner_api, unit_partner_hours),
         (my_transfers, transfer_review, transfers_api),
         (openapi,),

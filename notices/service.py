@@ -15,8 +15,7 @@ from notices.models import Notice
 
 KINDS = ("unit_link_confirmed", "unit_link_rejected", "declaration_returned", "declaration_approved",
          "study_reminder", "certificate_superseded", "face_in_person", "face_review", "face_reviewed",
-         "transfer_accepted", "transfer_rejected")
-         "checks_cleared")
+         "transfer_accepted", "transfer_rejected", "checks_cleared")
 
 
 def notify(user_id: int, kind: str, title: str, body: str = "", link: str = "") -> Notice:

@@ -23,9 +23,9 @@ from tests.bureau.stats_world import credit, event, watch_session
 from tests.bureau.test_seals import seal_image
 from tests.declarations import world as declarations_world
 from tests.faces import world as faces_world
+from tests.learning import check_world
 from tests.partners import world as partners_world
 from tests.transfers import world as transfers_world
-from tests.learning import check_world
 from units.models import Unit, UnitLink
 
 UNKNOWN_NUMBER = "GX2026-330102-999999"
@@ -243,6 +243,9 @@ def transfer_pages(w) -> dict[str, list[tuple[str | None, str]]]:
         "transfer_review.queue": [("bureau", "/bureau/transfers/")],
         "transfer_review.transfer": [("bureau", f"/bureau/transfers/{pending}"),
                                      ("bureau", f"/bureau/transfers/{rejected}")],
+    }
+
+
 def check_pages(w) -> dict[str, list[tuple[str | None, str]]]:
     """随堂检查 per unit: the bureau's page and the unit administrator's (the trainee's course
     held for misses shows on 我的学习, record.index)."""

@@ -1,7 +1,7 @@
 """check clearances: a course's failed and missed checks set aside by a reviewer or by 补录 (issue 19)
 
 Revision ID: e7f8a9b0c1d2
-Revises: e0f1a2b3c4d5
+Revises: e3c4d5e6f7a8
 Create Date: 2026-12-04 14:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import core.db
 
 # revision identifiers, used by Alembic.
 revision = 'e7f8a9b0c1d2'
-down_revision = 'e0f1a2b3c4d5'
+down_revision = 'e3c4d5e6f7a8'
 branch_labels = None
 depends_on = None
 

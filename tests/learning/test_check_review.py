@@ -16,7 +16,7 @@ from learning.models import CheckClearance, LessonProgress, WatchCheck
 from tests.learning.check_world import add_check, add_misses
 from tests.learning.conftest import credits
 from tests.learning.exam_world import add_bank, complete_lessons
-from tests.learning.test_checks import answer, watch_to_check, wrong_choice
+from tests.learning.test_checks import QUESTIONS_ONLY, answer, watch_to_check, wrong_choice
 
 GUANGDONG = "440305"  # the demo's Guangdong rules: 随堂弹题 on, two misses allowed
 
@@ -139,7 +139,7 @@ class TestWithCsrf:
 
 def test_through_the_player_a_course_over_the_allowance_completes_uncredited_until_cleared(
         make_viewer, make_user, make_course, store_rules):
-    store_rules(*EXAMPLES)
+    store_rules(*QUESTIONS_ONLY)  # Guangdong with its questions alone
     course = add_bank(make_course(title="网络安全意识", lessons=1, lesson_seconds=600), required=False)
     viewer = make_viewer(make_user(region_code=GUANGDONG))
     viewer.open(course.lessons[0].id)
