@@ -6,6 +6,7 @@ dates and the most that may be declared, the credit year of the end date, its lo
 refused with a status, a code and a Chinese message; nothing is changed by a refusal.
 Each step is a DeclarationStep row and an audit row.
 """
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -78,7 +79,7 @@ def _tenths(text: str) -> int:
         hours = float(str(text).strip())
     except ValueError:
         raise Refused(422, "invalid_hours", _("学时应为数字，最多一位小数。"), "hours") from None
-    if hours != hours or abs(hours * 10 - round(hours * 10)) > 1e-6:
+    if not math.isfinite(hours) or abs(hours * 10 - round(hours * 10)) > 1e-6:
         raise Refused(422, "invalid_hours", _("学时应为数字，最多一位小数。"), "hours")
     return round(hours * 10)
 

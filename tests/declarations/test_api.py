@@ -33,6 +33,8 @@ def count() -> int:
     ({"hours": "0"}, "invalid_hours", "hours", "大于0"),
     ({"hours": "8.5", "hours_reason": "多听了一场"}, "invalid_hours", "hours", "不超过 8"),
     ({"hours": "abc"}, "invalid_hours", "hours", "数字"),
+    ({"hours": "inf"}, "invalid_hours", "hours", "数字"),
+    ({"hours": "1e400"}, "invalid_hours", "hours", "数字"),
     ({"hours": "7.25"}, "invalid_hours", "hours", "一位小数"),
     ({"hours": "6"}, "invalid_hours_reason", "hours_reason", "说明原因"),
     ({"pledge": ""}, "no_pledge", "pledge", "本人承诺以上信息属实"),
