@@ -148,13 +148,26 @@ def shown_rows(page) -> list[list[str]]:
 
 def as_shown(row) -> list[str]:
     """An export row (its header's order) as the records page shows it: ID masked, time to the minute,
-    no test score (and so no attempt count) as "—"."""
+    no test score (and so no attempt count) as "—", the checks during study (the last six columns)
+    as 通过 passed / asked."""
     (name, id_number, _phone, employer, _code, region, year, course, category, hours, completed, number,
      score, attempts, _passed_at, subject, *_basis_and_unit) = row
     tested = score not in ("", None)
     return [name, mask_id_number(id_number), employer or "—", region, str(year), course, category,
             str(float(hours)), completed[:16], number or "—", str(score) if tested else "—",
-            str(attempts) if tested else "—", subject]
+            str(attempts) if tested else "—", subject, checks_shown(row[-6:])]
+
+
+def checks_shown(figures) -> str:
+    asked, passed, failed, missed, accepted, rejected = (int(n) if n not in ("", None) else None for n in figures)
+    if asked is None:
+        return "—"
+    lines = [f"通过 {passed} / {asked}"]
+    if failed or missed:
+        lines.append(f"未通过 {failed} · 超时 {missed}")
+    if accepted or rejected:
+        lines.append(f"人脸人工核验：通过 {accepted} · 不通过 {rejected}")
+    return "\n".join(lines)
 
 
 def download(page, button: str, tmp_path: Path, extension: str) -> Path:
